@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine:
+#   make run   - install, fetch models, build the index if needed, serve on http://127.0.0.1:7860
+#   make test  - install, fetch models, run the tests
+# Both are idempotent: a second run only checks that everything is in place.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.wenda-installed
+TORCH  := torch==2.13.0
+
+.PHONY: run test install models index lint bench clean-index
+
+run: models
+	$(BIN)/wenda serve
+
+test: models
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+# torch goes first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(TORCH)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+models: install
+	$(BIN)/wenda models fetch
+
+index: models
+	$(BIN)/wenda index
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: models
+	$(BIN)/wenda bench index
+
+clean-index:
+	rm -rf data/index

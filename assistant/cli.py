@@ -1,0 +1,181 @@
+"""The `wenda` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from tqdm import tqdm
+
+from assistant.components import fusion_config, index_builder, open_index
+from assistant.model_store import ModelFetchError, ModelStore
+from assistant.settings import Settings
+from indexing.builder import BuildReport, NothingToIndexError
+from indexing.hybrid import IndexNotFoundError
+from indexing.offline import enable_offline_mode
+from indexing.store import IndexBusyError
+
+app = typer.Typer(help="wenda (问答): answers questions about a collection of Chinese articles.",
+                  no_args_is_help=True)
+models_app = typer.Typer(help="Assemble and inspect the offline models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False) -> None:
+    """Set up logging and the offline flags before any command runs."""
+    enable_offline_mode()
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        for noisy in ("bm25s", "faiss", "faiss.loader", "httpx", "sentence_transformers", "jieba"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _tqdm_progress(total: int, desc: str) -> tqdm:
+    return tqdm(total=total, desc=desc, unit="part")
+
+
+@models_app.command("fetch")
+def models_fetch(
+    names: Annotated[list[str] | None, typer.Argument(help="Models to fetch (default: all).")] = None,
+    force: Annotated[bool, typer.Option(help="Assemble again even if present.")] = False,
+) -> None:
+    """Download, assemble and verify the models; skip those already in the cache."""
+    store = ModelStore(Settings().models, progress=_tqdm_progress)
+    try:
+        for path in store.fetch(names, force=force):
+            console.print(f"[green]ready[/green] {path}")
+    except ModelFetchError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+
+
+@models_app.command("status")
+def models_status() -> None:
+    """Show which models are assembled and where."""
+    store = ModelStore(Settings().models)
+    table = Table("model", "ready", "size", "path")
+    for row in store.status():
+        table.add_row(row.name, "yes" if row.ready else "no", f"{row.size_bytes / 1e9:.2f} GB", str(row.path))
+    console.print(table)
+
+
+def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    if index is not None:
+        overrides["index_dir"] = index
+    return Settings(**overrides)
+
+
+CorpusOption = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: settings).")]
+IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (default: settings).")]
+
+
+def run_index(settings: Settings, force: bool = False, show_progress: bool = True) -> BuildReport:
+    """Build or update the index, printing a summary. Raises typer.Exit(1) when nothing is indexable."""
+    try:
+        report = index_builder(settings, show_progress=show_progress).build(force=force)
+    except (NothingToIndexError, ModelFetchError, IndexBusyError) as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    for path, reason in report.skipped.items():
+        errors.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+    if report.up_to_date:
+        console.print(f"index is up to date: {report.documents} documents, {report.chunks} chunks "
+                      f"(build {report.build_id}, checked in {report.seconds:.2f} s)")
+        return report
+    rate = report.embedded_chunks / report.timings["embed"] if report.timings.get("embed") else 0.0
+    console.print(
+        f"built index {report.build_id}: {report.documents} documents, {report.chunks} chunks; "
+        f"embedded {report.embedded_chunks} ({rate:.1f} chunks/s); added {len(report.added)}, "
+        f"changed {len(report.changed)}, removed {len(report.removed)}, skipped {len(report.skipped)}; "
+        f"{report.seconds:.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()) + ")"
+    )
+    return report
+
+
+@app.command("index")
+def index_command(
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+    force: Annotated[bool, typer.Option(help="Re-embed everything.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Build or update the search index from the corpus folder (only new or changed articles are embedded)."""
+    run_index(_settings(corpus, index), force=force, show_progress=not quiet)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="The question or keywords.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    index: IndexOption = None,
+) -> None:
+    """Print the ranked passages for a query (dense, keyword and fused ranks), without any LLM."""
+    settings = _settings(index=index)
+    try:
+        hybrid = open_index(settings)
+    except (IndexNotFoundError, ModelFetchError) as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    hits = hybrid.search(query, k=k, fusion=fusion_config(settings))
+    if as_json:
+        rows = [{"rank": h.rank, "score": h.score, "dense_rank": h.dense_rank, "dense_score": h.dense_score,
+                 "keyword_rank": h.keyword_rank, "keyword_score": h.keyword_score,
+                 "chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id,
+                 "title": hybrid.articles[h.chunk.doc_id].title, "start": h.chunk.start,
+                 "end": h.chunk.end, "text": h.chunk.text} for h in hits]
+        sys.stdout.write(json.dumps({"query": query, "hits": rows}, ensure_ascii=False) + "\n")
+        return
+    table = Table("#", "fused", "dense", "bm25", "article", "passage", show_lines=True)
+    for h in hits:
+        table.add_row(str(h.rank), f"{h.score:.4f}", _rank(h.dense_rank, h.dense_score),
+                      _rank(h.keyword_rank, h.keyword_score), hybrid.articles[h.chunk.doc_id].title,
+                      h.chunk.text[:160] + ("…" if len(h.chunk.text) > 160 else ""))
+    console.print(table)
+
+
+def _rank(rank: int | None, score: float | None) -> str:
+    return "-" if rank is None else f"{rank} ({score:.3f})"
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    no_index: Annotated[bool, typer.Option("--no-index", help="Do not build a missing index first.")] = False,
+) -> None:
+    """Build the index if needed, then serve wenda on localhost."""
+    settings = _settings()
+    if not no_index:
+        run_index(settings)
+    from assistant.server import serve
+
+    serve(settings, host=host or settings.server.host, port=port or settings.server.port)
+
+
+bench_app = typer.Typer(help="Benchmarks (numbers, not pass/fail).", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("index")
+def bench_index_command(
+    corpus: CorpusOption = None,
+    out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("evals/out/bench_index.json"),
+) -> None:
+    """Time cold, warm and incremental index runs; report chunks/s, phases and peak memory."""
+    from evals.bench_index import main as bench_main
+
+    bench_main(["--corpus", str(corpus or Settings().corpus_dir), "--out", str(out)])

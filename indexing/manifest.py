@@ -1,0 +1,49 @@
+"""The manifest of an index build: what it was built from, so a later build knows what to redo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from indexing.config import IndexConfig
+
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class DocumentEntry(BaseModel):
+    """One indexed article."""
+
+    path: str
+    content_hash: str
+    chunks: int
+
+
+class Manifest(BaseModel):
+    """Model id, dimensions, chunking parameters and per-document hashes of one build."""
+
+    format_version: int = FORMAT_VERSION
+    build_id: str
+    built_at: str
+    embedding_model: str
+    dimensions: int
+    config: IndexConfig
+    documents: dict[str, DocumentEntry] = Field(default_factory=dict)
+    chunk_count: int = 0
+    skipped: dict[str, str] = Field(default_factory=dict)
+
+    def compatible_with(self, config: IndexConfig, embedding_model: str) -> bool:
+        """True when vectors of this build can be reused under `config` (same model, same chunking)."""
+        return (self.format_version == FORMAT_VERSION and self.embedding_model == embedding_model
+                and self.config.model_dump() == config.model_dump())
+
+    def write(self, folder: Path) -> None:
+        """Write `manifest.json` into `folder`."""
+        (folder / MANIFEST_FILE).write_text(self.model_dump_json(indent=2), encoding="utf-8")
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        """Read `manifest.json` from `folder`."""
+        return cls.model_validate(json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8")))

@@ -1,0 +1,42 @@
+"""Per-article metadata from `corpus/metadata.toml`; every field is optional."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+logger = logging.getLogger(__name__)
+
+
+class ArticleMeta(BaseModel):
+    """What is known about an article beyond its text. Missing fields are inferred from the text."""
+
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    region: str | None = None
+    region_en: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+def load_metadata(path: Path) -> dict[str, ArticleMeta]:
+    """Read the metadata file, keyed by doc id. A missing file is no metadata; a broken one is reported."""
+    if not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        logger.error("ignoring metadata file %s: %s", path, error)
+        return {}
+    entries: dict[str, ArticleMeta] = {}
+    for doc_id, fields in raw.get("articles", {}).items():
+        try:
+            entries[doc_id] = ArticleMeta.model_validate(fields)
+        except ValidationError as error:
+            logger.error("ignoring metadata of %s in %s: %s", doc_id, path, error)
+    return entries

@@ -1,0 +1,47 @@
+"""Text normalisation shared by indexing and querying: one script, one width, no pinyin artifacts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+# A pinyin reading in brackets right after a Han character, as some sites print `優(yōu)秀`.
+_PINYIN_ARTIFACT = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def strip_pinyin_artifacts(text: str) -> str:
+    """Remove bracketed pinyin readings after Han characters: `優(yōu)秀` → `優秀`."""
+    return _PINYIN_ARTIFACT.sub("", text)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified Chinese (OpenCC t2s); other text passes unchanged."""
+    return _t2s().convert(text)
+
+
+def normalize_script(text: str) -> str:
+    """NFKC, no pinyin artifacts, Simplified script: what the dense model embeds.
+
+    Full-width letters, digits and punctuation become half-width under NFKC, so `１９６` matches `196`.
+    """
+    return to_simplified(strip_pinyin_artifacts(unicodedata.normalize("NFKC", text)))
+
+
+def normalize(text: str) -> str:
+    """`normalize_script` in lower case: the form the keyword index tokenises."""
+    return normalize_script(text).lower()
+
+
+def normalize_for_matching(text: str) -> str:
+    """`normalize` plus no whitespace and no thousands separators, for substring comparison."""
+    return _SPACE.sub("", _DIGIT_COMMA.sub("", normalize(text)))

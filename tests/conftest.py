@@ -1,0 +1,64 @@
+"""Shared fixtures: the repository corpus, settings pointing at temporary folders, the real models."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.model_store import ModelStore
+from assistant.settings import Settings
+from indexing.offline import enable_offline_mode
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+enable_offline_mode()
+
+
+def article_path(prefix: str) -> Path:
+    """The corpus file whose name starts with `prefix` (e.g. "004")."""
+    return next(CORPUS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the repository corpus (articles and metadata)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def make_settings(corpus: Path, index: Path) -> Settings:
+    """Default settings with the corpus and index folders replaced."""
+    return Settings(corpus_dir=corpus, index_dir=index)
+
+
+@pytest.fixture(scope="session")
+def embedding_model_path() -> str:
+    """The real embedding model; fails (does not skip) when `wenda models fetch` was not run."""
+    settings = Settings()
+    store = ModelStore(settings.models)
+    if not store.is_ready(settings.embedding.model):
+        pytest.fail(f"embedding model missing from {store.root}: run `wenda models fetch` (make test does)")
+    return store.resolve(settings.embedding.model)
+
+
+@pytest.fixture(scope="session")
+def real_embeddings(embedding_model_path: str):
+    """The real embedding model, loaded once for the whole test session."""
+    from indexing.embeddings import load_embeddings
+
+    return load_embeddings(Settings().embedding, embedding_model_path)
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
+    """The repository corpus indexed with the real model, once per session: (settings, report)."""
+    from assistant.components import index_builder
+
+    root = tmp_path_factory.mktemp("built")
+    settings = make_settings(CORPUS, root / "index")
+    report = index_builder(settings, show_progress=False, embeddings=real_embeddings).build()
+    return settings, report

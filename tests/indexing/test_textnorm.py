@@ -1,0 +1,21 @@
+from indexing.textnorm import normalize, normalize_for_matching, strip_pinyin_artifacts, to_simplified
+
+
+def test_pinyin_artifacts_are_removed_only_after_han_characters():
+    assert strip_pinyin_artifacts("優(yōu)秀干部") == "優秀干部"
+    assert strip_pinyin_artifacts("鄉(xiāng)鎮(zhèn)") == "鄉鎮"
+    # An ordinary bracketed word after Latin text is not an artifact.
+    assert strip_pinyin_artifacts("model (yes)") == "model (yes)"
+
+
+def test_traditional_and_simplified_normalise_to_the_same_form():
+    assert normalize("扎賚特旗選派第一書記") == normalize("扎赉特旗选派第一书记")
+    assert to_simplified("黨員") == "党员"
+
+
+def test_full_width_digits_and_letters_become_half_width():
+    assert normalize("１９６名ＡＢ") == "196名ab"
+
+
+def test_matching_form_drops_spaces_and_thousands_separators():
+    assert normalize_for_matching("27,772 元") == "27772元"
