@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
-from assistant.components import fusion_config, index_builder, open_index
+from assistant.answer import Answer
+from assistant.components import assistant, fusion_config, index_builder, open_index
+from assistant.llm import LLMUnavailableError
 from assistant.model_store import ModelFetchError, ModelStore
 from assistant.settings import Settings
 from indexing.builder import BuildReport, NothingToIndexError
@@ -149,6 +151,77 @@ def search_command(
 
 def _rank(rank: int | None, score: float | None) -> str:
     return "-" if rank is None else f"{rank} ({score:.3f})"
+
+
+Backend = Annotated[str | None, typer.Option("--backend", help="local, openai or extractive (default: settings).")]
+
+
+@app.command("ask")
+def ask_command(
+    question: Annotated[str, typer.Argument(help="The question, in English or Chinese.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    backend: Backend = None,
+    index: IndexOption = None,
+) -> None:
+    """Answer a question from the articles, with numbered citations."""
+    settings = _settings(index=index)
+    try:
+        chain = assistant(settings, backend=backend)
+    except (IndexNotFoundError, ModelFetchError, LLMUnavailableError) as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    answer = None
+    for event in chain.stream(question):
+        if isinstance(event, Answer):
+            answer = event
+        elif not as_json:
+            console.print(event.text, end="", markup=False, highlight=False)
+    assert answer is not None
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        return
+    console.print()
+    console.print(f"[bold]{'(abstained) ' if answer.abstained else ''}answer:[/bold] {answer.answer}",
+                  markup=True, highlight=False)
+    for passage in answer.citations:
+        console.print(f"[{passage.n}] {passage.title} {passage.date or ''}: {passage.text}", markup=False,
+                      highlight=False)
+    console.print(f"({answer.backend}, {answer.latency_ms / 1000:.1f} s)", highlight=False)
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL file.")],
+    out: Annotated[Path, typer.Option("--out", help="Results JSONL (a .md report and .png plot go beside it).")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="Passages retrieved; hit@k uses it.")] = 5,
+    backend: Backend = None,
+    retrieval: Annotated[str, typer.Option(help="fused, dense or bm25.")] = "fused",
+    index: IndexOption = None,
+) -> None:
+    """Answer every gold item, score it by the gold rules, print the table and write a report."""
+    from evals.runner import breakdown, load_gold, markdown_table, run_gold, write_report
+
+    settings = _settings(index=index)
+    settings.retrieval.top_k = k
+    if retrieval == "dense":
+        settings.retrieval.keyword_weight = 0.0
+    elif retrieval == "bm25":
+        settings.retrieval.dense_weight = 0.0
+    elif retrieval != "fused":
+        raise typer.BadParameter("--retrieval must be fused, dense or bm25")
+    try:
+        items = load_gold(gold)
+        chain = assistant(settings, backend=backend)
+    except (OSError, ValueError, IndexNotFoundError, ModelFetchError, LLMUnavailableError) as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    chain.warm_up()  # latencies are those of a running server, not of model loading
+    results = run_gold(items, lambda q, history: chain.ask(q, history).to_json(), out)
+    table = breakdown(items, results, k)
+    console.print(markdown_table(table, k), markup=False, highlight=False)
+    report = write_report(table, results, k, out.with_suffix(".md"),
+                          f"wenda eval: {gold.name}, backend {chain.backend}, retrieval {retrieval}")
+    console.print(f"results: {out}  report: {report}", highlight=False)
 
 
 @app.command("serve")

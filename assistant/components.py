@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
 
+from assistant.chain import Assistant
+from assistant.llm import build_chat_model
 from assistant.model_store import ModelStore
 from assistant.settings import Settings
 from indexing.builder import IndexBuilder
@@ -43,6 +46,26 @@ def index_builder(settings: Settings, show_progress: bool = True,
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> HybridIndex:
     """The published index, ready for search."""
     return HybridIndex.open(IndexStore(settings.index_dir), embeddings or lazy_embeddings(settings))
+
+
+def chat_model(settings: Settings, backend: str | None = None) -> BaseChatModel | None:
+    """The configured LLM backend (None for extractive), loaded lazily on first use."""
+    config = settings.llm if backend is None else settings.llm.model_copy(update={"backend": backend})
+    path = ModelStore(settings.models).resolve(config.model) if config.backend == "local" else None
+    return build_chat_model(config, path)
+
+
+def assistant(settings: Settings, backend: str | None = None, embeddings: Embeddings | None = None,
+              llm: BaseChatModel | None = None) -> Assistant:
+    """The answering chain over the published index."""
+    return Assistant(
+        index=open_index(settings, embeddings),
+        chat_model=llm if llm is not None else chat_model(settings, backend),
+        prompts_dir=settings.prompts_dir,
+        top_k=settings.retrieval.top_k,
+        llm_passages=settings.llm.passages,
+        fusion=fusion_config(settings),
+    )
 
 
 def fusion_config(settings: Settings) -> FusionConfig:

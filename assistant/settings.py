@@ -92,6 +92,23 @@ class RetrievalConfig(BaseModel):
     keyword_coverage_power: float = Field(2.0, ge=0)
 
 
+class LLMConfig(BaseModel):
+    """The answer generator: local GGUF (xllamacpp), an OpenAI-compatible server, or extractive (no LLM)."""
+
+    backend: str = Field("local", pattern="^(local|openai|extractive)$")
+    model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    context_tokens: int = Field(4096, ge=512)
+    threads: int = Field(2, ge=1)
+    max_tokens: int = Field(160, ge=8)
+    temperature: float = Field(0.0, ge=0)
+    timeout_s: float = Field(60.0, gt=0)
+    passages: int = Field(3, ge=1, le=10)
+    passage_chars: int = Field(220, ge=40)
+    base_url: str = "http://127.0.0.1:8000/v1"
+    api_key: str = "not-needed"
+    openai_model: str = "default"
+
+
 class ServerConfig(BaseModel):
     """The local web server."""
 
@@ -115,6 +132,8 @@ class Settings(BaseSettings):
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     models: ModelsConfig = Field(default_factory=ModelsConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
     server: ServerConfig = Field(default_factory=ServerConfig)
 
     @classmethod

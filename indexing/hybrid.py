@@ -78,11 +78,16 @@ class HybridIndex:
         results = self.dense.similarity_search_with_score_by_vector(vector, k=min(k, len(self.chunks)))
         return [(doc.metadata["chunk_id"], float(score)) for doc, score in results]
 
-    def search(self, query: str, k: int = 5, fusion: FusionConfig | None = None) -> list[SearchHit]:
-        """The best `k` chunks for `query`, fusing both rankings."""
+    def search(self, query: str, k: int = 5, fusion: FusionConfig | None = None,
+               coverage_query: str | None = None) -> list[SearchHit]:
+        """The best `k` chunks for `query`, fusing both rankings.
+
+        `coverage_query` is the text whose keyword coverage weighs the BM25 vote (default `query`): the
+        user's own words, when `query` carries terms added by query expansion.
+        """
         fusion = fusion or FusionConfig()
         if fusion.keyword_coverage_power:
-            scale = self.keyword.coverage(query) ** fusion.keyword_coverage_power
+            scale = self.keyword.coverage(coverage_query or query) ** fusion.keyword_coverage_power
             fusion = replace(fusion, keyword_weight=fusion.keyword_weight * scale)
         dense = self.dense_search(query, fusion.candidates) if fusion.dense_weight > 0 else []
         keyword = self.keyword.search(query, fusion.candidates) if fusion.keyword_weight > 0 else []

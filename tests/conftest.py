@@ -62,3 +62,24 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
     settings = make_settings(CORPUS, root / "index")
     report = index_builder(settings, show_progress=False, embeddings=real_embeddings).build()
     return settings, report
+
+
+@pytest.fixture(scope="session")
+def local_llm():
+    """The real local GGUF model, loaded once; fails (does not skip) when it was not fetched."""
+    from assistant.components import chat_model
+
+    settings = Settings()
+    store = ModelStore(settings.models)
+    if not store.is_ready(settings.llm.model):
+        pytest.fail(f"LLM missing from {store.root}: run `wenda models fetch` (make test does)")
+    return chat_model(settings, backend="local")
+
+
+@pytest.fixture(scope="session")
+def local_assistant(built_index, real_embeddings, local_llm):
+    """The full chain: real index, real embedding model, real local LLM."""
+    from assistant.components import assistant
+
+    settings, _ = built_index
+    return assistant(settings, embeddings=real_embeddings, llm=local_llm)

@@ -1,0 +1,68 @@
+"""What an answer is: text, abstention, the passages it cites and the passages it was shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage as shown to the answer step, numbered from 1."""
+
+    n: int
+    doc_id: str
+    chunk_id: str
+    title: str
+    text: str
+    score: float
+    date: str | None = None
+    source: str | None = None
+    place: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Answer:
+    """The result of one question; `to_json` is the documented `wenda ask --json` shape."""
+
+    question: str
+    answer: str
+    abstained: bool
+    language: str
+    citations: list[Passage] = field(default_factory=list)
+    contexts: list[Passage] = field(default_factory=list)
+    standalone_question: str | None = None
+    backend: str = "extractive"
+    notes: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    first_token_ms: float | None = None
+    retrieval_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of `wenda ask --json` and `POST /api/ask`."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [{"n": p.n, "doc_id": p.doc_id, "title": p.title, "chunk_id": p.chunk_id,
+                           "text": p.text, "date": p.date, "source": p.source, "start": p.start, "end": p.end}
+                          for p in self.citations],
+            "contexts": [{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "text": p.text, "score": p.score}
+                         for p in self.contexts],
+            "latency_ms": round(self.latency_ms, 1),
+            "first_token_ms": None if self.first_token_ms is None else round(self.first_token_ms, 1),
+            "retrieval_ms": round(self.retrieval_ms, 1),
+            "language": self.language,
+            "standalone_question": self.standalone_question,
+            "backend": self.backend,
+            "notes": self.notes,
+        }
+
+
+def abstention_message(language: str) -> str:
+    """What wenda says when the articles do not contain the answer."""
+    if language == "zh":
+        return "文章中没有提到这个问题的答案。"
+    return "The articles do not say."

@@ -1,0 +1,212 @@
+"""The answering chain: condense a follow-up, retrieve, generate with citations, ground, fall back.
+
+`Assistant.stream` yields tokens as the LLM writes them and ends with the final, grounded Answer;
+`Assistant.ask` returns only the Answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant.answer import Answer, Passage, abstention_message
+from assistant.extractive import EmbeddingSentenceScorer, extractive_answer
+from assistant.grounding import ground
+from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
+from assistant.query import QueryAnalysis, QueryAnalyzer, detect_language
+from assistant.retrieval import hit_to_document
+from indexing.documents import Article
+from indexing.hybrid import FusionConfig, HybridIndex
+from indexing.textnorm import normalize_script
+
+logger = logging.getLogger(__name__)
+
+HistoryTurn = dict[str, str]
+_HISTORY_TURNS = 6
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of the answer as the LLM writes it."""
+
+    text: str
+
+
+def retrieve_passages(index: HybridIndex, analysis: QueryAnalysis, k: int, fusion: FusionConfig) -> list[Passage]:
+    """Retrieve with the expanded question (BM25 weighed by the question's own words); number from 1."""
+    passages = []
+    hits = index.search(analysis.search_text, k=k, fusion=fusion, coverage_query=analysis.question)
+    for n, hit in enumerate(hits, start=1):
+        doc = hit_to_document(hit, index)
+        meta = doc.metadata
+        article = index.articles.get(meta["doc_id"])
+        passages.append(Passage(n=n, doc_id=meta["doc_id"], chunk_id=meta["chunk_id"], title=meta["title"] or "",
+                                text=doc.page_content, score=hit.score, date=meta["date"], source=meta["source"],
+                                place=_place(article), start=meta["start"], end=meta["end"]))
+    return passages
+
+
+def _place(article: Article | None) -> str | None:
+    """The short Chinese name of the article's place (its first Chinese alias), else its region."""
+    if article is None:
+        return None
+    return next((a for a in article.aliases if re.search(r"[\u4e00-\u9fff]", a)), article.region)
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    """Numbered passages labelled with place and date (short: every prompt token costs time on a CPU)."""
+    labels = [" ".join(x for x in (p.place or p.title, p.date) if x) for p in passages]
+    return "\n".join(f"[{p.n}] ({label}) {p.text}" for p, label in zip(passages, labels, strict=True))
+
+
+class Assistant:
+    """Answers questions over one index with one (optional) chat model."""
+
+    def __init__(self, index: HybridIndex, chat_model: BaseChatModel | None, prompts_dir: Path,
+                 top_k: int = 5, llm_passages: int = 3, fusion: FusionConfig | None = None) -> None:
+        self.index = index
+        self.chat_model = chat_model
+        self.prompts_dir = prompts_dir
+        self.top_k = top_k
+        self.llm_passages = llm_passages
+        self.fusion = fusion or FusionConfig()
+        self.analyzer = QueryAnalyzer(index.articles.values(), index.keyword.retriever.vocab_dict.keys())
+        self.sentence_scorer = EmbeddingSentenceScorer(index.dense.embeddings,
+                                                       index.manifest.config.embedding.document_template)
+
+    @property
+    def backend(self) -> str:
+        """The name of the generator in use."""
+        return "extractive" if self.chat_model is None else self.chat_model._llm_type
+
+    def warm_up(self) -> None:
+        """Load the models and fill the LLM's prompt cache with the shared system prompt.
+
+        A server does this at start-up, so the first user does not wait for model loading.
+        """
+        self.analyzer.analyze("warm up 预热")
+        self.index.dense.embeddings.embed_query("预热")
+        if self.chat_model is not None:
+            prompt = answer_prompt(self.prompts_dir, "en")
+            try:
+                self.chat_model.bind(max_tokens=1).invoke(prompt.invoke({"passages": "[1] -", "question": "-"}))
+            except Exception as error:  # a failing LLM is reported per question, with the fallback
+                logger.warning("LLM warm-up failed: %s", error)
+
+    def ask(self, question: str, history: Sequence[HistoryTurn] | None = None) -> Answer:
+        """Answer one question (with the conversation so far, if any)."""
+        for event in self.stream(question, history):
+            if isinstance(event, Answer):
+                return event
+        raise RuntimeError("the chain ended without an answer")
+
+    def stream(self, question: str, history: Sequence[HistoryTurn] | None = None) -> Iterator[Token | Answer]:
+        """Tokens as they are generated, then the final Answer."""
+        started = time.perf_counter()
+        language = detect_language(question)
+        answer = Answer(question=question, answer="", abstained=False, language=language, backend=self.backend)
+        standalone = self.condense(question, history or [], answer)
+        answer.standalone_question = standalone if standalone != question else None
+        analysis = self.analyzer.analyze(standalone)
+        analysis.language = language
+        retrieval_started = time.perf_counter()
+        answer.contexts = retrieve_passages(self.index, analysis, self.top_k, self.fusion)
+        answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
+        if analysis.unknown_names:
+            answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
+            self._abstain(answer)
+        elif self.chat_model is not None:
+            yield from self._generate(analysis, answer, started)
+        else:
+            self._extract(analysis, answer)
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer
+
+    def condense(self, question: str, history: Sequence[HistoryTurn], answer: Answer) -> str:
+        """A standalone version of a follow-up question (the question itself when there is no history)."""
+        turns = [t for t in history if t.get("content")][-_HISTORY_TURNS:]
+        if not turns:
+            return question
+        previous = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
+        if self.chat_model is not None:
+            transcript = "\n".join(f"{t['role']}: {t['content']}" for t in turns)
+            try:
+                chain = condense_prompt(self.prompts_dir) | self.chat_model.bind(max_tokens=80) | StrOutputParser()
+                rewritten = chain.invoke({"history": transcript, "question": question}).strip()
+                if rewritten and NOT_FOUND not in rewritten:
+                    return self._carry_places(rewritten.splitlines()[0].strip(), previous)
+            except Exception as error:  # any backend failure (HTTP, timeout, model) must not lose the question
+                logger.warning("could not rewrite the follow-up: %s", error)
+                answer.notes.append(f"could not rewrite the follow-up with the LLM: {error}")
+        # Without an LLM, carry the previous question along so its place and topic reach retrieval.
+        return f"{question} ({previous})" if previous else question
+
+    def _carry_places(self, rewritten: str, previous: str) -> str:
+        """Add the previous question's places when the rewrite lost them (a small model often does)."""
+        before = self.analyzer.analyze(previous).expansions
+        after = self.analyzer.analyze(rewritten).expansions
+        if before and not after and not any(name in rewritten for name in before):
+            return f"{rewritten} ({', '.join(before[:2])})"
+        return rewritten
+
+    def _generate(self, analysis: QueryAnalysis, answer: Answer, started: float) -> Iterator[Token]:
+        shown = answer.contexts[: self.llm_passages]
+        chain = answer_prompt(self.prompts_dir, analysis.language) | self.chat_model | StrOutputParser()
+        text, held = "", ""
+        try:
+            # The small model reads Simplified Chinese more reliably; users still see the original text.
+            inputs = {"passages": normalize_script(format_passages(shown)),
+                      "question": normalize_script(analysis.question)}
+            for piece in chain.stream(inputs):
+                if answer.first_token_ms is None:
+                    answer.first_token_ms = (time.perf_counter() - started) * 1000
+                text += piece
+                # Hold back a possible NOT_FOUND so the abstention token never reaches the user.
+                if NOT_FOUND.startswith(text.strip()[: len(NOT_FOUND)]) and len(text.strip()) <= len(NOT_FOUND):
+                    held += piece
+                    continue
+                if held:
+                    yield Token(held)
+                    held = ""
+                yield Token(piece)
+        except Exception as error:  # any backend failure (HTTP, timeout, model) falls back to extraction
+            logger.warning("LLM failed, answering extractively: %s", error)
+            answer.notes.append(f"the LLM failed ({error}); extractive answer given instead")
+            self._extract(analysis, answer)
+            return
+        verdict = ground(text, [p.text for p in shown], analysis.question, analysis.language,
+                         places=[p.place for p in shown])
+        answer.notes.extend(verdict.problems)
+        if verdict.abstained:
+            self._abstain(answer)
+            return
+        if not verdict.supported:
+            answer.notes.append(f"the LLM's answer {text.strip()!r} was not supported by the passages; "
+                                "extractive answer given")
+            self._extract(analysis, answer)
+            return
+        answer.answer = verdict.text
+        answer.citations = [shown[n - 1] for n in verdict.cited]
+
+    def _extract(self, analysis: QueryAnalysis, answer: Answer) -> None:
+        """Fill `answer` with the extractive answer; abstain when there is none."""
+        found = extractive_answer(analysis, answer.contexts[: self.llm_passages], self.sentence_scorer)
+        if found is None:
+            self._abstain(answer)
+            return
+        answer.answer, cited = found
+        answer.citations = [answer.contexts[n - 1] for n in cited]
+        if self.chat_model is not None:
+            answer.backend = f"{self.backend}+extractive"
+
+    def _abstain(self, answer: Answer) -> None:
+        answer.abstained = True
+        answer.answer = abstention_message(answer.language)
+        answer.citations = []

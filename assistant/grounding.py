@@ -1,0 +1,229 @@
+"""The grounding guard: citations must point at shown passages, and figures and names must be in them.
+
+An answer that fails is repaired (bad markers dropped, a missing citation added where one shown passage
+supports the claim) or withheld (the caller falls back or abstains). Never an invented figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.prompts import NOT_FOUND
+from assistant.query import expected_classifier
+from indexing.textnorm import normalize_for_matching
+
+_CITATION = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
+# Not preceded by a Latin letter or digit (Han characters may touch a figure: 选派了19名).
+_ANSWER_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(million|billion|thousand|万|亿|千)?", re.IGNORECASE)
+_PASSAGE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千)?")
+_SCALES = {"thousand": 1e3, "千": 1e3, "万": 1e4, "million": 1e6, "亿": 1e8, "billion": 1e9}
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_REFUSALS = re.compile(
+    r"do(?:es)? not (?:contain|mention|say|provide|specify)|not (?:mentioned|stated|provided|found) in|"
+    r"no information|cannot (?:be )?(?:found|determined|answer)|没有提到|未提及|没有提及|无法(?:确定|回答)|没有相关",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Grounding:
+    """The guard's verdict on one answer."""
+
+    text: str
+    cited: list[int] = field(default_factory=list)
+    abstained: bool = False
+    supported: bool = True
+    problems: list[str] = field(default_factory=list)
+
+
+def citation_numbers(text: str) -> list[int]:
+    """Passage numbers cited in `text`, in order of first appearance (`[1]`, `[1, 2]`, `【3】`)."""
+    numbers: list[int] = []
+    for match in _CITATION.finditer(text):
+        for part in re.split(r"[,，、]", match.group(1)):
+            if int(part) not in numbers:
+                numbers.append(int(part))
+    return numbers
+
+
+def strip_citations(text: str) -> str:
+    """`text` without its citation markers."""
+    return _CITATION.sub("", text)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure written in an answer: `22.2 million` has number 22.2 and value 22200000."""
+
+    raw: str
+    number: float
+    value: float
+
+
+def answer_figures(text: str) -> list[Figure]:
+    """The figures of an answer; a scale word counts (`1875 million` is not 1875万)."""
+    figures = []
+    for match in _ANSWER_NUMBER.finditer(strip_citations(text)):
+        number = float(match.group(1).replace(",", ""))
+        scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
+        figures.append(Figure(match.group(0).strip(), number, number * scale))
+    return figures
+
+
+def passage_values(text: str) -> set[float]:
+    """Every figure in a passage, as written and with its 万/亿 scale applied."""
+    values = set()
+    for match in _PASSAGE_NUMBER.finditer(normalize_for_matching(text)):
+        number = float(match.group(1))
+        values.update({number, number * _SCALES.get(match.group(2) or "", 1.0)})
+    return values
+
+
+def scaled_forms(text: str) -> dict[float, str]:
+    """Figures written with a Chinese scale in a passage, by bare number: {1875: "1875万"}."""
+    return {float(m.group(1)): m.group(0) for m in _PASSAGE_NUMBER.finditer(normalize_for_matching(text))
+            if m.group(2)}
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a))
+
+
+def _supports(passage: str, value: float | None = None, name: str | None = None) -> bool:
+    if value is not None:
+        return any(_close(value, found) for found in passage_values(passage))
+    return name is not None and normalize_for_matching(name) in normalize_for_matching(passage)
+
+
+def english_amount(value: float) -> str:
+    """A value in English words of scale: 18750000 → "18.75 million"."""
+    for word, scale in (("billion", 1e9), ("million", 1e6)):
+        if value >= scale:
+            return f"{value / scale:g} {word}"
+    return f"{value:,.0f}"
+
+
+def _restate_scaled(text: str, figure: Figure, passages: Sequence[str], cited: list[int]) -> tuple[str, int] | None:
+    """Repair a figure whose Chinese scale was mistranslated (1875万 → "1875 million"): use the passage's."""
+    for n in [*cited, *range(1, len(passages) + 1)]:
+        written = scaled_forms(passages[n - 1]).get(figure.number)
+        if written:
+            value = next(v for v in passage_values(written) if not _close(v, figure.number))
+            return text.replace(figure.raw, f"{written} ({english_amount(value)})", 1), n
+    return None
+
+
+def is_refusal(text: str) -> bool:
+    """The model said the passages do not hold the answer."""
+    return NOT_FOUND in text or bool(_REFUSALS.search(text))
+
+
+_LEADING_MARKERS = re.compile(r"^((?:\[\d+\])(?:\s*(?:,|and|&|、|和|与)\s*\[\d+\])*)")
+_WORD = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]|\d+")
+_FILLER = frozenset("the a an is are was were be of in on at to by and or it its they their this that".split())
+
+
+def name_leading_markers(text: str, places: Sequence[str | None]) -> str:
+    """`[1] and [2] selected …` → `乌海市 [1] and 乌兰县 [2] selected …`: markers used as the subject."""
+    match = _LEADING_MARKERS.match(text)
+    if not match:
+        return text
+
+    def named(marker: re.Match[str]) -> str:
+        n = int(marker.group(1))
+        place = places[n - 1] if 1 <= n <= len(places) else None
+        return f"{place} [{n}]" if place else marker.group(0)
+
+    return re.sub(r"\[(\d+)\]", named, match.group(1)) + text[match.end():]
+
+
+def says_something(text: str, question: str) -> bool:
+    """False when, citations aside, the answer only repeats the question's words."""
+    asked = {w.lower() for w in _WORD.findall(question)}
+    new = [w for w in _WORD.findall(strip_citations(text)) if w.lower() not in asked and w.lower() not in _FILLER]
+    return len(new) >= 2 or any(w.isdigit() for w in new)
+
+
+def figure_has_classifier(passage: str, number: float, classifier: str) -> bool:
+    """Whether `number` stands in `passage` with `classifier` after it (allowing 多/余: 2500多名)."""
+    pattern = rf"(\d+(?:\.\d+)?)(?:万|亿)?(?:多|余)?({re.escape(classifier)})?"
+    return any(match.group(2) and _close(float(match.group(1)), number)
+               for match in re.finditer(pattern, normalize_for_matching(passage)))
+
+
+def classifier_mismatch(figures: Sequence[Figure], passages: Sequence[str], cited: Sequence[int],
+                        classifier: str | None) -> bool:
+    """True when a how-many question wants `classifier` (名, 所…) and the answer's figure never has it,
+    while some shown passage has a figure that does: the model picked the wrong figure."""
+    if not classifier or not figures:
+        return False
+    if any(figure_has_classifier(passages[n - 1], f.number, classifier) for f in figures for n in cited):
+        return False
+    return any(re.search(r"\d(?:万|亿)?(?:多|余)?" + re.escape(classifier), normalize_for_matching(p))
+               for p in passages)
+
+
+def ground(answer: str, passages: Sequence[str], question: str, language: str,
+           places: Sequence[str | None] = ()) -> Grounding:
+    """Check (and where possible repair) an answer against the passages it was shown (1-based).
+
+    `places` names the place of each passage, to name passages the answer uses as its subject.
+    """
+    text = answer.strip()
+    if not text or is_refusal(text):
+        return Grounding(text="", abstained=True)
+    text = name_leading_markers(text, places)
+    result = Grounding(text=text)
+    if not says_something(text, question):
+        result.supported = False
+        result.problems.append("the answer says nothing the question did not")
+        return result
+    valid = [n for n in citation_numbers(text) if 1 <= n <= len(passages)]
+    invalid = [n for n in citation_numbers(text) if n not in valid]
+    if invalid:
+        result.problems.append(f"dropped citations of passages that were not shown: {invalid}")
+        result.text = _CITATION.sub(lambda m: _keep_valid(m, len(passages)), result.text)
+    claims: list[tuple[str, Figure | None, str | None]] = [
+        (figure.raw, figure, None) for figure in answer_figures(result.text)
+        if not _supports(question, value=figure.value)]
+    if language == "en":
+        # A passage's place name comes from its article's metadata, not the passage text.
+        claims += [(name, None, name) for name in _HAN_RUN.findall(strip_citations(result.text))
+                   if name not in places]
+    cited = list(valid)
+    for raw, figure, name in claims:
+        value = figure.value if figure else None
+        if any(_supports(passages[n - 1], value, name) for n in cited):
+            continue
+        backing = [i + 1 for i, p in enumerate(passages) if _supports(p, value, name)]
+        restated = _restate_scaled(result.text, figure, passages, cited) if figure and not backing else None
+        if backing:
+            cited.append(backing[0])
+            result.problems.append(f"added citation [{backing[0]}] for {raw!r}")
+        elif restated:
+            result.text, n = restated
+            cited += [] if n in cited else [n]
+            result.problems.append(f"restated {raw!r} with the passage's own figure")
+        else:
+            result.supported = False
+            result.problems.append(f"{raw!r} is in no shown passage")
+    if not cited:
+        result.supported = False
+        result.problems.append("the answer cites no passage")
+    if cited != valid:
+        result.text = result.text.rstrip() + "".join(f" [{n}]" for n in cited if n not in valid)
+    result.cited = cited
+    if result.supported and classifier_mismatch(answer_figures(result.text), passages, cited,
+                                                 expected_classifier(question)):
+        result.supported = False
+        result.problems.append(f"the question asks for a figure with {expected_classifier(question)!r}; "
+                               "the answer's figure has another unit")
+    return result
+
+
+def _keep_valid(match: re.Match[str], count: int) -> str:
+    kept = [p for p in re.split(r"[,，、]", match.group(1)) if 1 <= int(p) <= count]
+    return f" [{', '.join(kept)}]" if kept else ""

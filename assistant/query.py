@@ -1,0 +1,144 @@
+"""Query understanding: language, romanised names mapped to the corpus's Chinese names, unknown names.
+
+English questions reach Chinese passages better when the place they name is added in Chinese:
+"Dalin Village" → 大林村, "Zalaite" → 扎赉特旗. Names come from the corpus metadata aliases and from
+the pinyin of the index's own vocabulary (with zh/ch/sh folded, as users type them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import jieba.posseg
+from pypinyin import lazy_pinyin
+
+from indexing.documents import Article
+from indexing.textnorm import normalize
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+_PLACE_SUFFIXES = ("嘎查", "村", "县", "旗", "市", "镇", "乡", "区", "州", "盟", "省")
+_MIN_STEM_PINYIN = 4
+# Capitalised words that are not names of places or people in these articles' world.
+_COMMON_CAPITALISED = frozenset(
+    "i a an the what which who whom whose when where why how is are was were do does did can could "
+    "in on of for and or by to from with at as its their this that these those "
+    "party communist cpc chinese china banner county city village town township district province "
+    "prefecture league region autonomous secretary secretaries first poverty alleviation work team "
+    "teams per capita yuan rmb according article articles please tell give list name".split()
+)
+
+
+_CLASSIFIER_QUESTION = re.compile(r"(?:多少|几)(名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
+
+
+def expected_classifier(question: str) -> str | None:
+    """The measure word a Chinese how-many question asks for: 多少名党员 → 名, 多少所夜校 → 所."""
+    match = _CLASSIFIER_QUESTION.search(normalize(question))
+    return match.group(1) if match else None
+
+
+def detect_language(text: str) -> str:
+    """"zh" when Han characters make up a fifth or more of the letters, else "en"."""
+    han = len(_HAN.findall(text))
+    latin = sum(len(w) for w in _LATIN_WORD.findall(text))
+    return "zh" if han and han * 5 >= han + latin else "en"
+
+
+def fold_pinyin(text: str) -> str:
+    """Lower-case pinyin without tones or spaces, zh/ch/sh folded to z/c/s ("Zhalaite" → "zalaite")."""
+    return re.sub(r"([zcs])h", r"\1", re.sub(r"[^a-z]", "", text.lower()))
+
+
+def han_pinyin(text: str) -> str:
+    """Folded pinyin of Han text (扎赉特 → "zalaite")."""
+    return fold_pinyin("".join(lazy_pinyin(text)))
+
+
+@dataclass
+class QueryAnalysis:
+    """What the question is about, as far as the corpus can tell."""
+
+    question: str
+    language: str
+    expansions: list[str] = field(default_factory=list)
+    unknown_names: list[str] = field(default_factory=list)
+
+    @property
+    def search_text(self) -> str:
+        """The question with its names in Chinese appended, for both retrievers."""
+        return " ".join([self.question, *self.expansions])
+
+
+class QueryAnalyzer:
+    """Built once from the indexed articles and the keyword vocabulary."""
+
+    def __init__(self, articles: Iterable[Article], vocabulary: Iterable[str]) -> None:
+        self.aliases: dict[str, list[str]] = {}
+        self.known_words: set[str] = set()
+        corpus_text: list[str] = []
+        for article in articles:
+            chinese = [a for a in (article.aliases or ()) if _HAN.search(a)]
+            for name in [*(article.aliases or ()), *(re.split(r"[,()（）]", article.region_en or ""))]:
+                name = name.strip()
+                if name and not _HAN.search(name):
+                    self.aliases.setdefault(name.lower(), []).extend(chinese[:1])
+                    self.known_words.update(w.lower() for w in _LATIN_WORD.findall(name))
+            corpus_text.append(normalize(" ".join([article.title, article.text, article.region or "", *chinese])))
+        self.corpus_text = "\n".join(corpus_text)
+        self.by_pinyin: dict[str, str] = {}
+        self.by_stem_pinyin: dict[str, str] = {}
+        for token in vocabulary:
+            if not _HAN.fullmatch(token[:1] or "x") or not 2 <= len(token) <= 8:
+                continue
+            self.by_pinyin.setdefault(han_pinyin(token), token)
+            for suffix in _PLACE_SUFFIXES:
+                stem = token[: -len(suffix)]
+                if token.endswith(suffix) and len(stem) >= 2 and len(han_pinyin(stem)) >= _MIN_STEM_PINYIN:
+                    self.by_stem_pinyin.setdefault(han_pinyin(stem), token)
+
+    def analyze(self, question: str) -> QueryAnalysis:
+        """Language, Chinese expansions of romanised names, and names the articles never mention."""
+        analysis = QueryAnalysis(question=question, language=detect_language(question))
+        lowered = question.lower()
+        for alias, chinese in self.aliases.items():
+            if re.search(rf"\b{re.escape(alias)}\b", lowered):
+                analysis.expansions.extend(c for c in chinese if c not in analysis.expansions)
+        for run in _CAPITALISED_RUN.findall(question):
+            words = [w for w in re.split(r"[ -]", run) if w.lower() not in _COMMON_CAPITALISED]
+            if not words:
+                continue
+            found = self._romanised(words)
+            if found:
+                analysis.expansions.extend(f for f in found if f not in analysis.expansions)
+            elif not any(w.lower() in self.known_words or w.lower() in self.aliases for w in words):
+                analysis.unknown_names.append(" ".join(words))
+        analysis.unknown_names.extend(self._unknown_chinese_places(question))
+        return analysis
+
+    def _romanised(self, words: list[str]) -> list[str]:
+        """Chinese tokens whose pinyin is the words joined or one word (with a place suffix dropped)."""
+        found = []
+        candidates = ["".join(words), *words]
+        for candidate in candidates:
+            key = fold_pinyin(candidate)
+            if len(key) < _MIN_STEM_PINYIN:
+                continue
+            token = self.by_pinyin.get(key) or self.by_stem_pinyin.get(key)
+            if token and token not in found:
+                found.append(token)
+        return found
+
+    def _unknown_chinese_places(self, question: str) -> list[str]:
+        """Place names (jieba tag ns) in a Chinese question that no article mentions."""
+        unknown = []
+        for word, flag in jieba.posseg.cut(normalize(question)):
+            if flag != "ns" or len(word) < 2:
+                continue
+            stem = word[:-1] if word.endswith(_PLACE_SUFFIXES) and len(word) > 2 else word
+            if stem not in self.corpus_text:
+                unknown.append(word)
+        return unknown

@@ -1,0 +1,98 @@
+"""The grounding guard on hand-made answers."""
+
+from assistant.grounding import citation_numbers, ground
+
+PASSAGES = [
+    "扎賚特旗精準選派了196名優秀後備干部,到全旗196個嘎查村任“第一書記”,并配備了784名干部組成駐村工作隊。",
+    "設立村集體經濟啟動、引領資金2220万元。",
+    "驻大林村第一书记童本惠介绍,在建的是一座标准化土鸡育种厂。",
+]
+
+
+def test_a_supported_cited_answer_passes_unchanged():
+    verdict = ground("Zalaite dispatched 196 first secretaries [1].", PASSAGES, "q", "en")
+    assert verdict.supported and verdict.cited == [1] and not verdict.problems
+    assert verdict.text == "Zalaite dispatched 196 first secretaries [1]."
+
+
+def test_a_figure_in_no_passage_is_rejected():
+    verdict = ground("Zalaite dispatched 28 first secretaries [1].", PASSAGES, "q", "en")
+    assert not verdict.supported
+    assert any("'28'" in p for p in verdict.problems)
+
+
+def test_citing_a_passage_without_the_figure_is_repaired_to_the_one_with_it():
+    verdict = ground("The work teams have 784 cadres [2].", PASSAGES, "q", "en")
+    assert verdict.supported and 1 in verdict.cited
+    assert verdict.text.endswith("[1]")
+
+
+def test_citations_of_passages_that_were_not_shown_are_dropped():
+    verdict = ground("196名 [7]", PASSAGES, "q", "zh")
+    assert 7 not in citation_numbers(verdict.text)
+    assert verdict.cited == [1]
+
+
+def test_scaled_figures_match_chinese_units():
+    assert ground("Wuhai set up 22.2 million yuan [2].", PASSAGES, "q", "en").supported
+    assert ground("资金2220万元 [2]", PASSAGES, "q", "zh").supported
+
+
+def test_names_in_an_english_answer_must_be_in_the_passages():
+    assert ground("The first secretary is 童本惠 (Tong Benhui) [3].", PASSAGES, "q", "en").supported
+    assert not ground("The first secretary is 王小明 [3].", PASSAGES, "q", "en").supported
+
+
+def test_figures_taken_from_the_question_need_no_support():
+    assert ground("In 2019, it dispatched 196 [1].", PASSAGES, "What happened in 2019?", "en").supported
+
+
+def test_refusals_and_empty_answers_abstain():
+    assert ground("NOT_FOUND", PASSAGES, "q", "en").abstained
+    assert ground("The passages do not mention Beijing.", PASSAGES, "q", "en").abstained
+    assert ground("文章中没有提到。", PASSAGES, "q", "zh").abstained
+    assert ground("  ", PASSAGES, "q", "en").abstained
+
+
+def test_an_answer_citing_nothing_is_not_supported():
+    assert not ground("Party building matters.", PASSAGES, "q", "en").supported
+
+
+def test_citation_forms():
+    assert citation_numbers("a [1] b [2, 3] c 【4】 d [1]") == [1, 2, 3, 4]
+
+
+def test_figures_touching_han_characters_are_checked():
+    assert ground("乌海市选派了19名第一书记。", ["全市选派第一书记19名"], "q", "zh").cited == [1]
+    assert not ground("乌海市选派了91名第一书记。", ["全市选派第一书记19名"], "q", "zh").supported
+
+
+def test_a_mistranslated_chinese_scale_is_restated_from_the_passage():
+    passages = ["全旗嘎查村集體經濟年收入總額僅為1875萬元。"]
+    verdict = ground("The total income was 1875 million yuan [1].", passages, "q", "en")
+    assert verdict.supported
+    assert "1875万 (18.75 million)" in verdict.text and "1875 million" not in verdict.text
+    assert ground("The total income was 18.75 million yuan [1].", passages, "q", "en").text.endswith("[1].")
+
+
+def test_markers_used_as_the_subject_are_named():
+    passages = ["全市选派第一书记19名", "共选派第一书记19名"]
+    verdict = ground("[1] and [2] selected 19 first secretaries each.", passages,
+                     "Which two places each selected 19 first secretaries?", "en", places=["乌海市", "乌兰县"])
+    assert verdict.supported and verdict.text.startswith("乌海市 [1] and 乌兰县 [2] selected")
+
+
+def test_an_answer_that_only_repeats_the_question_is_rejected():
+    verdict = ground("The first secretary stationed in Dalin Village is [1].", PASSAGES,
+                     "Who is the first secretary stationed in Dalin Village?", "en")
+    assert not verdict.supported
+    assert ground("童本惠 [3]", PASSAGES, "Who is the first secretary stationed in Dalin Village?", "en").supported
+
+
+def test_a_figure_without_the_classifier_the_question_asks_for_is_rejected():
+    passage = ["扎賚特旗面積11155平方公里,人口40萬人。共有28個基層黨委、573個黨支部、13504名黨員。"]
+    question = "扎賚特旗共有多少名黨員？"
+    assert not ground("40萬人 [1]", passage, question, "zh").supported
+    assert ground("13504名黨員 [1]", passage, question, "zh").supported
+    # No classifier in the question: nothing to compare.
+    assert ground("40萬人 [1]", passage, "扎賚特旗人口是多少？", "zh").supported

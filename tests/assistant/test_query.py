@@ -1,0 +1,58 @@
+"""Query analysis over the real corpus articles (no model needed)."""
+
+import pytest
+
+from assistant.query import QueryAnalyzer, detect_language, fold_pinyin, han_pinyin
+from indexing.chunking import Chunker
+from indexing.config import ChunkingConfig, LoaderConfig
+from indexing.corpus import scan_corpus
+from indexing.keyword import tokenize
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    articles = scan_corpus(CORPUS, LoaderConfig()).articles
+    chunker = Chunker(ChunkingConfig())
+    vocabulary = {t for a in articles for c in chunker.split(a) for t in tokenize(c.embedding_text())}
+    return QueryAnalyzer(articles, vocabulary)
+
+
+def test_language_detection():
+    assert detect_language("乌海市选派了多少名第一书记？") == "zh"
+    assert detect_language("How many first secretaries did Zalaite dispatch?") == "en"
+    assert detect_language("扎賚特旗 has how many?") == "zh"
+
+
+def test_pinyin_folding_matches_how_users_type_names():
+    assert han_pinyin("扎赉特") == fold_pinyin("Zhalaite") == fold_pinyin("Zalaite")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How many party members does Zalaite Banner have?", "扎赉特旗"),
+    ("What did Jalaid Banner do?", "扎赉特旗"),
+    ("How much camel milk did Alashan produce?", "阿拉善右旗"),
+    ("Who is the first secretary of Dalin Village?", "大林"),
+    ("How many villages does Ulan County have?", "乌兰县"),
+])
+def test_romanised_names_are_mapped_to_chinese(analyzer, question, expected):
+    assert expected in analyzer.analyze(question).expansions
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("How many first secretaries did Chaoyang District in Beijing dispatch?", "Beijing"),
+    ("What is the population of Paris?", "Paris"),
+    ("上海市选派了多少名第一书记？", "上海市"),
+])
+def test_names_the_articles_never_mention_are_reported(analyzer, question, unknown):
+    assert unknown in analyzer.analyze(question).unknown_names
+
+
+@pytest.mark.parametrize("question", [
+    "How many first secretaries did Wuhai select?",
+    "乌兰县共有多少个行政村？",
+    "What did Xi Jinping's thought guide in Alxa Right Banner?",
+    "How many poor students did Wulan County support?",
+])
+def test_questions_about_the_articles_have_no_unknown_names(analyzer, question):
+    assert analyzer.analyze(question).unknown_names == []
