@@ -20,7 +20,7 @@ from assistant.answer import Answer, Passage, abstention_message
 from assistant.extractive import EmbeddingSentenceScorer, extractive_answer
 from assistant.grounding import ground
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
-from assistant.query import QueryAnalysis, QueryAnalyzer, detect_language
+from assistant.query import QueryAnalysis, QueryAnalyzer, asks_for_a_list, detect_language
 from assistant.retrieval import hit_to_document
 from indexing.documents import Article
 from indexing.hybrid import FusionConfig, HybridIndex
@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 HistoryTurn = dict[str, str]
 _HISTORY_TURNS = 6
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LIST_EXTRA_PASSAGES = 2
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,12 @@ class Token:
 def retrieve_passages(index: HybridIndex, analysis: QueryAnalysis, k: int, fusion: FusionConfig) -> list[Passage]:
     """Retrieve with the expanded question (BM25 weighed by the question's own words); number from 1."""
     passages = []
-    hits = index.search(analysis.search_text, k=k, fusion=fusion, coverage_query=analysis.question)
-    for n, hit in enumerate(hits, start=1):
+    hits = index.search(analysis.search_text, k=max(k, fusion.candidates), fusion=fusion,
+                        coverage_query=analysis.question)
+    if analysis.entities:
+        # Passages naming the specific entity the question asks about come first, in fused order.
+        hits = sorted(hits, key=lambda h: not any(e in normalize_script(h.chunk.text) for e in analysis.entities))
+    for n, hit in enumerate(hits[:k], start=1):
         doc = hit_to_document(hit, index)
         meta = doc.metadata
         article = index.articles.get(meta["doc_id"])
@@ -57,7 +63,7 @@ def _place(article: Article | None) -> str | None:
     """The short Chinese name of the article's place (its first Chinese alias), else its region."""
     if article is None:
         return None
-    return next((a for a in article.aliases if re.search(r"[\u4e00-\u9fff]", a)), article.region)
+    return next((a for a in article.aliases if _HAN.search(a)), article.region)
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -108,7 +114,11 @@ class Assistant:
         raise RuntimeError("the chain ended without an answer")
 
     def stream(self, question: str, history: Sequence[HistoryTurn] | None = None) -> Iterator[Token | Answer]:
-        """Tokens as they are generated, then the final Answer."""
+        """Tokens as they are generated, then the final Answer.
+
+        The Answer is authoritative: the grounding guard may have repaired or replaced the streamed text
+        (a front end shows the tokens while they come, then the Answer's text and citations).
+        """
         started = time.perf_counter()
         language = detect_language(question)
         answer = Answer(question=question, answer="", abstained=False, language=language, backend=self.backend)
@@ -156,8 +166,13 @@ class Assistant:
             return f"{rewritten} ({', '.join(before[:2])})"
         return rewritten
 
+    def _shown(self, analysis: QueryAnalysis, contexts: list[Passage]) -> list[Passage]:
+        """The passages the answer step sees: a list's items are spread over more passages."""
+        extra = _LIST_EXTRA_PASSAGES if asks_for_a_list(analysis.question) else 0
+        return contexts[: self.llm_passages + extra]
+
     def _generate(self, analysis: QueryAnalysis, answer: Answer, started: float) -> Iterator[Token]:
-        shown = answer.contexts[: self.llm_passages]
+        shown = self._shown(analysis, answer.contexts)
         chain = answer_prompt(self.prompts_dir, analysis.language) | self.chat_model | StrOutputParser()
         text, held = "", ""
         try:
@@ -197,7 +212,7 @@ class Assistant:
 
     def _extract(self, analysis: QueryAnalysis, answer: Answer) -> None:
         """Fill `answer` with the extractive answer; abstain when there is none."""
-        found = extractive_answer(analysis, answer.contexts[: self.llm_passages], self.sentence_scorer)
+        found = extractive_answer(analysis, self._shown(analysis, answer.contexts), self.sentence_scorer)
         if found is None:
             self._abstain(answer)
             return

@@ -20,11 +20,17 @@ from indexing.textnorm import normalize_script
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _QUANTITY_QUESTION = re.compile(r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|"
                                 r"多少|几[个名所人项]|数量|总数|比例|增长", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
-_RANK_PRIOR = 0.5
+# A counted figure (137个, 196名, 10.8%, 2220万元), not a year or a label such as "1121".
+_COUNTED_FIGURE = re.compile(r"\d(?:\.\d+)?(?:万|亿)?(?:多|余)?[个名所户人项支次件座家条元吨亩%倍平公]")
+_CLAUSE = re.compile(r"[,，;；:：]")
+_MIN_CLAUSE_CHARS = 4
+_RANK_PRIOR = 0.2
 # Weight of the semantic similarity (cosine, about 0.2–0.7 for related text) against shared words.
 _SIMILARITY_WEIGHT = 4.0
-_MIN_SIMILARITY = 0.35
+# A sentence competes when it shares a question word, or is nearly as close in meaning as the closest
+# sentence (similarities differ by text and script, so an absolute bar alone is unreliable).
+_RELATIVE_SIMILARITY = 0.85
+_MIN_SIMILARITY = 0.2
 
 SentenceScorer = Callable[[str, list[str]], list[float]]
 
@@ -62,7 +68,8 @@ def best_sentence(analysis: QueryAnalysis, passages: Sequence[Passage], scorer: 
                   ) -> Extract | None:
     """The sentence sharing most question words and meaning (and a figure, for how-many questions).
 
-    None when no sentence shares a word with the question or comes close to it in meaning.
+    Only sentences that share a word with the question or come close to it in meaning compete;
+    None when there is no such sentence.
     """
     # Only the question's own words: added place names fit every sentence of the article alike.
     wanted = set(tokenize(analysis.question))
@@ -72,17 +79,31 @@ def best_sentence(analysis: QueryAnalysis, passages: Sequence[Passage], scorer: 
                   for m in _SENTENCE.finditer(passage.text) if len(m.group(0).strip()) >= 4]
     if not candidates:
         return None
-    similarities = scorer(analysis.question, [c[2] for c in candidates]) if scorer else [0.0] * len(candidates)
+    similarities = _best_clause_similarities(scorer, analysis.question, [c[2] for c in candidates]) \
+        if scorer else [0.0] * len(candidates)
+    bar = max(_MIN_SIMILARITY, _RELATIVE_SIMILARITY * max(similarities)) if scorer else float("inf")
     best: Extract | None = None
-    best_evidence = 0.0
     for (rank, passage, sentence), similarity in zip(candidates, similarities, strict=True):
         overlap = len(wanted & set(tokenize(sentence)))
+        if overlap < 1 and similarity < bar:
+            continue  # no evidence that this sentence is about the question
         score = (overlap + _SIMILARITY_WEIGHT * similarity + _RANK_PRIOR / (rank + 1)
-                 + (1.0 if quantity and _DIGIT.search(sentence) else 0.0)
+                 + (1.0 if quantity and _COUNTED_FIGURE.search(normalize_script(sentence)) else 0.0)
                  + (2.0 if classifier and _has_classified_figure(sentence, classifier) else 0.0))
         if best is None or score > best.score:
-            best, best_evidence = Extract(sentence, passage, score), max(overlap, similarity / _MIN_SIMILARITY)
-    return best if best_evidence >= 1.0 else None
+            best = Extract(sentence, passage, score)
+    return best
+
+
+def _best_clause_similarities(scorer: SentenceScorer, question: str, sentences: list[str]) -> list[float]:
+    """Each sentence's similarity to the question: that of its best clause, or of the whole sentence.
+
+    A long sentence's one relevant clause (驻大林村第一书记童本惠介绍) is diluted by the rest of it.
+    """
+    units = [[s, *(c for c in _CLAUSE.split(s) if len(c) >= _MIN_CLAUSE_CHARS)] for s in sentences]
+    flat = [u for group in units for u in group]
+    scores = iter(scorer(question, flat))
+    return [max(next(scores) for _ in group) for group in units]
 
 
 def _has_classified_figure(sentence: str, classifier: str) -> bool:

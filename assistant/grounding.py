@@ -166,6 +166,24 @@ def classifier_mismatch(figures: Sequence[Figure], passages: Sequence[str], cite
                for p in passages)
 
 
+_QUOTED = re.compile(r"[“「\"]([^”」\"]{2,20})[”」\"]")
+_SHORT_ANSWER_CHARS = 15
+_TRAILING = "。.！!？?，,；; "
+
+
+def _names(text: str, language: str) -> list[str]:
+    """Names an answer states: Chinese in an English answer, quoted terms, a short Chinese answer.
+
+    A passage's place name is not a claim (it comes from the article's metadata); callers drop those.
+    """
+    body = strip_citations(text).strip().rstrip(_TRAILING)
+    names = _HAN_RUN.findall(body) if language == "en" else []
+    names += [q for q in _QUOTED.findall(body) if _HAN_RUN.search(q)]
+    if language == "zh" and len(body) <= _SHORT_ANSWER_CHARS and _HAN_RUN.fullmatch(body):
+        names.append(body)
+    return list(dict.fromkeys(names))
+
+
 def ground(answer: str, passages: Sequence[str], question: str, language: str,
            places: Sequence[str | None] = ()) -> Grounding:
     """Check (and where possible repair) an answer against the passages it was shown (1-based).
@@ -189,10 +207,7 @@ def ground(answer: str, passages: Sequence[str], question: str, language: str,
     claims: list[tuple[str, Figure | None, str | None]] = [
         (figure.raw, figure, None) for figure in answer_figures(result.text)
         if not _supports(question, value=figure.value)]
-    if language == "en":
-        # A passage's place name comes from its article's metadata, not the passage text.
-        claims += [(name, None, name) for name in _HAN_RUN.findall(strip_citations(result.text))
-                   if name not in places]
+    claims += [(name, None, name) for name in _names(result.text, language) if name not in places]
     cited = list(valid)
     for raw, figure, name in claims:
         value = figure.value if figure else None

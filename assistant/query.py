@@ -35,6 +35,14 @@ _COMMON_CAPITALISED = frozenset(
 _CLASSIFIER_QUESTION = re.compile(r"(?:多少|几)(名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
 
 
+_LIST_QUESTION = re.compile(r"分别|哪些|哪几|列举|有什么|\b(?:what|which) (?:are|were)\b|\blist\b", re.IGNORECASE)
+
+
+def asks_for_a_list(question: str) -> bool:
+    """A question whose answer is a list (分别是什么, 哪些, what are): it needs more passages."""
+    return bool(_LIST_QUESTION.search(question))
+
+
 def expected_classifier(question: str) -> str | None:
     """The measure word a Chinese how-many question asks for: 多少名党员 → 名, 多少所夜校 → 所."""
     match = _CLASSIFIER_QUESTION.search(normalize(question))
@@ -60,11 +68,16 @@ def han_pinyin(text: str) -> str:
 
 @dataclass
 class QueryAnalysis:
-    """What the question is about, as far as the corpus can tell."""
+    """What the question is about, as far as the corpus can tell.
+
+    `expansions` are Chinese names for the romanised names in the question; `entities` are those of
+    them that name something inside an article (a village, a person) rather than an article's place.
+    """
 
     question: str
     language: str
     expansions: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
 
     @property
@@ -79,9 +92,11 @@ class QueryAnalyzer:
     def __init__(self, articles: Iterable[Article], vocabulary: Iterable[str]) -> None:
         self.aliases: dict[str, list[str]] = {}
         self.known_words: set[str] = set()
+        self.article_places: set[str] = set()
         corpus_text: list[str] = []
         for article in articles:
             chinese = [a for a in (article.aliases or ()) if _HAN.search(a)]
+            self.article_places.update(normalize(p) for p in [*chinese, article.region or ""] if p)
             for name in [*(article.aliases or ()), *(re.split(r"[,()（）]", article.region_en or ""))]:
                 name = name.strip()
                 if name and not _HAN.search(name):
@@ -114,6 +129,9 @@ class QueryAnalyzer:
             found = self._romanised(words)
             if found:
                 analysis.expansions.extend(f for f in found if f not in analysis.expansions)
+                # Named by its own pinyin, not an article alias: a specific village, person or body.
+                analysis.entities.extend(f for f in found if f not in analysis.entities and not any(
+                    f in place for place in self.article_places))
             elif not any(w.lower() in self.known_words or w.lower() in self.aliases for w in words):
                 analysis.unknown_names.append(" ".join(words))
         analysis.unknown_names.extend(self._unknown_chinese_places(question))

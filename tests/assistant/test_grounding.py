@@ -96,3 +96,9 @@ def test_a_figure_without_the_classifier_the_question_asks_for_is_rejected():
     assert ground("13504名黨員 [1]", passage, question, "zh").supported
     # No classifier in the question: nothing to compare.
     assert ground("40萬人 [1]", passage, "扎賚特旗人口是多少？", "zh").supported
+
+
+def test_a_short_chinese_answer_is_cited_where_it_stands():
+    passages = ["该品种命名为“甘洛高山土鸡”。", "甘洛县发展土鸡产业。"]
+    verdict = ground("甘洛高山土鸡 [2]", passages, "甘洛县的土鸡品种被命名为什么？", "zh")
+    assert verdict.supported and 1 in verdict.cited

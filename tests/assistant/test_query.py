@@ -56,3 +56,9 @@ def test_names_the_articles_never_mention_are_reported(analyzer, question, unkno
 ])
 def test_questions_about_the_articles_have_no_unknown_names(analyzer, question):
     assert analyzer.analyze(question).unknown_names == []
+
+
+def test_specific_entities_are_told_apart_from_article_places(analyzer):
+    analysis = analyzer.analyze("Who is the first secretary stationed in Dalin Village?")
+    assert analysis.entities == ["大林"]
+    assert analyzer.analyze("How many party members does Zalaite Banner have?").entities == []
