@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.documents import Document
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
@@ -21,8 +21,7 @@ from assistant.extractive import EmbeddingSentenceScorer, extractive_answer
 from assistant.grounding import ground
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_for_a_list, detect_language
-from assistant.retrieval import hit_to_document
-from indexing.documents import Article
+from assistant.retrieval import HybridRetriever
 from indexing.hybrid import FusionConfig, HybridIndex
 from indexing.textnorm import normalize_script
 
@@ -30,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 HistoryTurn = dict[str, str]
 _HISTORY_TURNS = 6
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_EXTRA_PASSAGES = 2
 
 
@@ -41,29 +39,15 @@ class Token:
     text: str
 
 
-def retrieve_passages(index: HybridIndex, analysis: QueryAnalysis, k: int, fusion: FusionConfig) -> list[Passage]:
-    """Retrieve with the expanded question (BM25 weighed by the question's own words); number from 1."""
-    passages = []
-    hits = index.search(analysis.search_text, k=max(k, fusion.candidates), fusion=fusion,
-                        coverage_query=analysis.question)
-    if analysis.entities:
-        # Passages naming the specific entity the question asks about come first, in fused order.
-        hits = sorted(hits, key=lambda h: not any(e in normalize_script(h.chunk.text) for e in analysis.entities))
-    for n, hit in enumerate(hits[:k], start=1):
-        doc = hit_to_document(hit, index)
-        meta = doc.metadata
-        article = index.articles.get(meta["doc_id"])
-        passages.append(Passage(n=n, doc_id=meta["doc_id"], chunk_id=meta["chunk_id"], title=meta["title"] or "",
-                                text=doc.page_content, score=hit.score, date=meta["date"], source=meta["source"],
-                                place=_place(article), start=meta["start"], end=meta["end"]))
-    return passages
-
-
-def _place(article: Article | None) -> str | None:
-    """The short Chinese name of the article's place (its first Chinese alias), else its region."""
-    if article is None:
-        return None
-    return next((a for a in article.aliases if _HAN.search(a)), article.region)
+def to_passages(documents: Sequence[Document]) -> list[Passage]:
+    """Retrieved documents as passages numbered from 1."""
+    return [
+        Passage(n=n, doc_id=d.metadata["doc_id"], chunk_id=d.metadata["chunk_id"], title=d.metadata["title"] or "",
+                text=d.page_content, score=d.metadata["score"], date=d.metadata["date"],
+                source=d.metadata["source"], place=d.metadata["place"], start=d.metadata["start"],
+                end=d.metadata["end"])
+        for n, d in enumerate(documents, start=1)
+    ]
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -80,10 +64,10 @@ class Assistant:
         self.index = index
         self.chat_model = chat_model
         self.prompts_dir = prompts_dir
-        self.top_k = top_k
         self.llm_passages = llm_passages
         self.fusion = fusion or FusionConfig()
         self.analyzer = QueryAnalyzer(index.articles.values(), index.keyword.retriever.vocab_dict.keys())
+        self.retriever = HybridRetriever(index=index, analyzer=self.analyzer, k=top_k, fusion=self.fusion)
         self.sentence_scorer = EmbeddingSentenceScorer(index.dense.embeddings,
                                                        index.manifest.config.embedding.document_template)
 
@@ -127,7 +111,7 @@ class Assistant:
         analysis = self.analyzer.analyze(standalone)
         analysis.language = language
         retrieval_started = time.perf_counter()
-        answer.contexts = retrieve_passages(self.index, analysis, self.top_k, self.fusion)
+        answer.contexts = to_passages(self.retriever.invoke(standalone))
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
         if analysis.unknown_names:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")

@@ -1,13 +1,27 @@
-"""The LangChain retriever over the hybrid index, used by the answering chain."""
+"""The LangChain retriever over the hybrid index: query analysis, fused search, entity-first order."""
 
 from __future__ import annotations
+
+import re
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.query import QueryAnalysis, QueryAnalyzer, detect_language
+from indexing.documents import Article
 from indexing.hybrid import FusionConfig, HybridIndex, SearchHit
+from indexing.textnorm import normalize_script
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def article_place(article: Article | None) -> str | None:
+    """The short Chinese name of the article's place (its first Chinese alias), else its region."""
+    if article is None:
+        return None
+    return next((a for a in article.aliases if _HAN.search(a)), article.region)
 
 
 def hit_to_document(hit: SearchHit, index: HybridIndex) -> Document:
@@ -22,10 +36,10 @@ def hit_to_document(hit: SearchHit, index: HybridIndex) -> Document:
             "title": article.title if article else hit.chunk.metadata.get("title"),
             "date": article.date if article else None,
             "source": article.source if article else None,
+            "place": article_place(article),
             "start": hit.chunk.start,
             "end": hit.chunk.end,
             "score": hit.score,
-            "rank": hit.rank,
             "dense_rank": hit.dense_rank,
             "keyword_rank": hit.keyword_rank,
         },
@@ -33,14 +47,31 @@ def hit_to_document(hit: SearchHit, index: HybridIndex) -> Document:
 
 
 class HybridRetriever(BaseRetriever):
-    """Dense + BM25 retrieval fused by reciprocal rank."""
+    """Dense + BM25 retrieval fused by reciprocal rank, for questions in English or Chinese.
+
+    With an analyzer, the question's romanised names are searched in Chinese as well (BM25 still
+    weighed by the user's own words), and passages naming a specific entity of the question come first.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     index: HybridIndex
+    analyzer: QueryAnalyzer | None = None
     k: int = 5
     fusion: FusionConfig = FusionConfig()
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                ) -> list[Document]:
-        return [hit_to_document(h, self.index) for h in self.index.search(query, self.k, self.fusion)]
+    def analyze(self, query: str) -> QueryAnalysis:
+        """The analysis retrieval uses for `query`."""
+        if self.analyzer is None:
+            return QueryAnalysis(question=query, language=detect_language(query))
+        return self.analyzer.analyze(query)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None) -> list[Document]:
+        k = k or self.k
+        analysis = self.analyze(query)
+        hits = self.index.search(analysis.search_text, k=max(k, self.fusion.candidates), fusion=self.fusion,
+                                 coverage_query=analysis.question)
+        if analysis.entities:
+            hits = sorted(hits, key=lambda h: not any(e in normalize_script(h.chunk.text) for e in analysis.entities))
+        return [hit_to_document(hit, self.index) for hit in hits[:k]]

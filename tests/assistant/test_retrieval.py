@@ -1,0 +1,57 @@
+"""The LangChain retriever: the standard langchain-tests suite, and wenda's own behaviour."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+from langchain_tests.integration_tests import RetrieversIntegrationTests
+
+from assistant.components import fusion_config, open_index
+from assistant.query import QueryAnalyzer
+from assistant.retrieval import HybridRetriever
+
+
+@pytest.fixture(scope="module")
+def retriever_params(built_index, real_embeddings) -> dict:
+    settings, _ = built_index
+    index = open_index(settings, real_embeddings)
+    analyzer = QueryAnalyzer(index.articles.values(), index.keyword.retriever.vocab_dict.keys())
+    return {"index": index, "analyzer": analyzer, "fusion": fusion_config(settings)}
+
+
+class TestHybridRetrieverStandard(RetrieversIntegrationTests):
+    """LangChain's standard retriever tests against the real index."""
+
+    params: ClassVar[dict] = {}
+
+    @pytest.fixture(autouse=True)
+    def _real_index(self, retriever_params) -> None:
+        type(self).params = retriever_params
+
+    @property
+    def retriever_constructor(self) -> type[HybridRetriever]:
+        return HybridRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict:
+        return self.params
+
+    @property
+    def retriever_query_example(self) -> str:
+        return "乌兰县资助了多少名贫困学生？"
+
+
+def test_documents_carry_what_a_citation_needs(retriever_params):
+    docs = HybridRetriever(**retriever_params, k=3).invoke("How many first secretaries did Zalaite dispatch?")
+    assert len(docs) == 3 and any("196名" in d.page_content for d in docs)
+    for doc in docs:
+        assert {"chunk_id", "doc_id", "title", "place", "start", "end", "score"} <= set(doc.metadata)
+    assert docs[0].metadata["place"] == "扎赉特旗"
+
+
+def test_passages_naming_the_asked_entity_come_first(retriever_params):
+    docs = HybridRetriever(**retriever_params, k=5).invoke("Who is the first secretary of Dalin Village?")
+    assert "大林" in docs[0].page_content
+    plain = HybridRetriever(index=retriever_params["index"], k=5).invoke("Who is the first secretary of Dalin Village?")
+    assert [d.id for d in plain] != [d.id for d in docs]
