@@ -90,14 +90,15 @@ class Assistant:
             except Exception as error:  # a failing LLM is reported per question, with the fallback
                 logger.warning("LLM warm-up failed: %s", error)
 
-    def ask(self, question: str, history: Sequence[HistoryTurn] | None = None) -> Answer:
-        """Answer one question (with the conversation so far, if any)."""
-        for event in self.stream(question, history):
+    def ask(self, question: str, history: Sequence[HistoryTurn] | None = None, k: int | None = None) -> Answer:
+        """Answer one question (with the conversation so far, if any; `k` passages retrieved)."""
+        for event in self.stream(question, history, k):
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("the chain ended without an answer")
 
-    def stream(self, question: str, history: Sequence[HistoryTurn] | None = None) -> Iterator[Token | Answer]:
+    def stream(self, question: str, history: Sequence[HistoryTurn] | None = None, k: int | None = None
+               ) -> Iterator[Token | Answer]:
         """Tokens as they are generated, then the final Answer.
 
         The Answer is authoritative: the grounding guard may have repaired or replaced the streamed text
@@ -111,7 +112,7 @@ class Assistant:
         analysis = self.analyzer.analyze(standalone)
         analysis.language = language
         retrieval_started = time.perf_counter()
-        answer.contexts = to_passages(self.retriever.invoke(standalone))
+        answer.contexts = to_passages(self.retriever.invoke(standalone, k=k or self.retriever.k))
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
         if analysis.unknown_names:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")

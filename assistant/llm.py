@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.fairlock import FairLock
 from assistant.settings import LLMConfig
 
 logger = logging.getLogger(__name__)
@@ -36,8 +37,8 @@ def to_openai_messages(messages: list[BaseMessage]) -> list[dict[str, str]]:
 class LocalGGUFChat(BaseChatModel):
     """A GGUF model run in-process by xllamacpp (llama.cpp), loaded once on first use.
 
-    Requests run one at a time in arrival order (one model, two cores); streaming yields tokens as the
-    model produces them.
+    Requests run one at a time in arrival order (one model, two cores: a FairLock); streaming yields
+    tokens as the model produces them. The timeout counts from the request, queueing included.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -51,7 +52,7 @@ class LocalGGUFChat(BaseChatModel):
 
     _server: Any = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
-    _turn: Any = PrivateAttr(default_factory=threading.Lock)
+    _turn: Any = PrivateAttr(default_factory=FairLock)
 
     @property
     def _llm_type(self) -> str:
@@ -100,10 +101,13 @@ class LocalGGUFChat(BaseChatModel):
         server = self.load()
         request = {**self._request(messages, stop, **kwargs), "stream": True}
         tokens: queue.Queue[Any] = queue.Queue()
+        abandoned = threading.Event()
 
         def produce() -> None:
             try:
                 with self._turn:
+                    if abandoned.is_set():
+                        return  # the caller timed out while queued: do not spend the model on nobody
                     result = server.handle_chat_completions(request, tokens.put)
                 if isinstance(result, dict) and "error" in result:
                     tokens.put(LLMUnavailableError(str(result["error"])))
@@ -114,6 +118,13 @@ class LocalGGUFChat(BaseChatModel):
 
         threading.Thread(target=produce, daemon=True, name="llm-generate").start()
         deadline = time.monotonic() + self.timeout_s
+        try:
+            yield from self._consume(tokens, deadline, run_manager)
+        finally:
+            abandoned.set()  # timed out, failed or closed early: a queued request need not run
+
+    def _consume(self, tokens: queue.Queue[Any], deadline: float, run_manager: CallbackManagerForLLMRun | None
+                 ) -> Iterator[ChatGenerationChunk]:
         while True:
             try:
                 item = tokens.get(timeout=max(0.01, deadline - time.monotonic()))

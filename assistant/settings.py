@@ -114,6 +114,11 @@ class ServerConfig(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
+    max_question_chars: int = Field(1000, ge=1)
+    max_history_turns: int = Field(20, ge=0)
+    max_turn_chars: int = Field(4000, ge=1)
+    max_body_bytes: int = Field(64_000, ge=1024)
+    cors_origins: list[str] = Field(default_factory=list)
 
 
 def _config_file() -> Path:
@@ -134,6 +139,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
+    # Comma-separated; when set, every API route except the health checks needs `Authorization: Bearer …`.
+    api_keys: str = ""
     server: ServerConfig = Field(default_factory=ServerConfig)
 
     @classmethod
