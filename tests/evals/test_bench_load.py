@@ -1,0 +1,10 @@
+import pytest
+
+from evals.bench_load import main
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:7860", "http://example.org", "http://192.168.1.2"])
+def test_only_loopback_targets_are_accepted(url, capsys):
+    with pytest.raises(SystemExit):
+        main(["--url", url, "--users", "1", "--requests", "1"])
+    assert "loopback" in capsys.readouterr().err
