@@ -116,7 +116,9 @@ def require_api_key(settings: Settings):
         if not keys:
             return
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not any(secrets.compare_digest(token, key) for key in keys):
+        # Bytes, not str: compare_digest refuses non-ASCII text, and a header may carry any.
+        presented = token.encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not any(secrets.compare_digest(presented, key.encode()) for key in keys):
             raise HTTPException(status_code=401, detail="a valid API key is required (Authorization: Bearer …)",
                                 headers={"WWW-Authenticate": "Bearer"})
 

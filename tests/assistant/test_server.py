@@ -84,6 +84,8 @@ def test_api_keys_protect_everything_but_health(api_settings):
         assert client.get("/api/search", params={"q": "乌海"}).status_code == 401
         ok = client.get("/api/search", params={"q": "乌海"}, headers={"Authorization": "Bearer k2"})
         assert ok.status_code == 200
+        odd = client.get("/api/search", params={"q": "乌海"}, headers={"Authorization": "Bearer kéy".encode("latin-1")})
+        assert odd.status_code == 401
 
 
 def test_missing_index_is_a_503_with_a_reason(tmp_path):
