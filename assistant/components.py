@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from langchain_core.embeddings import Embeddings
@@ -32,13 +33,16 @@ def lazy_embeddings(settings: Settings) -> LazyEmbeddings:
 def index_builder(settings: Settings, show_progress: bool = True,
                   embeddings: Embeddings | None = None) -> IndexBuilder:
     """A builder for the configured corpus and index folders."""
-    model = embeddings or lazy_embeddings(settings)
+    if embeddings is not None:
+        factory: Callable[[], Embeddings] = lambda: embeddings  # noqa: E731
+    else:
+        factory = partial(load_embeddings, settings.embedding, embedding_model_path(settings))
     return IndexBuilder(
         corpus_dir=settings.corpus_dir,
         store=IndexStore(settings.index_dir),
         config=settings.index_config(),
         model_id=settings.embedding.model,
-        embeddings_factory=lambda: model.get() if isinstance(model, LazyEmbeddings) else model,
+        embeddings_factory=factory,
         show_progress=show_progress,
     )
 

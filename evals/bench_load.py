@@ -3,7 +3,7 @@
 Bounded: each simulated user sends `--requests` questions one after another, then stops. Only
 loopback addresses are accepted. Usage:
     wenda serve &                     # wait for /readyz
-    python -m evals.bench_load --url http://127.0.0.1:7860 --users 1 2 4 --requests 3
+    python -m evals.bench_load --url http://127.0.0.1:7860 --users 1 2 4 --requests 3 --questions FILE
 """
 
 from __future__ import annotations
@@ -19,13 +19,6 @@ import httpx
 
 from evals.runner import percentile
 
-QUESTIONS = [
-    "How many first secretaries did Zalaite dispatch?",
-    "乌海市设立了多少村集体经济启动资金？",
-    "乌兰县资助了多少名贫困学生？",
-    "What was the camel milk output of Alxa Right Banner?",
-    "甘洛县开办了多少所农民夜校？",
-]
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -79,16 +72,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=3, help="questions per user (bounded)")
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--api-key")
-    parser.add_argument("--questions", type=Path, help="JSONL with a `question` per line (default: built-in)")
+    parser.add_argument("--questions", type=Path, required=True, help="JSONL with a `question` per line")
     parser.add_argument("--out", type=Path, default=Path("evals/out/bench_load.json"))
     args = parser.parse_args(argv)
     if urlparse(args.url).hostname not in _LOOPBACK:
         parser.error("the load test only targets a server on this machine (loopback)")
     headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
-    questions = QUESTIONS
-    if args.questions:
-        rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-        questions = [row["question"] for row in rows if row.get("question")]
+    rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [row["question"] for row in rows if row.get("question")]
+    if not questions:
+        parser.error(f"no `question` in {args.questions}")
     results = [run_level(args.url.rstrip("/"), users, args.requests, args.timeout, headers, questions)
                for users in args.users]
     args.out.parent.mkdir(parents=True, exist_ok=True)
