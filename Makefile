@@ -8,13 +8,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.wenda-installed
 TORCH  := torch==2.13.0
+# Root installs Debian packages directly; anyone else through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install models index lint bench clean-index
+.PHONY: run test install models browser index lint bench clean-index
 
 run: models
 	$(BIN)/wenda serve
 
-test: models
+test: models browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -29,6 +31,13 @@ $(STAMP): pyproject.toml
 
 models: install
 	$(BIN)/wenda models fetch
+
+# The browser tests drive Debian's chromium (Playwright downloads no browser); a CJK font makes the
+# screenshots readable.
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-zenhei; }
 
 index: models
 	$(BIN)/wenda index

@@ -23,6 +23,14 @@ class Passage:
     end: int = 0
 
 
+@dataclass(frozen=True)
+class Span:
+    """A character range of an article (`text[start:end]`)."""
+
+    start: int
+    end: int
+
+
 @dataclass
 class Answer:
     """The result of one question; `to_json` is the documented `wenda ask --json` shape."""
@@ -36,6 +44,10 @@ class Answer:
     standalone_question: str | None = None
     backend: str = "extractive"
     notes: list[str] = field(default_factory=list)
+    # The LLM failed or timed out and the answer is extractive instead.
+    llm_failed: bool = False
+    # The sentence of each cited passage that supports the answer, by passage number.
+    highlights: dict[int, Span] = field(default_factory=dict)
     latency_ms: float = 0.0
     first_token_ms: float | None = None
     retrieval_ms: float = 0.0
@@ -47,7 +59,8 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [{"n": p.n, "doc_id": p.doc_id, "title": p.title, "chunk_id": p.chunk_id,
-                           "text": p.text, "date": p.date, "source": p.source, "start": p.start, "end": p.end}
+                           "text": p.text, "date": p.date, "source": p.source, "start": p.start, "end": p.end,
+                           "highlight": self._highlight(p.n)}
                           for p in self.citations],
             "contexts": [{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "text": p.text, "score": p.score}
                          for p in self.contexts],
@@ -57,8 +70,13 @@ class Answer:
             "language": self.language,
             "standalone_question": self.standalone_question,
             "backend": self.backend,
+            "llm_failed": self.llm_failed,
             "notes": self.notes,
         }
+
+    def _highlight(self, n: int) -> dict[str, int] | None:
+        span = self.highlights.get(n)
+        return None if span is None else {"start": span.start, "end": span.end}
 
 
 def abstention_message(language: str) -> str:

@@ -9,15 +9,18 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.chain import Assistant, Token
 from assistant.components import assistant
+from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,26 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1)
     history: list[Turn] = Field(default_factory=list)
     k: int | None = Field(None, ge=1, le=20)
+
+
+class RatedAnswer(BaseModel):
+    """The part of an `/api/ask` answer that a rating keeps; other fields are accepted and ignored."""
+
+    question: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(max_length=8000)
+    abstained: bool = False
+    language: str = ""
+    backend: str = ""
+    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+
+
+class FeedbackRequest(BaseModel):
+    """`POST /api/feedback`: a rating of an answer (the JSON `/api/ask` returned), with an optional comment."""
+
+    answer: RatedAnswer
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=2000)
+    history: list[Turn] = Field(default_factory=list)
 
 
 class ChatMessage(BaseModel):
@@ -68,30 +91,43 @@ def _wenda_fields(answer: dict) -> dict:
 class AssistantHolder:
     """Builds the assistant once (index, embedding model, LLM) and says whether it is ready."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, factory: Callable[[], Assistant] | None = None) -> None:
         self.settings = settings
+        self.factory = factory or partial(assistant, settings)
         self._assistant: Assistant | None = None
         self._error: str | None = None
         self._lock = threading.Lock()
 
-    def load(self) -> Assistant:
-        """The assistant, loading and warming it on first use; raises HTTP 503 with the reason."""
-        with self._lock:
+    def get(self) -> Assistant:
+        """The assistant, loading and warming it if nobody is; raises HTTP 503 with the reason.
+
+        A request that arrives while the assistant loads gets the 503 at once rather than waiting
+        for the load; after a failed load (no index yet, say) the next request tries again.
+        """
+        if self._assistant is not None:
+            return self._assistant
+        if not self._lock.acquire(blocking=False):
+            raise HTTPException(503, f"wenda is not ready: {self.status()[1]}", headers={"Retry-After": "5"})
+        try:
             if self._assistant is None:
                 try:
-                    loaded = assistant(self.settings)
+                    loaded = self.factory()
                     loaded.warm_up()
                 except Exception as error:  # reported by /readyz and as a 503 reason, not a crash
                     self._error = str(error)
                     logger.error("wenda is not ready: %s", error)
-                    raise HTTPException(status_code=503, detail=f"wenda is not ready: {error}") from error
+                    raise HTTPException(503, f"wenda is not ready: {error}") from error
                 self._assistant, self._error = loaded, None
             return self._assistant
+        finally:
+            self._lock.release()
 
     def status(self) -> tuple[bool, str]:
         """(ready, reason)."""
         if self._assistant is not None:
             return True, "ready"
+        if self._lock.locked():
+            return False, "loading the index and models"
         return False, self._error or "loading the index and models"
 
     def start_loading(self) -> None:
@@ -99,44 +135,88 @@ class AssistantHolder:
 
         def run() -> None:
             with contextlib.suppress(HTTPException):  # the reason is kept for /readyz
-                self.load()
+                self.get()
 
         threading.Thread(target=run, daemon=True, name="wenda-load").start()
 
 
-def _api_keys(settings: Settings) -> set[str]:
+def api_keys(settings: Settings) -> set[str]:
+    """The configured API keys (none: the API is open)."""
     return {key.strip() for key in settings.api_keys.split(",") if key.strip()}
+
+
+def key_is_valid(keys: set[str], presented: str) -> bool:
+    """Whether `presented` is one of `keys`, compared in constant time."""
+    # Bytes, not str: compare_digest refuses non-ASCII text, and a header may carry any.
+    token = presented.encode("utf-8", "surrogateescape")
+    return any(secrets.compare_digest(token, key.encode()) for key in keys)
 
 
 def require_api_key(settings: Settings):
     """A dependency that checks `Authorization: Bearer <key>` when API keys are configured."""
-    keys = _api_keys(settings)
+    keys = api_keys(settings)
 
     def check(request: Request) -> None:
         if not keys:
             return
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        # Bytes, not str: compare_digest refuses non-ASCII text, and a header may carry any.
-        presented = token.encode("utf-8", "surrogateescape")
-        if scheme.lower() != "bearer" or not any(secrets.compare_digest(presented, key.encode()) for key in keys):
+        if scheme.lower() != "bearer" or not key_is_valid(keys, token):
             raise HTTPException(status_code=401, detail="a valid API key is required (Authorization: Bearer …)",
                                 headers={"WWW-Authenticate": "Bearer"})
 
     return check
 
 
-def limit_body_size(app: FastAPI, max_bytes: int) -> None:
-    """Refuse bodies over `max_bytes` with 413 before they are read."""
+class BodySizeLimit:
+    """ASGI middleware: API request bodies over `max_bytes` get a 413, whether or not they state a length.
 
-    @app.middleware("http")
-    async def check_size(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > max_bytes:
-            return JSONResponse({"detail": f"request body over {max_bytes} bytes"}, status_code=413)
-        return await call_next(request)
+    Only paths under `prefixes` are limited; the chat's own traffic is Gradio's to bound.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, prefixes: tuple[str, ...] = ("/api/", "/v1/")) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.prefixes = prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received, too_large, refused = 0, False, False
+
+        async def counting_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    # Whatever the app makes of a cut-off body, the client is told why.
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        async def replacing_send(message: Message) -> None:
+            nonlocal refused
+            if not too_large:
+                await send(message)
+            elif not refused:
+                refused = True
+                await self._refuse(send)
+
+        await self.app(scope, counting_receive, replacing_send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps({"detail": f"request body over {self.max_bytes} bytes"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
-def api_router(settings: Settings, holder: AssistantHolder) -> APIRouter:
+def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> APIRouter:
     """Routes under /api (protected by API keys when configured) and the health checks (never)."""
     limits = settings.server
     protected = APIRouter(dependencies=[Depends(require_api_key(settings))])
@@ -160,7 +240,7 @@ def api_router(settings: Settings, holder: AssistantHolder) -> APIRouter:
             raise HTTPException(422, f"history longer than {limits.max_history_turns} turns")
         if any(len(turn.content) > limits.max_turn_chars for turn in request.history):
             raise HTTPException(422, f"a history turn is longer than {limits.max_turn_chars} characters")
-        return holder.load(), [turn.model_dump() for turn in request.history]
+        return holder.get(), [turn.model_dump() for turn in request.history]
 
     @protected.post("/api/ask")
     def ask(request: AskRequest) -> dict:
@@ -192,6 +272,8 @@ def api_router(settings: Settings, holder: AssistantHolder) -> APIRouter:
         turns = [m for m in request.messages if m.role in ("user", "assistant")]
         if not turns or turns[-1].role != "user":
             raise HTTPException(422, "the last message must come from the user")
+        if not turns[-1].content.strip():
+            raise HTTPException(422, "the last user message is empty")
         ask_request = AskRequest(question=turns[-1].content, history=[Turn(role=m.role, content=m.content)
                                                                         for m in turns[:-1]])
         chain, history = checked_request(ask_request)
@@ -231,11 +313,17 @@ def api_router(settings: Settings, holder: AssistantHolder) -> APIRouter:
     @protected.get("/api/sources/{doc_id:path}")
     def source(doc_id: str) -> dict:
         """A whole article: metadata and its text as shown (citation offsets point into `text`)."""
-        article = holder.load().index.articles.get(doc_id)
+        article = holder.get().index.articles.get(doc_id)
         if article is None:
             raise HTTPException(404, f"no article {doc_id!r}")
         return {"doc_id": article.doc_id, "title": article.title, "date": article.date, "source": article.source,
                 "author": article.author, "url": article.url, "region": article.region, "text": article.text}
+
+    @protected.post("/api/feedback", status_code=201)
+    def rate(request: FeedbackRequest) -> dict[str, int]:
+        """Store a thumbs up/down (and comment) on an answer; `wenda feedback export` turns them into gold items."""
+        history = [turn.model_dump() for turn in request.history[-limits.max_history_turns:]]
+        return {"id": feedback.record(request.answer.model_dump(), request.rating == "up", request.comment, history)}
 
     router.include_router(protected)
     return router

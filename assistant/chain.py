@@ -19,6 +19,7 @@ from langchain_core.output_parsers import StrOutputParser
 from assistant.answer import Answer, Passage, abstention_message
 from assistant.extractive import EmbeddingSentenceScorer, extractive_answer
 from assistant.grounding import ground
+from assistant.highlight import cited_sentences
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_for_a_list, detect_language
 from assistant.retrieval import HybridRetriever
@@ -121,6 +122,8 @@ class Assistant:
             yield from self._generate(analysis, answer, started)
         else:
             self._extract(analysis, answer)
+        if answer.citations:
+            answer.highlights = cited_sentences(answer.answer, answer.citations, self.sentence_scorer)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
@@ -179,6 +182,7 @@ class Assistant:
         except Exception as error:  # any backend failure (HTTP, timeout, model) falls back to extraction
             logger.warning("LLM failed, answering extractively: %s", error)
             answer.notes.append(f"the LLM failed ({error}); extractive answer given instead")
+            answer.llm_failed = True
             self._extract(analysis, answer)
             return
         verdict = ground(text, [p.text for p in shown], analysis.question, analysis.language,

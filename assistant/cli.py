@@ -15,13 +15,14 @@ from tqdm import tqdm
 
 from assistant.answer import Answer
 from assistant.components import assistant, fusion_config, index_builder, open_index
+from assistant.feedback import FeedbackStore, to_gold_item
 from assistant.llm import LLMUnavailableError
 from assistant.model_store import ModelFetchError, ModelStore
 from assistant.settings import Settings
 from indexing.builder import BuildReport, NothingToIndexError
 from indexing.hybrid import IndexNotFoundError
 from indexing.offline import enable_offline_mode
-from indexing.store import IndexBusyError
+from indexing.store import IndexBusyError, IndexStore, read_records
 
 app = typer.Typer(help="wenda (问答): answers questions about a collection of Chinese articles.",
                   no_args_is_help=True)
@@ -252,3 +253,39 @@ def bench_index_command(
     from evals.bench_index import main as bench_main
 
     bench_main(["--corpus", str(corpus or Settings().corpus_dir), "--out", str(out)])
+
+
+feedback_app = typer.Typer(help="Ratings given in the chat and through /api/feedback.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export_command(
+    out: Annotated[Path | None, typer.Option("--out", help="JSONL file to write (default: standard output).")] = None,
+    rating: Annotated[str, typer.Option(help="up, down or all.")] = "all",
+) -> None:
+    """Write the ratings as draft gold items (the format of shared/gold) for a reviewer to confirm."""
+    if rating not in ("up", "down", "all"):
+        raise typer.BadParameter("--rating must be up, down or all")
+    settings = _settings()
+    if not settings.feedback_db.is_file():
+        errors.print(f"no feedback yet ({settings.feedback_db} does not exist)")
+        raise typer.Exit(1)
+    texts = _article_texts(settings)
+    records = FeedbackStore(settings.feedback_db).records({"up": 1, "down": -1}.get(rating))
+    lines = [json.dumps(to_gold_item(record, texts), ensure_ascii=False) + "\n" for record in records]
+    if out is None:
+        sys.stdout.writelines(lines)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("".join(lines), encoding="utf-8")
+    errors.print(f"{len(lines)} rated answers exported" + (f" to {out}" if out else ""))
+
+
+def _article_texts(settings: Settings) -> dict[str, str]:
+    """The indexed articles' texts by doc id (citation offsets point into them); empty without an index."""
+    folder = IndexStore(settings.index_dir).current_build()
+    if folder is None:
+        return {}
+    articles, _ = read_records(folder)
+    return {doc_id: article.text for doc_id, article in articles.items()}

@@ -139,8 +139,11 @@ class Settings(BaseSettings):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
-    # Comma-separated; when set, every API route except the health checks needs `Authorization: Bearer …`.
+    # Comma-separated; when set, every API route except the health checks needs `Authorization: Bearer …`
+    # and the chat pages ask for a key as the login password.
     api_keys: str = ""
+    # Thumbs up/down from the chat and `POST /api/feedback`.
+    feedback_db: Path = Path("data/feedback.sqlite3")
     server: ServerConfig = Field(default_factory=ServerConfig)
 
     @classmethod

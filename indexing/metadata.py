@@ -40,3 +40,15 @@ def load_metadata(path: Path) -> dict[str, ArticleMeta]:
         except ValidationError as error:
             logger.error("ignoring metadata of %s in %s: %s", doc_id, path, error)
     return entries
+
+
+def load_examples(path: Path) -> list[str]:
+    """The example questions listed under `[chat] examples` in the metadata file (none when absent)."""
+    if not path.is_file():
+        return []
+    try:
+        examples = tomllib.loads(path.read_text(encoding="utf-8")).get("chat", {}).get("examples", [])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        logger.error("no example questions from %s: %s", path, error)
+        return []
+    return [e for e in examples if isinstance(e, str) and e.strip()]

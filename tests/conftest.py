@@ -31,8 +31,8 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 def make_settings(corpus: Path, index: Path) -> Settings:
-    """Default settings with the corpus and index folders replaced."""
-    return Settings(corpus_dir=corpus, index_dir=index)
+    """Default settings with the corpus and index folders replaced (feedback is kept beside the index)."""
+    return Settings(corpus_dir=corpus, index_dir=index, feedback_db=index.parent / "feedback.sqlite3")
 
 
 @pytest.fixture(scope="session")

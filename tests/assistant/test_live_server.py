@@ -1,4 +1,5 @@
-"""The API against a real uvicorn server on loopback: the official `openai` client, SSE, CORS, API keys.
+"""The API against a real uvicorn server on loopback: the official `openai` client, SSE, CORS, API keys
+(and the chat behind a login when keys are set).
 
 The extractive backend keeps these fast; the LLM-backed chain is tested in test_chain.py.
 """
@@ -6,32 +7,14 @@ The extractive backend keeps these fast; the LLM-backed chain is tested in test_
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
 
 import httpx
 import openai
 import pytest
-import uvicorn
+from gradio_client import Client
 
 from assistant.server import create_app
-
-
-def _serve(settings) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not (server.started and server.servers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    while httpx.get(f"{base}/readyz").status_code != 200 and time.monotonic() < deadline + 60:
-        time.sleep(0.2)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+from tests.live import serve
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +29,7 @@ def live_settings(built_index):
 
 @pytest.fixture(scope="module")
 def base_url(live_settings):
-    yield from _serve(live_settings)
+    yield from serve(create_app(live_settings))
 
 
 AUTH = {"Authorization": "Bearer secret-key"}
@@ -109,3 +92,14 @@ def test_health_needs_no_key_and_the_api_does(base_url):
     last_not_user = {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}
     response = httpx.post(f"{base_url}/v1/chat/completions", json=last_not_user, headers=AUTH)
     assert response.status_code == 422 and "last message" in response.text
+
+
+def test_with_api_keys_the_chat_needs_one_as_password(base_url):
+    assert httpx.get(f"{base_url}/config").status_code == 401
+    with pytest.raises(ValueError, match="credentials"):
+        Client(base_url, verbose=False)
+    with pytest.raises(ValueError):
+        Client(base_url, auth=("staff", "wrong-key"), verbose=False)
+    client = Client(base_url, auth=("staff", "secret-key"), verbose=False)
+    messages, sources, _ = client.predict(QUESTION, [], api_name="/ask")
+    assert "38" in messages[-1]["content"][0]["text"] and "wenda-cited" in sources

@@ -3,9 +3,15 @@ so these tests need no LLM; the chain with the LLM is tested in test_chain.py)."
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.components import assistant
+from assistant.feedback import FeedbackStore
 from assistant.server import create_app
 from tests.conftest import make_settings
 
@@ -22,13 +28,17 @@ def client(api_settings):
         yield client
 
 
-def test_health_status_page_and_search(client):
+def test_health_chat_pages_and_search(client):
     assert client.get("/healthz").json() == {"status": "ok"}
-    page = client.get("/")
-    assert page.status_code == 200 and "wenda" in page.text and page.text.count("<li>") == 5
-    assert client.get("/readyz").json() == {"ready": True, "reason": "ready"}
+    for path in ("/", "/embed/"):
+        page = client.get(path)
+        assert page.status_code == 200 and "gradio" in page.text
+        assert "x-frame-options" not in page.headers  # the embed page must load inside an intranet iframe
+    config = client.get("/config").json()
+    assert config["analytics_enabled"] is False and config["title"] == "wenda 问答"
     hits = client.get("/api/search", params={"q": "阿拉善右旗驼奶产量", "k": 3}).json()["hits"]
     assert len(hits) == 3 and any("300吨" in h["text"] for h in hits)
+    assert client.get("/readyz").json() == {"ready": True, "reason": "ready"}
 
 
 def test_ask_returns_the_documented_json(client):
@@ -68,9 +78,63 @@ def test_bad_requests_get_a_4xx_with_a_reason(client, payload, reason):
 def test_oversized_and_malformed_bodies(client):
     huge = client.post("/api/ask", content=b"{" + b" " * 70_000 + b"}", headers={"Content-Type": "application/json"})
     assert huge.status_code == 413 and "bytes" in huge.json()["detail"]
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: the size is only known while reading
+        yield b'{"question": "'
+        for _ in range(100):
+            yield b"x" * 1000
+        yield b'"}'
+
+    streamed = client.post("/api/ask", content=chunked(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413 and "bytes" in streamed.json()["detail"]
     assert client.post("/api/ask", content=b"{not json", headers={"Content-Type": "application/json"}
                        ).status_code == 422
     assert client.get("/api/search", params={"q": ""}).status_code == 422
+    long_query = client.get("/api/search", params={"q": "乌" * 1001})
+    assert long_query.status_code == 422 and "1000 characters" in long_query.text
+
+
+@pytest.mark.parametrize(("messages", "reason"), [
+    ([{"role": "user"}], "empty"),
+    ([{"role": "user", "content": "乌海"}, {"role": "assistant", "content": "?"}], "from the user"),
+    ([{"role": "system", "content": "x"}], "from the user"),
+])
+def test_bad_chat_completions_get_a_422_with_a_reason(client, messages, reason):
+    response = client.post("/v1/chat/completions", json={"model": "wenda", "messages": messages})
+    assert response.status_code == 422 and reason in response.text
+
+
+def test_ratings_are_stored_with_the_answer(client, api_settings):
+    answer = client.post("/api/ask", json={"question": "乌兰县共有多少个行政村？"}).json()
+    created = client.post("/api/feedback", json={"answer": answer, "rating": "up", "comment": "correct"})
+    assert created.status_code == 201
+    record = next(r for r in FeedbackStore(api_settings.feedback_db).records() if r.id == created.json()["id"])
+    assert (record.rating, record.comment, record.question) == (1, "correct", answer["question"])
+    assert record.citations[0]["highlight"] == answer["citations"][0]["highlight"]
+    assert client.post("/api/feedback", json={"answer": answer, "rating": "meh"}).status_code == 422
+    assert client.post("/api/feedback", json={"answer": {"answer": "x"}, "rating": "up"}).status_code == 422
+
+
+def test_requests_during_loading_get_an_immediate_503(api_settings, built_index, real_embeddings):
+    release = threading.Event()
+
+    def slow_factory():
+        release.wait(timeout=60)
+        return assistant(api_settings, embeddings=real_embeddings)
+
+    with TestClient(create_app(api_settings, chat=False, factory=slow_factory)) as client:
+        try:
+            started = time.monotonic()
+            response = client.post("/api/ask", json={"question": "乌海"})
+            assert response.status_code == 503 and "loading" in response.json()["detail"]
+            assert response.headers["Retry-After"] and time.monotonic() - started < 5
+            assert client.get("/readyz").status_code == 503
+        finally:
+            release.set()
+        deadline = time.monotonic() + 60
+        while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert client.post("/api/ask", json={"question": "乌兰县共有多少个行政村？"}).status_code == 200
 
 
 def test_api_keys_protect_everything_but_health(api_settings):

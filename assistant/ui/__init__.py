@@ -1,0 +1,30 @@
+"""The browser chat, mounted in the FastAPI app: the full page at `/`, a compact one for iframes at `/embed`."""
+
+from __future__ import annotations
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assistant.api import AssistantHolder, api_keys, key_is_valid
+from assistant.feedback import FeedbackStore
+from assistant.settings import Settings
+from assistant.ui.chat import CSS_PATH, ChatHandlers, build_chat
+
+# System fonts: Gradio's default theme fonts are served by Gradio itself, but CJK text needs the system's.
+THEME = gr.themes.Default(primary_hue="red", font=["system-ui", "PingFang SC", "Noto Sans CJK SC", "sans-serif"],
+                          font_mono=["ui-monospace", "monospace"])
+EMBED_PATH = "/embed"
+
+
+def mount_chat(app: FastAPI, settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> None:
+    """Mount the chat pages. With API keys configured, the pages ask for one (as the password) first."""
+    handlers = ChatHandlers(settings, holder, feedback)
+    keys = api_keys(settings)
+    options = {
+        "theme": THEME, "css_paths": [CSS_PATH], "ssr_mode": False, "pwa": False, "mcp_server": False,
+        "enable_monitoring": False, "show_error": True,
+        "auth": (lambda _user, password: key_is_valid(keys, password)) if keys else None,
+        "auth_message": "wenda needs an API key: any user name, the key as password." if keys else None,
+    }
+    gr.mount_gradio_app(app, build_chat(handlers, compact=True), path=EMBED_PATH, footer_links=[], **options)
+    gr.mount_gradio_app(app, build_chat(handlers), path="/", footer_links=["api"], **options)

@@ -1,0 +1,182 @@
+"""The Gradio chat: streamed answers, a sources panel, thumbs up/down with comments, loading and error states.
+
+`ChatHandlers` holds the event handlers (plain methods over the assistant holder and the feedback store);
+`build_chat` lays out the page. The full page is mounted at `/`, a compact one for iframes at `/embed`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from fastapi import HTTPException
+
+from assistant.api import AssistantHolder
+from assistant.chain import Token
+from assistant.feedback import FeedbackStore
+from assistant.settings import Settings
+from assistant.ui.render import EMPTY_SOURCES, answer_markdown, sources_html, status_markdown
+from indexing.metadata import load_examples
+
+logger = logging.getLogger(__name__)
+
+CSS_PATH = Path(__file__).with_name("wenda.css")
+_STATUS_POLL_S = 2.0
+_WORKING = "*Searching the articles… 正在查找答案…*"
+
+Messages = list[dict[str, Any]]
+Turns = list[dict[str, str]]
+# Answers by the index of their chat message: the answer's JSON and the conversation before it.
+Answers = dict[int, dict[str, Any]]
+
+
+def _liked(value: bool | str | None) -> bool | None:
+    """LikeData.liked as True/False, or None when a rating was withdrawn."""
+    if isinstance(value, str):
+        return {"like": True, "dislike": False}.get(value.lower())
+    return value
+
+
+class ChatHandlers:
+    """What the chat page does when the user asks, rates, comments, selects a message or clears."""
+
+    def __init__(self, settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> None:
+        self.settings = settings
+        self.holder = holder
+        self.feedback = feedback
+
+    def status(self) -> tuple[str, gr.Timer]:
+        """The status line; polling stops once the assistant is ready."""
+        ready, reason = self.holder.status()
+        if not ready:
+            return status_markdown(False, reason), gr.Timer(active=True)
+        chain = self.holder.get()
+        return (status_markdown(True, reason, len(chain.index.articles), len(chain.index.chunks), chain.backend),
+                gr.Timer(active=False))
+
+    def respond(self, question: str, messages: Messages, turns: Turns, answers: Answers
+                ) -> Iterator[tuple[Messages, str, str, Turns, Answers]]:
+        """Stream the answer into the chat, then replace it with the final, grounded answer and its sources."""
+        question = (question or "").strip()
+        if not question:
+            yield messages, gr.skip(), "", turns, answers
+            return
+        messages = [*messages, {"role": "user", "content": question}]
+        limit = self.settings.server.max_question_chars
+        if len(question) > limit:
+            messages.append({"role": "assistant", "content": f"⚠️ The question is longer than {limit} characters; "
+                                                             f"please shorten it. 问题超过 {limit} 个字符，请缩短。"})
+            yield messages, gr.skip(), question, turns, answers
+            return
+        try:
+            chain = self.holder.get()
+        except HTTPException as error:
+            messages.append({"role": "assistant", "content": f"⏳ {error.detail}. Please ask again in a moment. "
+                                                             "请稍后再问。"})
+            yield messages, gr.skip(), question, turns, answers
+            return
+        messages.append({"role": "assistant", "content": _WORKING})
+        yield messages, gr.skip(), "", turns, answers
+        history = turns[-2 * self.settings.server.max_history_turns:] if self.settings.server.max_history_turns else []
+        streamed = ""
+        try:
+            for event in chain.stream(question, history):
+                if isinstance(event, Token):
+                    streamed += event.text
+                    messages[-1] = {"role": "assistant", "content": streamed}
+                    yield messages, gr.skip(), "", turns, answers
+                    continue
+                body = event.to_json()
+                messages[-1] = {"role": "assistant", "content": answer_markdown(body)}
+                answers = {**answers, len(messages) - 1: {"answer": body, "history": history}}
+                turns = [*turns, {"role": "user", "content": question},
+                         {"role": "assistant", "content": body["answer"]}]
+                yield messages, sources_html(body, chain.index.articles), "", turns, answers
+        except Exception as error:  # the page must say what happened, not hang on the spinner
+            logger.exception("answering failed")
+            messages[-1] = {"role": "assistant", "content": f"⚠️ Could not answer: {error}. 回答失败。"}
+            yield messages, gr.skip(), "", turns, answers
+
+    def show_sources(self, answers: Answers, selected: gr.SelectData) -> str:
+        """Clicking an answer shows its sources."""
+        index = selected.index if isinstance(selected.index, int) else selected.index[0]
+        entry = answers.get(index)
+        if entry is None:
+            return gr.skip()
+        return sources_html(entry["answer"], self.holder.get().index.articles)
+
+    def rate(self, answers: Answers, rated: dict[int, int], data: gr.LikeData
+             ) -> tuple[dict[int, int], int | None, dict]:
+        """Store a thumbs up/down; the comment box opens for the rating just made."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        entry, liked = answers.get(index), _liked(data.liked)
+        if entry is None or liked is None:
+            return rated, None, gr.update(visible=False)
+        if index in rated:
+            self.feedback.set_rating(rated[index], liked)
+        else:
+            rated = {**rated, index: self.feedback.record(entry["answer"], liked, history=entry["history"])}
+        return rated, rated[index], gr.update(visible=True)
+
+    def save_comment(self, comment: str, feedback_id: int | None) -> tuple[str, dict]:
+        """Attach the comment to the rating just made."""
+        if feedback_id is not None and comment.strip():
+            self.feedback.add_comment(feedback_id, comment.strip())
+            gr.Info("Thank you for the feedback. 感谢反馈！")
+        return "", gr.update(visible=False)
+
+    @staticmethod
+    def clear() -> tuple[Messages, str, Turns, Answers, dict[int, int], None, dict]:
+        """A new conversation."""
+        return [], EMPTY_SOURCES, [], {}, {}, None, gr.update(visible=False)
+
+
+def build_chat(handlers: ChatHandlers, compact: bool = False) -> gr.Blocks:
+    """The chat page; `compact` drops the heading and keeps the chat shorter (for iframes)."""
+    settings = handlers.settings
+    examples = load_examples(settings.corpus_dir / settings.loader.metadata_file)
+    with gr.Blocks(title="wenda 问答", analytics_enabled=False, fill_height=compact) as page:
+        turns, answers, rated, pending = gr.State([]), gr.State({}), gr.State({}), gr.State(None)
+        if not compact:
+            gr.Markdown("# wenda 问答\nAsk about the articles in English or Chinese; every answer cites its "
+                        "passages. 用中文或英文提问，答案附有原文出处。", elem_id="wenda-heading")
+        status = gr.Markdown(status_markdown(False, "loading"), elem_id="wenda-status")
+        timer = gr.Timer(_STATUS_POLL_S)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chatbot = gr.Chatbot(elem_id="wenda-chat", show_label=False, height=420 if compact else 520,
+                                     feedback_options=("Like", "Dislike"), buttons=["copy"],
+                                     placeholder="Ask a question about the articles. 请就文章内容提问。")
+                with gr.Row():
+                    question = gr.Textbox(show_label=False, placeholder="Your question… 输入问题…", scale=5,
+                                          max_lines=4, elem_id="wenda-question", autofocus=not compact)
+                    ask = gr.Button("Ask 提问", variant="primary", scale=1, min_width=80, elem_id="wenda-ask")
+                with gr.Row(visible=False, elem_id="wenda-comment-row") as comment_row:
+                    comment = gr.Textbox(show_label=False, scale=5, max_length=2000, elem_id="wenda-comment",
+                                         placeholder="Thanks! Tell us more (optional)… 补充说明（可选）…")
+                    save_comment = gr.Button("Send 发送", scale=1, min_width=80, elem_id="wenda-comment-send")
+                clear = gr.Button("Clear chat 清空对话", size="sm", elem_id="wenda-clear")
+                if examples:
+                    gr.Examples(examples, inputs=question, label="Examples 示例")
+            with gr.Column(scale=2, min_width=280), gr.Accordion("Sources 来源", elem_id="wenda-sources-box"):
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="wenda-sources")
+
+        page.load(handlers.status, None, [status, timer], api_visibility="private")
+        timer.tick(handlers.status, None, [status, timer], api_visibility="private")
+        answer_event = {"fn": handlers.respond, "inputs": [question, chatbot, turns, answers],
+                        "outputs": [chatbot, sources, question, turns, answers],
+                        "concurrency_limit": 1, "concurrency_id": "answer", "show_progress": "minimal"}
+        question.submit(**answer_event, api_name="ask")
+        ask.click(**answer_event, api_visibility="private")
+        chatbot.select(handlers.show_sources, [answers], [sources], api_visibility="private")
+        chatbot.like(handlers.rate, [answers, rated], [rated, pending, comment_row], api_visibility="private")
+        save_comment.click(handlers.save_comment, [comment, pending], [comment, comment_row],
+                           api_visibility="private")
+        comment.submit(handlers.save_comment, [comment, pending], [comment, comment_row], api_visibility="private")
+        cleared = [chatbot, sources, turns, answers, rated, pending, comment_row]
+        clear.click(handlers.clear, None, cleared, api_visibility="private")
+        chatbot.clear(handlers.clear, None, cleared, api_visibility="private")  # the chat's own bin icon
+    return page

@@ -1,0 +1,95 @@
+"""The chat's event handlers over the real index: loading, not-ready, limits, fallback, rating, clearing.
+
+The page itself is tested in a real browser (test_browser.py); here the handlers are called directly.
+"""
+
+import threading
+
+import gradio as gr
+import pytest
+
+from assistant.api import AssistantHolder
+from assistant.components import assistant
+from assistant.feedback import FeedbackStore
+from assistant.ui.chat import ChatHandlers
+from assistant.ui.render import EMPTY_SOURCES, FALLBACK_NOTE
+from tests.conftest import make_settings
+
+
+def last_output(handlers: ChatHandlers, question: str, messages=None, turns=None, answers=None):
+    outputs = list(handlers.respond(question, messages or [], turns or [], answers or {}))
+    return outputs[-1]
+
+
+@pytest.fixture
+def extractive_handlers(built_index, real_embeddings, tmp_path):
+    settings, _ = built_index
+    settings = settings.model_copy(update={"feedback_db": tmp_path / "feedback.sqlite3"})
+    holder = AssistantHolder(settings, lambda: assistant(settings, backend="extractive", embeddings=real_embeddings))
+    return ChatHandlers(settings, holder, FeedbackStore(settings.feedback_db))
+
+
+def test_while_loading_the_chat_says_so_and_keeps_the_question(built_index, tmp_path):
+    settings, _ = built_index
+    release = threading.Event()
+    holder = AssistantHolder(settings, lambda: release.wait(30) or pytest.fail("released"))
+    holder.start_loading()
+    try:
+        handlers = ChatHandlers(settings, holder, FeedbackStore(tmp_path / "f.sqlite3"))
+        messages, _, kept, turns, _ = last_output(handlers, "乌海市选派了多少名干部？")
+        assert "not ready" in messages[-1]["content"] and "loading" in messages[-1]["content"]
+        assert kept == "乌海市选派了多少名干部？" and turns == []
+        assert "Loading" in handlers.status()[0]
+    finally:
+        release.set()
+
+
+def test_without_an_index_the_status_says_how_to_build_one(tmp_path):
+    settings = make_settings(tmp_path, tmp_path / "no-index")
+    handlers = ChatHandlers(settings, AssistantHolder(settings), FeedbackStore(settings.feedback_db))
+    messages, *_ = last_output(handlers, "乌海")
+    assert "wenda index" in messages[-1]["content"]
+    assert "wenda index" in handlers.status()[0]
+
+
+def test_empty_and_overlong_questions(extractive_handlers):
+    assert last_output(extractive_handlers, "   ")[0] == []
+    messages, _, kept, *_ = last_output(extractive_handlers, "乌" * 1001)
+    assert "1000 characters" in messages[-1]["content"] and kept == "乌" * 1001
+
+
+def test_an_answer_fills_chat_sources_and_conversation_then_rates(extractive_handlers):
+    messages, sources, box, turns, answers = last_output(extractive_handlers, "乌兰县共有多少个行政村？")
+    assert box == "" and [m["role"] for m in messages] == ["user", "assistant"]
+    assert "38" in messages[1]["content"] and "#wenda-source-1" in messages[1]["content"]
+    assert "wenda-cited" in sources and turns[0]["content"] == "乌兰县共有多少个行政村？"
+    follow_up = last_output(extractive_handlers, "资助了多少名贫困学生？", messages, turns, answers)
+    assert "179" in follow_up[0][-1]["content"] and len(follow_up[3]) == 4
+
+    rated, pending, row = extractive_handlers.rate(answers, {}, gr.LikeData(None, {"index": 1, "value": "",
+                                                                                   "liked": False}))
+    assert pending == rated[1] and row["visible"] is True
+    extractive_handlers.save_comment("wrong number", pending)
+    record = next(extractive_handlers.feedback.records())
+    assert (record.rating, record.comment, record.question) == (-1, "wrong number", "乌兰县共有多少个行政村？")
+    extractive_handlers.rate(answers, rated, gr.LikeData(None, {"index": 1, "value": "", "liked": True}))
+    assert next(extractive_handlers.feedback.records()).rating == 1
+    assert extractive_handlers.rate(answers, rated, gr.LikeData(None, {"index": 0, "value": "", "liked": True}))[1] \
+        is None  # a question cannot be rated
+
+
+def test_a_failing_llm_gives_the_extractive_answer_and_says_so(built_index, real_embeddings, tmp_path):
+    settings, _ = built_index
+    unreachable = settings.model_copy(update={"llm": settings.llm.model_copy(update={
+        "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "timeout_s": 5})})
+    holder = AssistantHolder(unreachable, lambda: assistant(unreachable, embeddings=real_embeddings))
+    handlers = ChatHandlers(unreachable, holder, FeedbackStore(tmp_path / "f.sqlite3"))
+    messages, sources, *_ = last_output(handlers, "How many administrative villages does Wulan County have?")
+    assert "38" in messages[-1]["content"] and FALLBACK_NOTE["en"] in messages[-1]["content"]
+    assert "wenda-cited" in sources
+
+
+def test_clear_starts_a_new_conversation():
+    messages, sources, turns, answers, rated, pending, row = ChatHandlers.clear()
+    assert (messages, turns, answers, rated, pending) == ([], [], {}, {}, None) and row["visible"] is False
+    assert sources == EMPTY_SOURCES
