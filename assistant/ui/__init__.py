@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 from fastapi import FastAPI
 
 from assistant.api import AssistantHolder, api_keys, key_is_valid
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
-from assistant.ui.chat import CSS_PATH, ChatHandlers, build_chat
+from assistant.ui.chat import ChatHandlers, build_chat
 
 # System fonts: Gradio's default theme fonts are served by Gradio itself, but CJK text needs the system's.
 THEME = gr.themes.Default(primary_hue="red", font=["system-ui", "PingFang SC", "Noto Sans CJK SC", "sans-serif"],
                           font_mono=["ui-monospace", "monospace"])
 EMBED_PATH = "/embed"
+CSS_PATH = Path(__file__).with_name("wenda.css")
+HEAD_PATH = Path(__file__).with_name("head.html")
 
 
 def mount_chat(app: FastAPI, settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> None:
@@ -21,8 +25,8 @@ def mount_chat(app: FastAPI, settings: Settings, holder: AssistantHolder, feedba
     handlers = ChatHandlers(settings, holder, feedback)
     keys = api_keys(settings)
     options = {
-        "theme": THEME, "css_paths": [CSS_PATH], "ssr_mode": False, "pwa": False, "mcp_server": False,
-        "enable_monitoring": False, "show_error": True,
+        "theme": THEME, "css_paths": [CSS_PATH], "head_paths": [HEAD_PATH],
+        "ssr_mode": False, "pwa": False, "mcp_server": False, "enable_monitoring": False, "show_error": True,
         "auth": (lambda _user, password: key_is_valid(keys, password)) if keys else None,
         "auth_message": "wenda needs an API key: any user name, the key as password." if keys else None,
     }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -23,7 +22,6 @@ from indexing.metadata import load_examples
 
 logger = logging.getLogger(__name__)
 
-CSS_PATH = Path(__file__).with_name("wenda.css")
 _STATUS_POLL_S = 2.0
 _WORKING = "*Searching the articles… 正在查找答案…*"
 

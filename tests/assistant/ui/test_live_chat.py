@@ -105,7 +105,11 @@ def test_browser_sees_the_answer_stream_in_with_its_sources(chat_url, page):
     page.click("#wenda-chat a[href='#wenda-source-1']")
     assert page.url.endswith("#wenda-source-1")
     source.locator("details summary").click()
-    assert "乌兰县" in source.locator(".wenda-article-text").inner_text()
+    article = source.locator(".wenda-article-text")
+    assert "乌兰县" in article.inner_text()
+    # The article opens scrolled to the cited passage, which lies far below its first line.
+    page.wait_for_function("el => el.scrollTop > 0", arg=article.element_handle())
+    assert "179" in article.locator(".wenda-passage-in-article").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "chat.png", full_page=True)
     assert (SCREENSHOTS / "chat.png").stat().st_size > 10_000
