@@ -58,10 +58,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "citations": [{"n": p.n, "doc_id": p.doc_id, "title": p.title, "chunk_id": p.chunk_id,
-                           "text": p.text, "date": p.date, "source": p.source, "start": p.start, "end": p.end,
-                           "highlight": self._highlight(p.n)}
-                          for p in self.citations],
+            "citations": [passage_json(p, self.highlights.get(p.n)) for p in self.citations],
             "contexts": [{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "text": p.text, "score": p.score}
                          for p in self.contexts],
             "latency_ms": round(self.latency_ms, 1),
@@ -74,9 +71,13 @@ class Answer:
             "notes": self.notes,
         }
 
-    def _highlight(self, n: int) -> dict[str, int] | None:
-        span = self.highlights.get(n)
-        return None if span is None else {"start": span.start, "end": span.end}
+
+def passage_json(passage: Passage, highlight: Span | None = None) -> dict[str, Any]:
+    """A passage as the API shows it: offsets into the article, and the supporting sentence if known."""
+    return {"n": passage.n, "doc_id": passage.doc_id, "title": passage.title, "chunk_id": passage.chunk_id,
+            "text": passage.text, "date": passage.date, "source": passage.source, "start": passage.start,
+            "end": passage.end, "highlight": None if highlight is None else {"start": highlight.start,
+                                                                            "end": highlight.end}}
 
 
 def abstention_message(language: str) -> str:

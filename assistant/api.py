@@ -18,7 +18,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.chain import Assistant, Token
+from assistant.answer import passage_json
+from assistant.chain import Assistant, Retrieved, Token
 from assistant.components import assistant
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
@@ -110,6 +111,7 @@ class AssistantHolder:
             raise HTTPException(503, f"wenda is not ready: {self.status()[1]}", headers={"Retry-After": "5"})
         try:
             if self._assistant is None:
+                started = time.perf_counter()
                 try:
                     loaded = self.factory()
                     loaded.warm_up()
@@ -118,6 +120,8 @@ class AssistantHolder:
                     logger.error("wenda is not ready: %s", error)
                     raise HTTPException(503, f"wenda is not ready: {error}") from error
                 self._assistant, self._error = loaded, None
+                logger.info("wenda is ready (loaded in %.1f s; answers: %s)", time.perf_counter() - started,
+                            loaded.backend)
             return self._assistant
         finally:
             self._lock.release()
@@ -250,12 +254,15 @@ def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackSt
 
     @protected.post("/api/ask/stream")
     def ask_stream(request: AskRequest) -> StreamingResponse:
-        """Server-sent events: `token` events as the LLM writes, then one `answer` event (authoritative)."""
+        """Server-sent events: one `passages` event (what was retrieved), `token` events as the LLM writes,
+        then one `answer` event (authoritative)."""
         chain, history = checked_request(request)
 
         def events() -> Iterator[str]:
             for event in chain.stream(request.question, history, k=request.k):
-                if isinstance(event, Token):
+                if isinstance(event, Retrieved):
+                    yield _sse("passages", {"passages": [passage_json(p) for p in event.passages]})
+                elif isinstance(event, Token):
                     yield _sse("token", {"text": event.text})
                 else:
                     yield _sse("answer", event.to_json())

@@ -1,7 +1,7 @@
 """The answering chain: condense a follow-up, retrieve, generate with citations, ground, fall back.
 
-`Assistant.stream` yields tokens as the LLM writes them and ends with the final, grounded Answer;
-`Assistant.ask` returns only the Answer.
+`Assistant.stream` yields the retrieved passages, then tokens as the LLM writes them, and ends with the
+final, grounded Answer; `Assistant.ask` returns only the Answer.
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ class Token:
     """A piece of the answer as the LLM writes it."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """The passages found for the question, before the answer is written (a front end can show them)."""
+
+    passages: list[Passage]
 
 
 def to_passages(documents: Sequence[Document]) -> list[Passage]:
@@ -99,8 +106,8 @@ class Assistant:
         raise RuntimeError("the chain ended without an answer")
 
     def stream(self, question: str, history: Sequence[HistoryTurn] | None = None, k: int | None = None
-               ) -> Iterator[Token | Answer]:
-        """Tokens as they are generated, then the final Answer.
+               ) -> Iterator[Retrieved | Token | Answer]:
+        """The retrieved passages, tokens as they are generated, then the final Answer.
 
         The Answer is authoritative: the grounding guard may have repaired or replaced the streamed text
         (a front end shows the tokens while they come, then the Answer's text and citations).
@@ -115,6 +122,7 @@ class Assistant:
         retrieval_started = time.perf_counter()
         answer.contexts = to_passages(self.retriever.invoke(standalone, k=k or self.retriever.k))
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
+        yield Retrieved(answer.contexts)
         if analysis.unknown_names:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
             self._abstain(answer)

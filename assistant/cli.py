@@ -14,6 +14,7 @@ from rich.table import Table
 from tqdm import tqdm
 
 from assistant.answer import Answer
+from assistant.chain import Token
 from assistant.components import assistant, fusion_config, index_builder, open_index
 from assistant.feedback import FeedbackStore, to_gold_item
 from assistant.llm import LLMUnavailableError
@@ -175,7 +176,7 @@ def ask_command(
     for event in chain.stream(question):
         if isinstance(event, Answer):
             answer = event
-        elif not as_json:
+        elif isinstance(event, Token) and not as_json:
             console.print(event.text, end="", markup=False, highlight=False)
     assert answer is not None
     if as_json:

@@ -63,5 +63,6 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """Run the server until interrupted."""
-    logger.info("serving wenda on http://%s:%d", host, port)
+    base = f"http://{host}:{port}"
+    logger.info("wenda chat on %s/ (embeddable page %s/embed/, API docs %s/docs)", base, base, base)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

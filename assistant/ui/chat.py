@@ -13,11 +13,12 @@ from typing import Any
 import gradio as gr
 from fastapi import HTTPException
 
+from assistant.answer import passage_json
 from assistant.api import AssistantHolder
-from assistant.chain import Token
+from assistant.chain import Retrieved, Token
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
-from assistant.ui.render import EMPTY_SOURCES, answer_markdown, sources_html, status_markdown
+from assistant.ui.render import EMPTY_SOURCES, answer_markdown, retrieved_html, sources_html, status_markdown
 from indexing.metadata import load_examples
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,10 @@ class ChatHandlers:
         streamed = ""
         try:
             for event in chain.stream(question, history):
+                if isinstance(event, Retrieved):
+                    shown = [passage_json(p) for p in event.passages]
+                    yield messages, retrieved_html(shown, chain.index.articles), "", turns, answers
+                    continue
                 if isinstance(event, Token):
                     streamed += event.text
                     messages[-1] = {"role": "assistant", "content": streamed}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from indexing.documents import Article
@@ -64,9 +64,9 @@ def _article_html(article: Article, citation: Mapping[str, Any]) -> str:
             f"{html.escape(text[end:])}")
 
 
-def source_html(citation: Mapping[str, Any], article: Article | None) -> str:
+def source_html(citation: Mapping[str, Any], article: Article | None, candidate: bool = False) -> str:
     """One cited passage: number, title, date and publisher, the passage with its cited sentence marked,
-    and the full article behind a disclosure."""
+    and the full article behind a disclosure. A `candidate` is a passage retrieved before the answer."""
     n = citation["n"]
     meta = " · ".join(html.escape(x) for x in (citation.get("date"), citation.get("source")) if x)
     highlight = citation.get("highlight")
@@ -76,7 +76,9 @@ def source_html(citation: Mapping[str, Any], article: Article | None) -> str:
                if highlight else html.escape(text.rstrip()))
     full = (f"<details class='wenda-article'><summary>Full article 全文</summary>"
             f"<div class='wenda-article-text'>{_article_html(article, citation)}</div></details>") if article else ""
-    return (f"<div class='wenda-source' id='{source_anchor(n)}' data-n='{n}'>"
+    opening = (f"<div class='wenda-candidate' data-n='{n}'>" if candidate
+               else f"<div class='wenda-source' id='{source_anchor(n)}' data-n='{n}'>")
+    return (f"{opening}"
             f"<div class='wenda-source-head'><span class='wenda-n'>[{n}]</span> "
             f"<strong class='wenda-title'>{html.escape(citation.get('title') or '')}</strong></div>"
             f"<div class='wenda-source-meta'>{meta}</div>"
@@ -92,6 +94,15 @@ def sources_html(answer: Mapping[str, Any] | None, articles: Mapping[str, Articl
         return NO_SOURCES
     items = "".join(source_html(c, articles.get(c["doc_id"])) for c in citations)
     return f"<div class='wenda-sources'>{items}</div>"
+
+
+def retrieved_html(passages: Sequence[Mapping[str, Any]], articles: Mapping[str, Article]) -> str:
+    """The sources panel while the answer is written: the passages retrieved for the question."""
+    if not passages:
+        return NO_SOURCES
+    items = "".join(source_html(p, articles.get(p["doc_id"]), candidate=True) for p in passages)
+    return (f"<div class='wenda-retrieved'><div class='wenda-sources-note'>Reading these passages… "
+            f"正在阅读以下段落…</div>{items}</div>")
 
 
 def status_markdown(ready: bool, reason: str, articles: int = 0, passages: int = 0, backend: str = "") -> str:

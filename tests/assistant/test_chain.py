@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.answer import Answer
-from assistant.chain import Token
+from assistant.chain import Retrieved, Token
 from assistant.grounding import citation_numbers
 
 
@@ -24,6 +24,8 @@ def test_english_question_streams_a_cited_answer(local_assistant):
     events = list(local_assistant.stream("How many first secretaries did Zalaite dispatch?"))
     answer = events[-1]
     assert isinstance(answer, Answer) and any(isinstance(e, Token) for e in events)
+    # The passages come first, before any token: a front end shows them while the answer is written.
+    assert isinstance(events[0], Retrieved) and events[0].passages == answer.contexts
     assert_grounded(answer, "196")
     assert answer.first_token_ms is not None and answer.first_token_ms <= answer.latency_ms
     assert "NOT_FOUND" not in "".join(e.text for e in events if isinstance(e, Token))

@@ -62,7 +62,7 @@ def test_openai_client_with_a_wrong_key_is_refused(base_url):
         client.chat.completions.create(model="wenda", messages=[{"role": "user", "content": QUESTION}])
 
 
-def test_sse_stream_ends_with_the_answer(base_url):
+def test_sse_stream_gives_passages_first_and_ends_with_the_answer(base_url):
     events = []
     with httpx.stream("POST", f"{base_url}/api/ask/stream", json={"question": QUESTION}, headers=AUTH,
                       timeout=60) as response:
@@ -73,8 +73,9 @@ def test_sse_stream_ends_with_the_answer(base_url):
                 event = line[7:]
             elif line.startswith("data: "):
                 events.append((event, json.loads(line[6:])))
+    assert events[0][0] == "passages" and any("38个行政村" in p["text"] for p in events[0][1]["passages"])
     assert events[-1][0] == "answer" and "38" in events[-1][1]["answer"]
-    assert all(name == "token" for name, _ in events[:-1])
+    assert all(name == "token" for name, _ in events[1:-1])
 
 
 def test_cors_allows_only_configured_origins(base_url):

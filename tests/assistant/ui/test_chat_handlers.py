@@ -59,7 +59,9 @@ def test_empty_and_overlong_questions(extractive_handlers):
 
 
 def test_an_answer_fills_chat_sources_and_conversation_then_rates(extractive_handlers):
-    messages, sources, box, turns, answers = last_output(extractive_handlers, "乌兰县共有多少个行政村？")
+    outputs = list(extractive_handlers.respond("乌兰县共有多少个行政村？", [], [], {}))
+    assert any("wenda-candidate" in str(panel) for _, panel, *_ in outputs[:-1])  # passages shown first
+    messages, sources, box, turns, answers = outputs[-1]
     assert box == "" and [m["role"] for m in messages] == ["user", "assistant"]
     assert "38" in messages[1]["content"] and "#wenda-source-1" in messages[1]["content"]
     assert "wenda-cited" in sources and turns[0]["content"] == "乌兰县共有多少个行政村？"

@@ -88,12 +88,15 @@ def test_browser_sees_the_answer_stream_in_with_its_sources(chat_url, page):
     page.fill("#wenda-question textarea", "乌兰县资助了多少名贫困学生？")
     page.press("#wenda-question textarea", "Enter")
     states: list[str] = []
+    candidates_seen = False
     deadline = time.monotonic() + 120
     while not page.query_selector("#wenda-sources .wenda-source") and time.monotonic() < deadline:
         texts = bot_messages(page)
         if texts and (not states or states[-1] != texts[-1]):
             states.append(texts[-1])
+        candidates_seen = candidates_seen or bool(page.query_selector("#wenda-sources .wenda-candidate"))
         time.sleep(0.05)
+    assert candidates_seen  # the retrieved passages showed while the answer was being written
     final = bot_messages(page)[-1]
     assert "179" in final
     partial = [s for s in states if s and "正在查找" not in s and s != final]

@@ -5,6 +5,7 @@ from assistant.ui.render import (
     FALLBACK_NOTE,
     NO_SOURCES,
     answer_markdown,
+    retrieved_html,
     source_anchor,
     sources_html,
     status_markdown,
@@ -59,3 +60,11 @@ def test_status_line_for_each_state():
     assert "Loading" in status_markdown(False, "loading the index and models")
     assert "not ready" in status_markdown(False, "no index in data/index; run `wenda index`")
     assert status_markdown(True, "ready", 5, 93, "local") == "Ready · 5 articles · 93 passages · answers: local"
+
+
+def test_retrieved_passages_show_while_the_answer_is_written():
+    passage = answer()["citations"][0] | {"highlight": None}
+    page = retrieved_html([passage], {"003_x": ARTICLE})
+    assert "wenda-candidate" in page and "wenda-source'" not in page and "<mark" not in page
+    assert "乌兰县共有38个行政村" in page and "Reading these passages" in page
+    assert retrieved_html([], {}) == NO_SOURCES
