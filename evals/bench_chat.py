@@ -1,5 +1,5 @@
-"""What a chat user waits for, measured in a real browser: time from pressing Enter to the first streamed
-text, and to the final answer with its sources panel.
+"""What a chat user waits for, measured in a real browser: time from pressing Enter to the retrieved
+passages in the sources panel, to the first streamed text, and to the final answer with its sources.
 
 Drives Debian's chromium with Playwright against a running server on loopback, one question at a time,
 each in a fresh conversation. Usage:
@@ -31,7 +31,8 @@ _POLL_S = 0.1
 
 
 def time_question(page: Page, question: str, timeout_s: float) -> dict[str, object]:
-    """Ask one question in a cleared chat; seconds to the first answer text and to the final answer.
+    """Ask one question in a cleared chat; seconds to the retrieved passages, the first answer text and
+    the final answer.
 
     The answer is final when the sources panel fills (its sources, or the note that none answers).
     """
@@ -41,8 +42,10 @@ def time_question(page: Page, question: str, timeout_s: float) -> dict[str, obje
     page.fill("#wenda-question textarea", question)
     started = time.perf_counter()
     page.press("#wenda-question textarea", "Enter")
-    first_text = None
+    first_text = passages = None
     while time.perf_counter() - started < timeout_s:
+        if passages is None and page.query_selector("#wenda-sources .wenda-candidate"):
+            passages = time.perf_counter() - started
         messages = page.query_selector_all(_BOT)
         text = messages[-1].inner_text().strip() if messages else ""
         if first_text is None and text and _WORKING not in text:
@@ -50,8 +53,8 @@ def time_question(page: Page, question: str, timeout_s: float) -> dict[str, obje
         sources = page.query_selector_all("#wenda-sources .wenda-source")
         if sources or _NO_SOURCES in page.inner_text("#wenda-sources"):
             done = time.perf_counter() - started
-            return {"question": question, "first_text_s": round(first_text or done, 2), "answer_s": round(done, 2),
-                    "sources": len(sources)}
+            return {"question": question, "passages_s": round(passages or done, 2),
+                    "first_text_s": round(first_text or done, 2), "answer_s": round(done, 2), "sources": len(sources)}
         time.sleep(_POLL_S)
     return {"question": question, "error": f"no answer within {timeout_s} s"}
 
@@ -83,6 +86,8 @@ def main(argv: list[str] | None = None) -> None:
     timed = [r for r in results if "error" not in r]
     summary = {
         "questions": len(results), "errors": len(results) - len(timed),
+        "passages_p50_s": percentile([r["passages_s"] for r in timed], 50),
+        "passages_p95_s": percentile([r["passages_s"] for r in timed], 95),
         "first_text_p50_s": percentile([r["first_text_s"] for r in timed], 50),
         "first_text_p95_s": percentile([r["first_text_s"] for r in timed], 95),
         "answer_p50_s": percentile([r["answer_s"] for r in timed], 50),

@@ -85,7 +85,7 @@ class ChatHandlers:
             for event in chain.stream(question, history):
                 if isinstance(event, Retrieved):
                     shown = [passage_json(p) for p in event.passages]
-                    yield messages, retrieved_html(shown, chain.index.articles), "", turns, answers
+                    yield messages, retrieved_html(shown), "", turns, answers
                     continue
                 if isinstance(event, Token):
                     streamed += event.text

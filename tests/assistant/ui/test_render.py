@@ -64,7 +64,7 @@ def test_status_line_for_each_state():
 
 def test_retrieved_passages_show_while_the_answer_is_written():
     passage = answer()["citations"][0] | {"highlight": None}
-    page = retrieved_html([passage], {"003_x": ARTICLE})
-    assert "wenda-candidate" in page and "wenda-source'" not in page and "<mark" not in page
+    page = retrieved_html([passage])
+    assert "wenda-candidate" in page and "wenda-source'" not in page and "<mark" not in page and "<details" not in page
     assert "乌兰县共有38个行政村" in page and "Reading these passages" in page
-    assert retrieved_html([], {}) == NO_SOURCES
+    assert retrieved_html([]) == NO_SOURCES
