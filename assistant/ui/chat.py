@@ -39,6 +39,12 @@ def _liked(value: bool | str | None) -> bool | None:
     return value
 
 
+def _message_index(event: gr.SelectData | gr.LikeData) -> int:
+    """The chat message an event (select, like) is about."""
+    index = event.index
+    return index if isinstance(index, int) else index[0]
+
+
 class ChatHandlers:
     """What the chat page does when the user asks, rates, comments, selects a message or clears."""
 
@@ -101,12 +107,11 @@ class ChatHandlers:
         except Exception as error:  # the page must say what happened, not hang on the spinner
             logger.exception("answering failed")
             messages[-1] = {"role": "assistant", "content": f"⚠️ Could not answer: {error}. 回答失败。"}
-            yield messages, gr.skip(), "", turns, answers
+            yield messages, EMPTY_SOURCES, "", turns, answers
 
     def show_sources(self, answers: Answers, selected: gr.SelectData) -> str:
         """Clicking an answer shows its sources."""
-        index = selected.index if isinstance(selected.index, int) else selected.index[0]
-        entry = answers.get(index)
+        entry = answers.get(_message_index(selected))
         if entry is None:
             return gr.skip()
         return sources_html(entry["answer"], self.holder.get().index.articles)
@@ -114,7 +119,7 @@ class ChatHandlers:
     def rate(self, answers: Answers, rated: dict[int, int], data: gr.LikeData
              ) -> tuple[dict[int, int], int | None, dict]:
         """Store a thumbs up/down; the comment box opens for the rating just made."""
-        index = data.index if isinstance(data.index, int) else data.index[0]
+        index = _message_index(data)
         entry, liked = answers.get(index), _liked(data.liked)
         if entry is None or liked is None:
             return rated, None, gr.update(visible=False)
