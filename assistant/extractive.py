@@ -22,6 +22,7 @@ _QUANTITY_QUESTION = re.compile(r"how many|how much|what (?:was|is|were) the (?:
                                 r"多少|几[个名所人项]|数量|总数|比例|增长", re.IGNORECASE)
 # A counted figure (137个, 196名, 10.8%, 2220万元), not a year or a label such as "1121".
 _COUNTED_FIGURE = re.compile(r"\d(?:\.\d+)?(?:万|亿)?(?:多|余)?[个名所户人项支次件座家条元吨亩%倍平公]")
+_MIN_SENTENCE_CHARS = 4
 _CLAUSE = re.compile(r"[,，;；:：]")
 _MIN_CLAUSE_CHARS = 4
 _RANK_PRIOR = 0.2
@@ -55,6 +56,20 @@ class EmbeddingSentenceScorer:
         return [float(self.cache[s] @ query) for s in sentences]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` as (start, end) offsets, surrounding space excluded, very short ones dropped."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start >= _MIN_SENTENCE_CHARS:
+            spans.append((start, end))
+    return spans
+
+
 @dataclass(frozen=True)
 class Extract:
     """The chosen sentence and the passage it came from."""
@@ -75,8 +90,8 @@ def best_sentence(analysis: QueryAnalysis, passages: Sequence[Passage], scorer: 
     wanted = set(tokenize(analysis.question))
     quantity = bool(_QUANTITY_QUESTION.search(analysis.question))
     classifier = expected_classifier(analysis.question)
-    candidates = [(rank, passage, m.group(0).strip()) for rank, passage in enumerate(passages)
-                  for m in _SENTENCE.finditer(passage.text) if len(m.group(0).strip()) >= 4]
+    candidates = [(rank, passage, passage.text[start:end]) for rank, passage in enumerate(passages)
+                  for start, end in sentence_spans(passage.text)]
     if not candidates:
         return None
     similarities = _best_clause_similarities(scorer, analysis.question, [c[2] for c in candidates]) \

@@ -88,13 +88,14 @@ def scaled_forms(text: str) -> dict[float, str]:
             if m.group(2)}
 
 
-def _close(a: float, b: float) -> bool:
+def same_value(a: float, b: float) -> bool:
+    """Whether two figures are equal up to floating-point noise."""
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
 
 
 def _supports(passage: str, value: float | None = None, name: str | None = None) -> bool:
     if value is not None:
-        return any(_close(value, found) for found in passage_values(passage))
+        return any(same_value(value, found) for found in passage_values(passage))
     return name is not None and normalize_for_matching(name) in normalize_for_matching(passage)
 
 
@@ -111,7 +112,7 @@ def _restate_scaled(text: str, figure: Figure, passages: Sequence[str], cited: l
     for n in [*cited, *range(1, len(passages) + 1)]:
         written = scaled_forms(passages[n - 1]).get(figure.number)
         if written:
-            value = next(v for v in passage_values(written) if not _close(v, figure.number))
+            value = next(v for v in passage_values(written) if not same_value(v, figure.number))
             return text.replace(figure.raw, f"{written} ({english_amount(value)})", 1), n
     return None
 
@@ -150,7 +151,7 @@ def says_something(text: str, question: str) -> bool:
 def figure_has_classifier(passage: str, number: float, classifier: str) -> bool:
     """Whether `number` stands in `passage` with `classifier` after it (allowing 多/余: 2500多名)."""
     pattern = rf"(\d+(?:\.\d+)?)(?:万|亿)?(?:多|余)?({re.escape(classifier)})?"
-    return any(match.group(2) and _close(float(match.group(1)), number)
+    return any(match.group(2) and same_value(float(match.group(1)), number)
                for match in re.finditer(pattern, normalize_for_matching(passage)))
 
 

@@ -9,31 +9,14 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer import Passage, Span
-from assistant.extractive import SentenceScorer
-from assistant.grounding import answer_figures, passage_values, strip_citations
+from assistant.extractive import SentenceScorer, sentence_spans
+from assistant.grounding import answer_figures, passage_values, same_value, strip_citations
 from indexing.keyword import tokenize
 
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _QUOTED = re.compile(r"[“\"「](.+?)[”\"」]")
-_MIN_SENTENCE_CHARS = 4
 # A matching figure outweighs shared words: it is what a how-many answer is about.
 _FIGURE_WEIGHT = 3.0
 _SIMILARITY_WEIGHT = 4.0
-
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """The sentences of `text` as (start, end) offsets, surrounding space excluded."""
-    spans = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end - start >= _MIN_SENTENCE_CHARS:
-            spans.append((start, end))
-    return spans
 
 
 def cited_sentence(answer: str, passage: Passage, scorer: SentenceScorer | None = None) -> Span | None:
@@ -53,7 +36,7 @@ def cited_sentence(answer: str, passage: Passage, scorer: SentenceScorer | None 
                 return Span(passage.start + start, passage.start + end)
     figures = {value for f in answer_figures(claim) for value in (f.value, f.number)}
     words = set(tokenize(claim))
-    lexical = [_FIGURE_WEIGHT * sum(1 for v in figures if any(abs(v - x) < 1e-6 for x in passage_values(sentence)))
+    lexical = [_FIGURE_WEIGHT * _shared_figures(figures, passage_values(sentence))
                + len(words & set(tokenize(sentence))) for sentence in sentences]
     # Meaning is only consulted when no sentence carries a figure of the answer: embedding the sentences
     # costs the user a few hundred milliseconds before the final answer appears.
@@ -62,6 +45,11 @@ def cited_sentence(answer: str, passage: Passage, scorer: SentenceScorer | None 
     scores = [score + _SIMILARITY_WEIGHT * similarity for score, similarity in zip(lexical, similarities, strict=True)]
     start, end = spans[scores.index(max(scores))]
     return Span(passage.start + start, passage.start + end)
+
+
+def _shared_figures(figures: set[float], values: set[float]) -> int:
+    """How many of the answer's figures the sentence carries."""
+    return sum(1 for figure in figures if any(same_value(figure, value) for value in values))
 
 
 def cited_sentences(answer: str, citations: Sequence[Passage], scorer: SentenceScorer | None = None

@@ -18,11 +18,11 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, sync_playwright
 
+from evals.bench_load import LOOPBACK, load_questions
 from evals.runner import percentile
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-          "--disable-background-networking", "--disable-component-update"]
+                  "--disable-background-networking", "--disable-component-update"]
 _WORKING = "正在查找"
 _BOT = "#wenda-chat [data-testid=bot]"
 _NO_SOURCES = "没有能回答"
@@ -69,10 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--out", type=Path, default=Path("evals/out/bench_chat.json"))
     args = parser.parse_args(argv)
-    if urlparse(args.url).hostname not in _LOOPBACK:
+    if urlparse(args.url).hostname not in LOOPBACK:
         parser.error("the chat benchmark only targets a server on this machine (loopback)")
-    rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    questions = [row["question"] for row in rows if row.get("question")][: args.limit]
+    questions = load_questions(args.questions)[: args.limit]
     if not questions:
         parser.error(f"no `question` in {args.questions}")
     with sync_playwright() as playwright:

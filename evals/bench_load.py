@@ -19,7 +19,7 @@ import httpx
 
 from evals.runner import percentile
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def run_level(url: str, users: int, requests: int, timeout_s: float, headers: dict[str, str],
@@ -64,6 +64,12 @@ def run_level(url: str, users: int, requests: int, timeout_s: float, headers: di
             "error_samples": errors[:3]}
 
 
+def load_questions(path: Path) -> list[str]:
+    """The `question` of each line of a JSONL file (gold items, say)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row["question"] for row in rows if row.get("question")]
+
+
 def main(argv: list[str] | None = None) -> None:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -75,11 +81,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=Path, required=True, help="JSONL with a `question` per line")
     parser.add_argument("--out", type=Path, default=Path("evals/out/bench_load.json"))
     args = parser.parse_args(argv)
-    if urlparse(args.url).hostname not in _LOOPBACK:
+    if urlparse(args.url).hostname not in LOOPBACK:
         parser.error("the load test only targets a server on this machine (loopback)")
     headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
-    rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    questions = [row["question"] for row in rows if row.get("question")]
+    questions = load_questions(args.questions)
     if not questions:
         parser.error(f"no `question` in {args.questions}")
     results = [run_level(args.url.rstrip("/"), users, args.requests, args.timeout, headers, questions)

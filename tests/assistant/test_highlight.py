@@ -1,8 +1,8 @@
 """The cited sentence of a passage, as article offsets."""
 
 from assistant.answer import Passage
-from assistant.extractive import EmbeddingSentenceScorer
-from assistant.highlight import cited_sentence, cited_sentences, sentence_spans
+from assistant.extractive import EmbeddingSentenceScorer, sentence_spans
+from assistant.highlight import cited_sentence, cited_sentences
 
 PREFIX = "前文。" * 10
 TEXT = "\n乌兰县共有38个行政村。全县资助了179名贫困学生，落实资金230万元。驼奶产量达到300吨。"
