@@ -21,6 +21,8 @@ class Passage:
     place: str | None = None
     start: int = 0
     end: int = 0
+    # Sentences (offsets into `text`) that address an AI assistant: never evidence (indexing.injection).
+    instructions: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,76 +3,130 @@ keys; request limits with reasons."""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import json
 import logging
 import secrets
-import threading
 import time
-from collections.abc import Callable, Iterator
-from functools import partial
-from typing import Any, Literal
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answer import passage_json
 from assistant.chain import Assistant, Retrieved, Token
-from assistant.components import assistant
 from assistant.feedback import FeedbackStore
+from assistant.keys import api_keys, key_is_valid
+from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
+def _encodable(text: str) -> str:
+    """Text that UTF-8 can carry: an unpaired surrogate (\\ud800 in JSON) is refused with a reason."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("text contains an unpaired surrogate character") from error
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
+Question = Annotated[str, Field(min_length=1), AfterValidator(_encodable), AfterValidator(_not_blank)]
+# Request bodies are JSON: a number is not a string, nor a boolean a number ("5", true for `k` are refused).
+_STRICT = ConfigDict(strict=True)
+
+
 class Turn(BaseModel):
     """One earlier message of the conversation."""
 
+    model_config = _STRICT
+
     role: Literal["user", "assistant"]
-    content: str
+    content: Text
 
 
 class AskRequest(BaseModel):
     """`POST /api/ask`: a question, the conversation so far, and how many passages to retrieve."""
 
-    question: str = Field(min_length=1)
+    model_config = _STRICT
+
+    question: Question
     history: list[Turn] = Field(default_factory=list)
     k: int | None = Field(None, ge=1, le=20)
+
+
+class Highlight(BaseModel):
+    """The supporting sentence of a citation, as article offsets."""
+
+    model_config = _STRICT
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class RatedCitation(BaseModel):
+    """A citation as `/api/ask` returns it; a rating keeps these fields, each bounded."""
+
+    model_config = _STRICT
+
+    n: int = Field(ge=1, le=100)
+    doc_id: Text = Field(max_length=300)
+    chunk_id: Text = Field("", max_length=300)
+    title: Text | None = Field(None, max_length=500)
+    text: Text = Field("", max_length=3000)
+    highlight: Highlight | None = None
 
 
 class RatedAnswer(BaseModel):
     """The part of an `/api/ask` answer that a rating keeps; other fields are accepted and ignored."""
 
-    question: str = Field(min_length=1, max_length=4000)
-    answer: str = Field(max_length=8000)
+    model_config = _STRICT
+
+    question: Question = Field(max_length=4000)
+    answer: Text = Field(max_length=8000)
     abstained: bool = False
-    language: str = ""
-    backend: str = ""
-    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    language: Text = Field("", max_length=20)
+    backend: Text = Field("", max_length=100)
+    citations: list[RatedCitation] = Field(default_factory=list, max_length=10)
 
 
 class FeedbackRequest(BaseModel):
     """`POST /api/feedback`: a rating of an answer (the JSON `/api/ask` returned), with an optional comment."""
 
+    model_config = _STRICT
+
     answer: RatedAnswer
     rating: Literal["up", "down"]
-    comment: str = Field("", max_length=2000)
+    comment: Text = Field("", max_length=2000)
     history: list[Turn] = Field(default_factory=list)
 
 
 class ChatMessage(BaseModel):
     """An OpenAI chat message (text content only)."""
 
+    model_config = _STRICT
+
     role: Literal["system", "user", "assistant", "developer", "tool"]
-    content: str = ""
+    content: Text = ""
 
 
 class ChatCompletionRequest(BaseModel):
     """The part of an OpenAI chat-completions request wenda uses; other fields are accepted and ignored."""
 
-    model: str = "wenda"
+    model_config = _STRICT
+
+    model: Text = "wenda"
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
 
@@ -87,73 +141,6 @@ def _sse(event: str, data: dict) -> str:
 def _wenda_fields(answer: dict) -> dict:
     """The extra fields an OpenAI-compatible response carries: citations and abstention."""
     return {"citations": answer["citations"], "abstained": answer["abstained"]}
-
-
-class AssistantHolder:
-    """Builds the assistant once (index, embedding model, LLM) and says whether it is ready."""
-
-    def __init__(self, settings: Settings, factory: Callable[[], Assistant] | None = None) -> None:
-        self.settings = settings
-        self.factory = factory or partial(assistant, settings)
-        self._assistant: Assistant | None = None
-        self._error: str | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Assistant:
-        """The assistant, loading and warming it if nobody is; raises HTTP 503 with the reason.
-
-        A request that arrives while the assistant loads gets the 503 at once rather than waiting
-        for the load; after a failed load (no index yet, say) the next request tries again.
-        """
-        if self._assistant is not None:
-            return self._assistant
-        if not self._lock.acquire(blocking=False):
-            raise HTTPException(503, f"wenda is not ready: {self.status()[1]}", headers={"Retry-After": "5"})
-        try:
-            if self._assistant is None:
-                started = time.perf_counter()
-                try:
-                    loaded = self.factory()
-                    loaded.warm_up()
-                except Exception as error:  # reported by /readyz and as a 503 reason, not a crash
-                    self._error = str(error)
-                    logger.error("wenda is not ready: %s", error)
-                    raise HTTPException(503, f"wenda is not ready: {error}") from error
-                self._assistant, self._error = loaded, None
-                logger.info("wenda is ready (loaded in %.1f s; answers: %s)", time.perf_counter() - started,
-                            loaded.backend)
-            return self._assistant
-        finally:
-            self._lock.release()
-
-    def status(self) -> tuple[bool, str]:
-        """(ready, reason)."""
-        if self._assistant is not None:
-            return True, "ready"
-        if self._lock.locked():
-            return False, "loading the index and models"
-        return False, self._error or "loading the index and models"
-
-    def start_loading(self) -> None:
-        """Load in the background so the server answers health checks at once."""
-
-        def run() -> None:
-            with contextlib.suppress(HTTPException):  # the reason is kept for /readyz
-                self.get()
-
-        threading.Thread(target=run, daemon=True, name="wenda-load").start()
-
-
-def api_keys(settings: Settings) -> set[str]:
-    """The configured API keys (none: the API is open)."""
-    return {key.strip() for key in settings.api_keys.split(",") if key.strip()}
-
-
-def key_is_valid(keys: set[str], presented: str) -> bool:
-    """Whether `presented` is one of `keys`, compared in constant time."""
-    # Bytes, not str: compare_digest refuses non-ASCII text, and a header may carry any.
-    token = presented.encode("utf-8", "surrogateescape")
-    return any(secrets.compare_digest(token, key.encode()) for key in keys)
 
 
 def require_api_key(settings: Settings):
@@ -220,11 +207,69 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> APIRouter:
-    """Routes under /api (protected by API keys when configured) and the health checks (never)."""
-    limits = settings.server
-    protected = APIRouter(dependencies=[Depends(require_api_key(settings))])
-    router = APIRouter()
+class BodyReadTimeout:
+    """ASGI middleware: a request whose body stops arriving (shorter than its Content-Length, say) gets a 408.
+
+    Each wait for the next piece of the body is timed (a client trickling a byte just inside the limit is
+    bounded by the body-size limit, not by this); once the body is complete, receive() is passed through
+    untouched (a streaming response waits on it for the client to disconnect).
+    """
+
+    def __init__(self, app: ASGIApp, timeout_s: float) -> None:
+        self.app = app
+        self.timeout_s = timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        complete, timed_out, answered = False, False, False
+
+        async def timed_receive() -> Message:
+            nonlocal complete, timed_out
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout_s)
+            except TimeoutError:
+                timed_out = complete = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        async def replacing_send(message: Message) -> None:
+            nonlocal answered
+            if not timed_out:
+                await send(message)
+            elif not answered:
+                answered = True
+                body = json.dumps({"detail": f"request body not received within {self.timeout_s:g} s"}).encode()
+                await send({"type": "http.response.start", "status": 408, "headers": [
+                    (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close")]})
+                await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, timed_receive, replacing_send)
+
+
+def validation_error_response(errors: Sequence[Any]) -> JSONResponse:
+    """A 422 naming each invalid field and why, never echoing the input (it may not be encodable as JSON:
+    an infinite number, an unpaired surrogate)."""
+    detail = [{"loc": [str(part) for part in error.get("loc", ())],
+               "msg": str(error.get("msg", "invalid")).encode("utf-8", "replace").decode("utf-8"),
+               "type": str(error.get("type", "value_error"))} for error in errors]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def not_ready_response(error: NotReadyError) -> JSONResponse:
+    """A 503 with the reason and when to try again (the assistant is loading, or failed to load)."""
+    return JSONResponse({"detail": str(error)}, status_code=503,
+                        headers={"Retry-After": str(NotReadyError.retry_after_s)})
+
+
+def health_router(service: AssistantService) -> APIRouter:
+    """Liveness and readiness; never behind API keys (load balancers call them)."""
+    router = APIRouter(tags=["health"])
 
     @router.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -234,29 +279,45 @@ def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackSt
     @router.get("/readyz")
     def readyz() -> JSONResponse:
         """Readiness: the index and the models are loaded (503 with the reason otherwise)."""
-        ready, reason = holder.status()
+        ready, reason = service.status()
         return JSONResponse({"ready": ready, "reason": reason}, status_code=200 if ready else 503)
 
-    def checked_request(request: AskRequest) -> tuple[Assistant, list[dict[str, str]]]:
+    return router
+
+
+class RequestLimits:
+    """Checks an ask request against the configured limits, and hands out the assistant for it."""
+
+    def __init__(self, settings: Settings, service: AssistantService) -> None:
+        self.limits = settings.server
+        self.service = service
+
+    def __call__(self, request: AskRequest) -> tuple[Assistant, list[dict[str, str]]]:
+        limits = self.limits
         if len(request.question) > limits.max_question_chars:
             raise HTTPException(422, f"question longer than {limits.max_question_chars} characters")
         if len(request.history) > limits.max_history_turns:
             raise HTTPException(422, f"history longer than {limits.max_history_turns} turns")
         if any(len(turn.content) > limits.max_turn_chars for turn in request.history):
             raise HTTPException(422, f"a history turn is longer than {limits.max_turn_chars} characters")
-        return holder.get(), [turn.model_dump() for turn in request.history]
+        return self.service.get(), [turn.model_dump() for turn in request.history]
 
-    @protected.post("/api/ask")
+
+def ask_router(checked: RequestLimits) -> APIRouter:
+    """`/api/ask` as JSON and as server-sent events."""
+    router = APIRouter(tags=["ask"])
+
+    @router.post("/api/ask")
     def ask(request: AskRequest) -> dict:
         """Answer a question; the body of `wenda ask --json`."""
-        chain, history = checked_request(request)
+        chain, history = checked(request)
         return chain.ask(request.question, history, k=request.k).to_json()
 
-    @protected.post("/api/ask/stream")
+    @router.post("/api/ask/stream")
     def ask_stream(request: AskRequest) -> StreamingResponse:
         """Server-sent events: one `passages` event (what was retrieved), `token` events as the LLM writes,
         then one `answer` event (authoritative)."""
-        chain, history = checked_request(request)
+        chain, history = checked(request)
 
         def events() -> Iterator[str]:
             for event in chain.stream(request.question, history, k=request.k):
@@ -269,7 +330,14 @@ def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackSt
 
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
-    @protected.post("/v1/chat/completions")
+    return router
+
+
+def openai_router(checked: RequestLimits) -> APIRouter:
+    """The OpenAI-compatible chat completions and models routes."""
+    router = APIRouter(tags=["openai"])
+
+    @router.post("/v1/chat/completions")
     def chat_completions(request: ChatCompletionRequest) -> Response:
         """OpenAI-compatible chat: the last user message is the question, earlier turns the history.
 
@@ -283,7 +351,7 @@ def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackSt
             raise HTTPException(422, "the last user message is empty")
         ask_request = AskRequest(question=turns[-1].content, history=[Turn(role=m.role, content=m.content)
                                                                         for m in turns[:-1]])
-        chain, history = checked_request(ask_request)
+        chain, history = checked(ask_request)
         completion_id = f"chatcmpl-{secrets.token_hex(12)}"
         created = int(time.time())
         if not request.stream:
@@ -312,26 +380,67 @@ def api_router(settings: Settings, holder: AssistantHolder, feedback: FeedbackSt
 
         return StreamingResponse(chunks(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
-    @protected.get("/v1/models")
+    @router.get("/v1/models")
     def models() -> dict:
         """The one model this endpoint serves."""
         return {"object": "list", "data": [{"id": "wenda", "object": "model", "owned_by": "wenda"}]}
 
-    @protected.get("/api/sources/{doc_id:path}")
+    return router
+
+
+def sources_router(settings: Settings, service: AssistantService) -> APIRouter:
+    """Whole articles and ranked passages (no LLM)."""
+    router = APIRouter(tags=["sources"])
+    max_query = settings.server.max_question_chars
+
+    @router.get("/api/sources/{doc_id:path}")
     def source(doc_id: str) -> dict:
         """A whole article: metadata and its text as shown (citation offsets point into `text`)."""
-        article = holder.get().index.articles.get(doc_id)
+        article = service.get().index.articles.get(doc_id)
         if article is None:
             raise HTTPException(404, f"no article {doc_id!r}")
         return {"doc_id": article.doc_id, "title": article.title, "date": article.date, "source": article.source,
                 "author": article.author, "url": article.url, "region": article.region, "text": article.text}
 
-    @protected.post("/api/feedback", status_code=201)
-    def rate(request: FeedbackRequest) -> dict[str, int]:
-        """Store a thumbs up/down (and comment) on an answer; `wenda feedback export` turns them into gold items."""
-        history = [turn.model_dump() for turn in request.history[-limits.max_history_turns:]]
-        return {"id": feedback.record(request.answer.model_dump(), request.rating == "up", request.comment, history)}
+    @router.get("/api/search")
+    def search(q: Annotated[str, Query(min_length=1)], k: Annotated[int, Query(ge=1, le=50)] = 5
+               ) -> dict[str, object]:
+        """Ranked passages for a query (no LLM)."""
+        if len(q) > max_query:
+            raise HTTPException(422, f"query longer than {max_query} characters")
+        if not q.strip():
+            raise HTTPException(422, "the query is empty")
+        docs = service.get().retriever.invoke(q, k=k)
+        return {"query": q, "hits": [
+            {"rank": n, "score": d.metadata["score"], "chunk_id": d.metadata["chunk_id"],
+             "doc_id": d.metadata["doc_id"], "title": d.metadata["title"], "text": d.page_content}
+            for n, d in enumerate(docs, start=1)]}
 
-    router.include_router(protected)
     return router
 
+
+def feedback_router(settings: Settings, feedback: FeedbackStore) -> APIRouter:
+    """Ratings of answers."""
+    router = APIRouter(tags=["feedback"])
+    max_turns = settings.server.max_history_turns
+
+    @router.post("/api/feedback", status_code=201)
+    def rate(request: FeedbackRequest) -> dict[str, int]:
+        """Store a thumbs up/down (and comment) on an answer; `wenda feedback export` turns them into gold items."""
+        history = [turn.model_dump() for turn in request.history[-max_turns:]]
+        rated = request.answer.model_dump(exclude_none=True)
+        return {"id": feedback.record(rated, request.rating == "up", request.comment, history)}
+
+    return router
+
+
+def api_router(settings: Settings, service: AssistantService, feedback: FeedbackStore) -> APIRouter:
+    """Every API route: the health checks open, the rest behind API keys when keys are configured."""
+    checked = RequestLimits(settings, service)
+    protected = APIRouter(dependencies=[Depends(require_api_key(settings))])
+    for router in (ask_router(checked), openai_router(checked), sources_router(settings, service),
+                   feedback_router(settings, feedback)):
+        protected.include_router(router)
+    router = health_router(service)
+    router.include_router(protected)
+    return router

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -15,15 +17,14 @@ from tqdm import tqdm
 
 from assistant.answer import Answer
 from assistant.chain import Token
-from assistant.components import assistant, fusion_config, index_builder, open_index
+from assistant.components import assistant, index_builder, open_index
 from assistant.feedback import FeedbackStore, to_gold_item
-from assistant.llm import LLMUnavailableError
-from assistant.model_store import ModelFetchError, ModelStore
-from assistant.settings import Settings
-from indexing.builder import BuildReport, NothingToIndexError
-from indexing.hybrid import IndexNotFoundError
+from assistant.model_store import ModelStore
+from assistant.settings import BackendName, RetrievalConfig, RetrievalMode, Settings
+from indexing.builder import BuildReport
+from indexing.errors import WendaError
 from indexing.offline import enable_offline_mode
-from indexing.store import IndexBusyError, IndexStore, read_records
+from indexing.store import IndexStore, read_records
 
 app = typer.Typer(help="wenda (问答): answers questions about a collection of Chinese articles.",
                   no_args_is_help=True)
@@ -55,12 +56,9 @@ def models_fetch(
 ) -> None:
     """Download, assemble and verify the models; skip those already in the cache."""
     store = ModelStore(Settings().models, progress=_tqdm_progress)
-    try:
+    with reported_errors():
         for path in store.fetch(names, force=force):
             console.print(f"[green]ready[/green] {path}")
-    except ModelFetchError as error:
-        errors.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
 
 
 @models_app.command("status")
@@ -86,13 +84,20 @@ CorpusOption = Annotated[Path | None, typer.Option("--corpus", help="Corpus fold
 IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (default: settings).")]
 
 
+@contextlib.contextmanager
+def reported_errors(*also: type[Exception]) -> Iterator[None]:
+    """wenda's own errors (and `also`) become one line on stderr and exit status 1, not a traceback."""
+    try:
+        yield
+    except (WendaError, *also) as error:
+        errors.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(1) from error
+
+
 def run_index(settings: Settings, force: bool = False, show_progress: bool = True) -> BuildReport:
     """Build or update the index, printing a summary. Raises typer.Exit(1) when nothing is indexable."""
-    try:
+    with reported_errors():
         report = index_builder(settings, show_progress=show_progress).build(force=force)
-    except (NothingToIndexError, ModelFetchError, IndexBusyError) as error:
-        errors.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
     for path, reason in report.skipped.items():
         errors.print(f"[yellow]skipped[/yellow] {path}: {reason}")
     if report.up_to_date:
@@ -129,12 +134,9 @@ def search_command(
 ) -> None:
     """Print the ranked passages for a query (dense, keyword and fused ranks), without any LLM."""
     settings = _settings(index=index)
-    try:
+    with reported_errors():
         hybrid = open_index(settings)
-    except (IndexNotFoundError, ModelFetchError) as error:
-        errors.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
-    hits = hybrid.search(query, k=k, fusion=fusion_config(settings))
+    hits = hybrid.search(query, k=k, fusion=settings.retrieval)
     if as_json:
         rows = [{"rank": h.rank, "score": h.score, "dense_rank": h.dense_rank, "dense_score": h.dense_score,
                  "keyword_rank": h.keyword_rank, "keyword_score": h.keyword_score,
@@ -155,7 +157,8 @@ def _rank(rank: int | None, score: float | None) -> str:
     return "-" if rank is None else f"{rank} ({score:.3f})"
 
 
-Backend = Annotated[str | None, typer.Option("--backend", help="local, openai or extractive (default: settings).")]
+Backend = Annotated[BackendName | None, typer.Option("--backend", help="local, openai or extractive (default: "
+                                                                         "settings).")]
 
 
 @app.command("ask")
@@ -167,11 +170,8 @@ def ask_command(
 ) -> None:
     """Answer a question from the articles, with numbered citations."""
     settings = _settings(index=index)
-    try:
+    with reported_errors():
         chain = assistant(settings, backend=backend)
-    except (IndexNotFoundError, ModelFetchError, LLMUnavailableError) as error:
-        errors.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
     answer = None
     for event in chain.stream(question):
         if isinstance(event, Answer):
@@ -194,29 +194,48 @@ def ask_command(
 @app.command("eval")
 def eval_command(
     gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL file.")],
-    out: Annotated[Path, typer.Option("--out", help="Results JSONL (a .md report and .png plot go beside it).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Results JSONL (a .md report and .png go beside it).")
+                   ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="Passages retrieved; hit@k uses it.")] = 5,
     backend: Backend = None,
-    retrieval: Annotated[str, typer.Option(help="fused, dense or bm25.")] = "fused",
+    retrieval: Annotated[RetrievalMode, typer.Option(help="Which rankings to use.")] = "fused",
     index: IndexOption = None,
+    add_articles: Annotated[list[Path] | None, typer.Option(
+        "--add-articles", help="Folder of extra articles: evaluate over a copy of the corpus with them added "
+                               "(indexed under data/eval/; repeatable).")] = None,
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        "--compare", help="Two results files of earlier runs: print a per-item diff (fixed, broken, still "
+                          "wrong) instead of running.")] = None,
 ) -> None:
     """Answer every gold item, score it by the gold rules, print the table and write a report."""
-    from evals.runner import breakdown, load_gold, markdown_table, run_gold, write_report
+    from evals.corpora import combined_corpus
+    from evals.runner import (
+        breakdown,
+        compare_runs,
+        comparison_report,
+        load_gold,
+        load_results,
+        markdown_table,
+        run_gold,
+        write_report,
+    )
 
-    settings = _settings(index=index)
-    settings.retrieval.top_k = k
-    if retrieval == "dense":
-        settings.retrieval.keyword_weight = 0.0
-    elif retrieval == "bm25":
-        settings.retrieval.dense_weight = 0.0
-    elif retrieval != "fused":
-        raise typer.BadParameter("--retrieval must be fused, dense or bm25")
-    try:
+    with reported_errors(OSError, ValueError):
         items = load_gold(gold)
+        if compare is not None:
+            before, after = load_results(compare[0]), load_results(compare[1])
+            console.print(comparison_report(items, before, after, compare_runs(items, before, after)),
+                          markup=False, highlight=False)
+            return
+        if out is None:
+            raise typer.BadParameter("--out is required unless --compare is given")
+        settings = _settings(index=index)
+        if add_articles:
+            corpus = combined_corpus(settings.corpus_dir, add_articles, Path("data/eval"))
+            settings = settings.model_copy(update={"corpus_dir": corpus.corpus_dir, "index_dir": corpus.index_dir})
+            run_index(settings)
+        settings = settings.model_copy(update={"retrieval": _retrieval_mode(settings, retrieval, k)})
         chain = assistant(settings, backend=backend)
-    except (OSError, ValueError, IndexNotFoundError, ModelFetchError, LLMUnavailableError) as error:
-        errors.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
     chain.warm_up()  # latencies are those of a running server, not of model loading
     results = run_gold(items, lambda q, history: chain.ask(q, history).to_json(), out)
     table = breakdown(items, results, k)
@@ -224,6 +243,12 @@ def eval_command(
     report = write_report(table, results, k, out.with_suffix(".md"),
                           f"wenda eval: {gold.name}, backend {chain.backend}, retrieval {retrieval}")
     console.print(f"results: {out}  report: {report}", highlight=False)
+
+
+def _retrieval_mode(settings: Settings, mode: RetrievalMode, k: int) -> RetrievalConfig:
+    """The retrieval settings for an evaluation: `k` passages, and one ranking only for dense or bm25."""
+    weights = {"fused": {}, "dense": {"keyword_weight": 0.0}, "bm25": {"dense_weight": 0.0}}
+    return settings.retrieval.model_copy(update={"top_k": k, **weights[mode]})
 
 
 @app.command("serve")
@@ -263,11 +288,9 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("export")
 def feedback_export_command(
     out: Annotated[Path | None, typer.Option("--out", help="JSONL file to write (default: standard output).")] = None,
-    rating: Annotated[str, typer.Option(help="up, down or all.")] = "all",
+    rating: Annotated[Literal["up", "down", "all"], typer.Option(help="Which ratings.")] = "all",
 ) -> None:
     """Write the ratings as draft gold items (the format of shared/gold) for a reviewer to confirm."""
-    if rating not in ("up", "down", "all"):
-        raise typer.BadParameter("--rating must be up, down or all")
     settings = _settings()
     if not settings.feedback_db.is_file():
         errors.print(f"no feedback yet ({settings.feedback_db} does not exist)")

@@ -8,13 +8,19 @@ from functools import partial
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from assistant.alignment import FrameBuilder
 from assistant.chain import Assistant
+from assistant.evidence import EvidenceSelector
+from assistant.lexicon import BilingualLexicon
 from assistant.llm import build_chat_model
 from assistant.model_store import ModelStore
+from assistant.query import QueryAnalyzer
+from assistant.retrieval import HybridRetriever
+from assistant.sentences import EmbeddingSentenceScorer
 from assistant.settings import Settings
 from indexing.builder import IndexBuilder
 from indexing.embeddings import load_embeddings
-from indexing.hybrid import FusionConfig, HybridIndex
+from indexing.hybrid import HybridIndex
 from indexing.lazy import LazyEmbeddings
 from indexing.store import IndexStore
 
@@ -61,19 +67,19 @@ def chat_model(settings: Settings, backend: str | None = None) -> BaseChatModel 
 
 def assistant(settings: Settings, backend: str | None = None, embeddings: Embeddings | None = None,
               llm: BaseChatModel | None = None) -> Assistant:
-    """The answering chain over the published index."""
+    """The answering chain over the published index, with its query analysis, retriever and evidence parts."""
+    index = open_index(settings, embeddings)
+    vocabulary = index.vocabulary
+    analyzer = QueryAnalyzer(index.articles.values(), vocabulary)
+    places = [name for article in index.articles.values() for name in (article.region, *article.aliases) if name]
     return Assistant(
-        index=open_index(settings, embeddings),
+        index=index,
         chat_model=llm if llm is not None else chat_model(settings, backend),
         prompts_dir=settings.prompts_dir,
-        top_k=settings.retrieval.top_k,
-        llm_passages=settings.llm.passages,
-        fusion=fusion_config(settings),
+        retriever=HybridRetriever(index=index, analyzer=analyzer, k=settings.retrieval.top_k,
+                                  fusion=settings.retrieval),
+        frames=FrameBuilder(BilingualLexicon(vocabulary), places, [a.text for a in index.articles.values()]),
+        selector=EvidenceSelector(EmbeddingSentenceScorer(index.embeddings, index.document_template)),
+        evidence_lines=settings.llm.evidence_lines,
+        backend_name=backend or settings.llm.backend,
     )
-
-
-def fusion_config(settings: Settings) -> FusionConfig:
-    """Fusion parameters from the retrieval settings."""
-    r = settings.retrieval
-    return FusionConfig(candidates=r.candidates, rrf_k=r.rrf_k, dense_weight=r.dense_weight,
-                        keyword_weight=r.keyword_weight, keyword_coverage_power=r.keyword_coverage_power)

@@ -18,6 +18,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from assistant.fairlock import FairLock
 from assistant.settings import LLMConfig
+from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 _DONE = object()
 
 
-class LLMUnavailableError(RuntimeError):
+class LLMUnavailableError(WendaError):
     """The configured LLM cannot be used (missing model, server down, timeout)."""
 
 

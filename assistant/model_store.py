@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.settings import ModelsConfig, ModelSource
+from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ _READ_BLOCK = 8 * 1024 * 1024
 ProgressFactory = Callable[[int, str], "Progress"]
 
 
-class ModelFetchError(RuntimeError):
+class ModelFetchError(WendaError):
     """A model could not be downloaded, assembled or verified."""
 
 

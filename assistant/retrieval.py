@@ -10,8 +10,9 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.query import QueryAnalysis, QueryAnalyzer, detect_language
+from indexing.config import FusionConfig
 from indexing.documents import Article
-from indexing.hybrid import FusionConfig, HybridIndex, SearchHit
+from indexing.hybrid import HybridIndex, SearchHit
 from indexing.textnorm import normalize_script
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -42,6 +43,7 @@ def hit_to_document(hit: SearchHit, index: HybridIndex) -> Document:
             "score": hit.score,
             "dense_rank": hit.dense_rank,
             "keyword_rank": hit.keyword_rank,
+            "instructions": hit.chunk.metadata.get("instructions", ""),
         },
     )
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
 
 import uvicorn
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
-from assistant.api import AssistantHolder, BodySizeLimit, api_router, require_api_key
+from assistant.api import (
+    BodyReadTimeout,
+    BodySizeLimit,
+    api_router,
+    not_ready_response,
+    validation_error_response,
+)
 from assistant.chain import Assistant
 from assistant.feedback import FeedbackStore
+from assistant.keys import api_keys
+from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
 from assistant.ui import mount_chat
 
@@ -26,38 +34,32 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
 
     `factory` builds the assistant (default: from `settings`); `chat=False` serves the API alone.
     """
-    holder = AssistantHolder(settings, factory)
+    service = AssistantService(settings, factory)
     feedback = FeedbackStore(settings.feedback_db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if load_on_start:
-            holder.start_loading()
+            service.start_loading()
         yield
 
-    app = FastAPI(title="wenda", description="Questions about a collection of Chinese articles.", lifespan=lifespan)
-    app.state.holder, app.state.feedback = holder, feedback
+    # With API keys the schema and docs pages are closed too (and /docs would load its script from a CDN,
+    # which an offline intranet cannot reach).
+    docs = {} if not api_keys(settings) else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    app = FastAPI(title="wenda", description="Questions about a collection of Chinese articles.", lifespan=lifespan,
+                  **docs)
+    app.add_exception_handler(NotReadyError, lambda request, error: not_ready_response(error))
+    app.add_exception_handler(RequestValidationError,
+                              lambda request, error: validation_error_response(error.errors()))
+    app.state.service, app.state.feedback = service, feedback
     app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(BodyReadTimeout, timeout_s=settings.server.body_read_timeout_s)
     if settings.server.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.server.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
-    app.include_router(api_router(settings, holder, feedback))
-    max_query = settings.server.max_question_chars
-
-    @app.get("/api/search", dependencies=[Depends(require_api_key(settings))])
-    def search(q: Annotated[str, Query(min_length=1)], k: Annotated[int, Query(ge=1, le=50)] = 5
-               ) -> dict[str, object]:
-        """Ranked passages for a query (no LLM)."""
-        if len(q) > max_query:
-            raise HTTPException(422, f"query longer than {max_query} characters")
-        docs = holder.get().retriever.invoke(q, k=k)
-        return {"query": q, "hits": [
-            {"rank": n, "score": d.metadata["score"], "chunk_id": d.metadata["chunk_id"],
-             "doc_id": d.metadata["doc_id"], "title": d.metadata["title"], "text": d.page_content}
-            for n, d in enumerate(docs, start=1)]}
-
+    app.include_router(api_router(settings, service, feedback))
     if chat:
-        mount_chat(app, settings, holder, feedback)
+        mount_chat(app, settings, service, feedback)
     return app
 
 

@@ -8,7 +8,9 @@ Precedence, highest first: explicit arguments, environment (`WENDA_INDEX_DIR`,
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import (
@@ -18,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from indexing.config import ChunkingConfig, EmbeddingConfig, IndexConfig, LoaderConfig
+from indexing.config import ChunkingConfig, EmbeddingConfig, FusionConfig, IndexConfig, LoaderConfig
 
 
 class ModelSource(BaseModel):
@@ -81,29 +83,29 @@ class ModelsConfig(BaseModel):
         return self.cache_dir.expanduser()
 
 
-class RetrievalConfig(BaseModel):
-    """How many passages are retrieved and how the dense and keyword rankings are fused."""
+class RetrievalConfig(FusionConfig):
+    """How many passages are retrieved, and how the dense and keyword rankings are fused."""
 
     top_k: int = Field(5, ge=1, le=50)
-    candidates: int = Field(30, ge=1)
-    rrf_k: int = Field(60, ge=1)
-    dense_weight: float = Field(1.0, ge=0)
-    keyword_weight: float = Field(1.0, ge=0)
-    keyword_coverage_power: float = Field(2.0, ge=0)
+
+
+BackendName = Literal["local", "openai", "extractive"]
+RetrievalMode = Literal["fused", "dense", "bm25"]
 
 
 class LLMConfig(BaseModel):
     """The answer generator: local GGUF (xllamacpp), an OpenAI-compatible server, or extractive (no LLM)."""
 
-    backend: str = Field("local", pattern="^(local|openai|extractive)$")
+    backend: BackendName = "local"
     model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
     context_tokens: int = Field(4096, ge=512)
     threads: int = Field(2, ge=1)
     max_tokens: int = Field(160, ge=8)
     temperature: float = Field(0.0, ge=0)
     timeout_s: float = Field(60.0, gt=0)
-    passages: int = Field(3, ge=1, le=10)
-    passage_chars: int = Field(220, ge=40)
+    # Sentences of the retrieved passages shown to the LLM (two more for lists and comparisons); every
+    # prompt token costs ~15 ms on 2 cores, so a few aligned sentences beat whole passages.
+    evidence_lines: int = Field(3, ge=1, le=20)
     base_url: str = "http://127.0.0.1:8000/v1"
     api_key: str = "not-needed"
     openai_model: str = "default"
@@ -118,7 +120,18 @@ class ServerConfig(BaseModel):
     max_history_turns: int = Field(20, ge=0)
     max_turn_chars: int = Field(4000, ge=1)
     max_body_bytes: int = Field(64_000, ge=1024)
+    # A client that announces a body and stops sending it is answered 408 after this long.
+    body_read_timeout_s: float = Field(15.0, gt=0)
     cors_origins: list[str] = Field(default_factory=list)
+
+
+def default_prompts_dir() -> Path:
+    """The prompt files as installed (the `wenda_prompts` package, which is the repository's prompts/); the
+    repository's folder when running from a checkout that was not installed."""
+    try:
+        return Path(str(resources.files("wenda_prompts")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "prompts"
 
 
 def _config_file() -> Path:
@@ -138,7 +151,7 @@ class Settings(BaseSettings):
     models: ModelsConfig = Field(default_factory=ModelsConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
-    prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
+    prompts_dir: Path = Field(default_factory=lambda: default_prompts_dir())
     # Comma-separated; when set, every API route except the health checks needs `Authorization: Bearer …`
     # and the chat pages ask for a key as the login password.
     api_keys: str = ""

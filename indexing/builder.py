@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from langchain_community.vectorstores import FAISS
-from langchain_community.vectorstores.utils import DistanceStrategy
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from indexing.chunking import Chunker
 from indexing.config import IndexConfig
-from indexing.corpus import CorpusScan, scan_corpus
+from indexing.corpus import CorpusScan, display_path, scan_corpus
+from indexing.dense import DenseIndex
 from indexing.documents import Article, Chunk
+from indexing.errors import WendaError
 from indexing.keyword import KeywordIndex
 from indexing.lazy import LazyEmbeddings
 from indexing.manifest import DocumentEntry, Manifest
@@ -28,7 +28,7 @@ from indexing.textnorm import normalize_script
 logger = logging.getLogger(__name__)
 
 
-class NothingToIndexError(RuntimeError):
+class NothingToIndexError(WendaError):
     """The corpus folder holds no readable article."""
 
 
@@ -93,12 +93,19 @@ class IndexBuilder:
         self.show_progress = show_progress
 
     def build(self, force: bool = False) -> BuildReport:
-        """Bring the index up to date with the corpus; a no-op when nothing changed (unless `force`)."""
+        """Bring the index up to date with the corpus; a no-op when nothing changed (unless `force`).
+
+        Raises IndexBusyError when another build of the same index is running.
+        """
+        with self.store.locked():
+            return self._build(force)
+
+    def _build(self, force: bool) -> BuildReport:
         report = BuildReport(build_id=None)
         timer = _Timer(report)
         with timer("scan"):
             scan = scan_corpus(self.corpus_dir, self.config.loader)
-            report.skipped = {str(s.path): s.reason for s in scan.skipped}
+            report.skipped = {display_path(s.path): s.reason for s in scan.skipped}
         if not scan.articles:
             raise NothingToIndexError(f"no readable article in {self.corpus_dir} "
                                       f"({len(scan.skipped)} file(s) skipped)")
@@ -139,13 +146,10 @@ class IndexBuilder:
         if folder is None:
             return {}
         try:
-            store = FAISS.load_local(str(folder / FAISS_DIR), self.embeddings,
-                                     allow_dangerous_deserialization=True)
+            return DenseIndex.load(folder / FAISS_DIR, self.embeddings).vectors()
         except (OSError, RuntimeError, ValueError) as error:
             logger.warning("cannot reuse vectors of %s: %s", folder, error)
             return {}
-        matrix = store.index.reconstruct_n(0, store.index.ntotal)
-        return {store.index_to_docstore_id[i]: matrix[i] for i in range(store.index.ntotal)}
 
     def _embed_missing(self, chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport,
                        timer: _Timer) -> None:
@@ -178,14 +182,8 @@ class IndexBuilder:
 
     def _write(self, staging: Path, scan: CorpusScan, chunks_by_doc: dict[str, list[Chunk]],
                chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport) -> None:
-        faiss_store = FAISS.from_embeddings(
-            [(c.text, vectors[c.chunk_id].tolist()) for c in chunks],
-            self.embeddings,
-            metadatas=[_chunk_metadata(c) for c in chunks],
-            ids=[c.chunk_id for c in chunks],
-            distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
-        )
-        faiss_store.save_local(str(staging / FAISS_DIR))
+        DenseIndex.build([c.chunk_id for c in chunks], np.stack([vectors[c.chunk_id] for c in chunks]),
+                         self.embeddings).save(staging / FAISS_DIR)
         KeywordIndex.build([c.chunk_id for c in chunks],
                            [c.embedding_text() for c in chunks]).save(staging / BM25_DIR)
         write_records(staging, scan.articles, chunks)
@@ -205,6 +203,3 @@ def _entry(article: Article, chunks: list[Chunk]) -> DocumentEntry:
     return DocumentEntry(path=article.path, content_hash=article.content_hash, chunks=len(chunks))
 
 
-def _chunk_metadata(chunk: Chunk) -> dict[str, object]:
-    return {"chunk_id": chunk.chunk_id, "doc_id": chunk.doc_id, "start": chunk.start, "end": chunk.end,
-            **chunk.metadata}

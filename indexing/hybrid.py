@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from langchain_community.vectorstores import FAISS
 from langchain_core.embeddings import Embeddings
 
+from indexing.config import FusionConfig
+from indexing.dense import DenseIndex
 from indexing.documents import Article, Chunk
+from indexing.errors import WendaError
 from indexing.keyword import KeywordIndex
 from indexing.manifest import Manifest
 from indexing.store import BM25_DIR, FAISS_DIR, IndexStore, read_records
@@ -18,23 +20,8 @@ from indexing.textnorm import normalize_script
 logger = logging.getLogger(__name__)
 
 
-class IndexNotFoundError(RuntimeError):
+class IndexNotFoundError(WendaError):
     """No index has been built yet."""
-
-
-@dataclass(frozen=True)
-class FusionConfig:
-    """Reciprocal-rank fusion: score = Σ weight / (rrf_k + rank) over the dense and keyword rankings.
-
-    The keyword weight is multiplied by coverage ** `keyword_coverage_power`, where coverage is the share
-    of query tokens the keyword index knows (0 turns the scaling off).
-    """
-
-    candidates: int = 30
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    keyword_weight: float = 1.0
-    keyword_coverage_power: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -53,7 +40,7 @@ class SearchHit:
 class HybridIndex:
     """Search over one published build."""
 
-    def __init__(self, folder: Path, manifest: Manifest, dense: FAISS, keyword: KeywordIndex,
+    def __init__(self, folder: Path, manifest: Manifest, dense: DenseIndex, keyword: KeywordIndex,
                  articles: dict[str, Article], chunks: dict[str, Chunk]) -> None:
         self.folder = folder
         self.manifest = manifest
@@ -62,21 +49,34 @@ class HybridIndex:
         self.articles = articles
         self.chunks = chunks
 
+    @property
+    def vocabulary(self) -> list[str]:
+        """The keyword index's tokens (normalised words of the corpus)."""
+        return self.keyword.vocabulary
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedding model the dense index was built with (queries must use the same)."""
+        return self.dense.embeddings
+
+    @property
+    def document_template(self) -> str | None:
+        """How passages were formatted for the embedding model (a sentence compared with them must match)."""
+        return self.manifest.config.embedding.document_template
+
     @classmethod
     def open(cls, store: IndexStore, embeddings: Embeddings) -> HybridIndex:
         """Load the current build of `store`. Raises IndexNotFoundError if there is none."""
         folder = store.current_build()
         if folder is None:
             raise IndexNotFoundError(f"no index in {store.root}; run `wenda index`")
-        dense = FAISS.load_local(str(folder / FAISS_DIR), embeddings, allow_dangerous_deserialization=True)
+        dense = DenseIndex.load(folder / FAISS_DIR, embeddings)
         articles, chunks = read_records(folder)
         return cls(folder, Manifest.read(folder), dense, KeywordIndex.load(folder / BM25_DIR), articles, chunks)
 
     def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Chunk ids by cosine similarity to `query` (Traditional folded to Simplified first)."""
-        vector = self.dense.embeddings.embed_query(normalize_script(query))
-        results = self.dense.similarity_search_with_score_by_vector(vector, k=min(k, len(self.chunks)))
-        return [(doc.metadata["chunk_id"], float(score)) for doc, score in results]
+        return self.dense.search(self.dense.embeddings.embed_query(normalize_script(query)), k)
 
     def search(self, query: str, k: int = 5, fusion: FusionConfig | None = None,
                coverage_query: str | None = None) -> list[SearchHit]:
@@ -88,7 +88,7 @@ class HybridIndex:
         fusion = fusion or FusionConfig()
         if fusion.keyword_coverage_power:
             scale = self.keyword.coverage(coverage_query or query) ** fusion.keyword_coverage_power
-            fusion = replace(fusion, keyword_weight=fusion.keyword_weight * scale)
+            fusion = fusion.model_copy(update={"keyword_weight": fusion.keyword_weight * scale})
         dense = self.dense_search(query, fusion.candidates) if fusion.dense_weight > 0 else []
         keyword = self.keyword.search(query, fusion.candidates) if fusion.keyword_weight > 0 else []
         return fuse(self.chunks, dense, keyword, k, fusion)

@@ -73,6 +73,11 @@ class KeywordIndex:
         retriever.corpus = None
         return cls(retriever, ids)
 
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every token of the indexed text."""
+        return list(self.retriever.vocab_dict)
+
     def coverage(self, query: str) -> float:
         """Share of the query's tokens that occur in the indexed text (1.0 for a query with no tokens).
 

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from indexing.config import IndexConfig
 
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+# 2: the dense index is a FAISS index file and JSON ids (no pickle).
+FORMAT_VERSION = 2
 
 
 class DocumentEntry(BaseModel):

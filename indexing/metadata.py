@@ -34,7 +34,16 @@ def load_metadata(path: Path) -> dict[str, ArticleMeta]:
         logger.error("ignoring metadata file %s: %s", path, error)
         return {}
     entries: dict[str, ArticleMeta] = {}
-    for doc_id, fields in raw.get("articles", {}).items():
+    articles = raw.get("articles", {})
+    if not isinstance(articles, dict):
+        logger.error("ignoring [articles] in %s: it must be a table of articles, not a %s", path,
+                     type(articles).__name__)
+        return {}
+    for doc_id, fields in articles.items():
+        if not isinstance(fields, dict):
+            logger.error("ignoring metadata of %s in %s: articles.%s must be a table, not a %s", doc_id, path,
+                         doc_id, type(fields).__name__)
+            continue
         try:
             entries[doc_id] = ArticleMeta.model_validate(fields)
         except ValidationError as error:
@@ -47,8 +56,12 @@ def load_examples(path: Path) -> list[str]:
     if not path.is_file():
         return []
     try:
-        examples = tomllib.loads(path.read_text(encoding="utf-8")).get("chat", {}).get("examples", [])
+        chat = tomllib.loads(path.read_text(encoding="utf-8")).get("chat", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         logger.error("no example questions from %s: %s", path, error)
+        return []
+    examples = chat.get("examples", []) if isinstance(chat, dict) else None
+    if not isinstance(examples, list):
+        logger.error("no example questions from %s: chat.examples must be a list of strings", path)
         return []
     return [e for e in examples if isinstance(e, str) and e.strip()]

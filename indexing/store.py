@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from indexing.documents import Article, Chunk
+from indexing.errors import WendaError
 from indexing.manifest import MANIFEST_FILE, Manifest
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ ARTICLES_FILE = "articles.jsonl"
 KEEP_PREVIOUS_BUILDS = 1
 
 
-class IndexBusyError(RuntimeError):
+class IndexBusyError(WendaError):
     """Another process is building this index."""
 
 
@@ -71,21 +72,29 @@ class IndexStore:
             return None
 
     @contextlib.contextmanager
-    def building(self, build_id: str) -> Iterator[Path]:
-        """A fresh staging folder for a build, under an exclusive lock; removed if the build fails."""
+    def locked(self) -> Iterator[None]:
+        """Hold the index's build lock for a whole build (reading the corpus to publishing), so two builds never
+        overlap and none publishes an index of an older corpus state. A second build is refused at once."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / ".lock").open("w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
-                raise IndexBusyError(f"another process is building the index in {self.root}") from error
-            self._remove_stale_staging()
-            staging = self.root / f"{TMP_PREFIX}{build_id}"
-            staging.mkdir()
-            try:
-                yield staging
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                raise IndexBusyError(f"another process is building the index in {self.root}; "
+                                     "try again when it has finished") from error
+            yield
+
+    @contextlib.contextmanager
+    def building(self, build_id: str) -> Iterator[Path]:
+        """A fresh staging folder for a build (the caller holds `locked()`); removed if the build fails."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_staging()
+        staging = self.root / f"{TMP_PREFIX}{build_id}"
+        staging.mkdir()
+        try:
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def publish(self, staging: Path, build_id: str) -> Path:
         """Move a finished staging folder into `builds/` and point `current` at it in one rename."""

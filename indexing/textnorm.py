@@ -10,7 +10,8 @@ import opencc
 
 # A pinyin reading in brackets right after a Han character, as some sites print `優(yōu)秀`.
 _PINYIN_ARTIFACT = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# A thousands separator: three digits follow and then no digit (Han characters may follow: 27,772元).
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACE = re.compile(r"\s+")
 
 

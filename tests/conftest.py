@@ -83,3 +83,17 @@ def local_assistant(built_index, real_embeddings, local_llm):
 
     settings, _ = built_index
     return assistant(settings, embeddings=real_embeddings, llm=local_llm)
+
+
+# Fixtures that load a real model, build a real index or start a real server: tests using them (directly or
+# through another fixture) are `integration`, so `pytest -m "not integration"` is the fast subset.
+_INTEGRATION_FIXTURES = frozenset({"embedding_model_path", "real_embeddings", "built_index", "local_llm",
+                                   "local_assistant", "base_url", "live_server", "browser", "page"})
+_INTEGRATION_FILES = ("test_cli.py", "test_live_chat.py", "test_live_server.py", "test_model_store.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that need the real models, the LLM, a server process or chromium."""
+    for item in items:
+        if _INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in _INTEGRATION_FILES:
+            item.add_marker(pytest.mark.integration)

@@ -7,8 +7,9 @@ from pathlib import Path
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.api import AssistantHolder, api_keys, key_is_valid
 from assistant.feedback import FeedbackStore
+from assistant.keys import api_keys, key_is_valid
+from assistant.service import AssistantService
 from assistant.settings import Settings
 from assistant.ui.chat import ChatHandlers, build_chat
 
@@ -20,9 +21,9 @@ CSS_PATH = Path(__file__).with_name("wenda.css")
 HEAD_PATH = Path(__file__).with_name("head.html")
 
 
-def mount_chat(app: FastAPI, settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> None:
+def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feedback: FeedbackStore) -> None:
     """Mount the chat pages. With API keys configured, the pages ask for one (as the password) first."""
-    handlers = ChatHandlers(settings, holder, feedback)
+    handlers = ChatHandlers(settings, service, feedback)
     keys = api_keys(settings)
     options = {
         "theme": THEME, "css_paths": [CSS_PATH], "head_paths": [HEAD_PATH],

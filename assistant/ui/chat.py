@@ -1,6 +1,6 @@
 """The Gradio chat: streamed answers, a sources panel, thumbs up/down with comments, loading and error states.
 
-`ChatHandlers` holds the event handlers (plain methods over the assistant holder and the feedback store);
+`ChatHandlers` holds the event handlers (plain methods over the assistant service and the feedback store);
 `build_chat` lays out the page. The full page is mounted at `/`, a compact one for iframes at `/embed`.
 """
 
@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
-from fastapi import HTTPException
 
 from assistant.answer import passage_json
-from assistant.api import AssistantHolder
 from assistant.chain import Retrieved, Token
 from assistant.feedback import FeedbackStore
+from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
 from assistant.ui.render import EMPTY_SOURCES, answer_markdown, retrieved_html, sources_html, status_markdown
 from indexing.metadata import load_examples
@@ -48,17 +47,17 @@ def _message_index(event: gr.SelectData | gr.LikeData) -> int:
 class ChatHandlers:
     """What the chat page does when the user asks, rates, comments, selects a message or clears."""
 
-    def __init__(self, settings: Settings, holder: AssistantHolder, feedback: FeedbackStore) -> None:
+    def __init__(self, settings: Settings, service: AssistantService, feedback: FeedbackStore) -> None:
         self.settings = settings
-        self.holder = holder
+        self.service = service
         self.feedback = feedback
 
     def status(self) -> tuple[str, gr.Timer]:
         """The status line; polling stops once the assistant is ready."""
-        ready, reason = self.holder.status()
+        ready, reason = self.service.status()
         if not ready:
             return status_markdown(False, reason), gr.Timer(active=True)
-        chain = self.holder.get()
+        chain = self.service.get()
         return (status_markdown(True, reason, len(chain.index.articles), len(chain.index.chunks), chain.backend),
                 gr.Timer(active=False))
 
@@ -77,9 +76,9 @@ class ChatHandlers:
             yield messages, gr.skip(), question, turns, answers
             return
         try:
-            chain = self.holder.get()
-        except HTTPException as error:
-            messages.append({"role": "assistant", "content": f"⏳ {error.detail}. Please ask again in a moment. "
+            chain = self.service.get()
+        except NotReadyError as error:
+            messages.append({"role": "assistant", "content": f"⏳ {error}. Please ask again in a moment. "
                                                              "请稍后再问。"})
             yield messages, gr.skip(), question, turns, answers
             return
@@ -114,7 +113,7 @@ class ChatHandlers:
         entry = answers.get(_message_index(selected))
         if entry is None:
             return gr.skip()
-        return sources_html(entry["answer"], self.holder.get().index.articles)
+        return sources_html(entry["answer"], self.service.get().index.articles)
 
     def rate(self, answers: Answers, rated: dict[int, int], data: gr.LikeData
              ) -> tuple[dict[int, int], int | None, dict]:

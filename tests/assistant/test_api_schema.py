@@ -17,7 +17,7 @@ def api_app(built_index, real_embeddings, tmp_path_factory):
                                      "feedback_db": tmp_path_factory.mktemp("fuzz") / "feedback.sqlite3"})
     app = create_app(config, load_on_start=False, chat=False,
                      factory=lambda: assistant(config, embeddings=real_embeddings))
-    app.state.holder.get()  # loaded, so /readyz is 200 and every route answers
+    app.state.service.get()  # loaded, so /readyz is 200 and every route answers
     return app
 
 

@@ -11,9 +11,8 @@ from typing import ClassVar
 
 import pytest
 
-from assistant.chain import Assistant, Token
-from assistant.components import fusion_config, open_index
-from assistant.llm import build_chat_model
+from assistant.chain import Token
+from assistant.components import assistant
 
 
 class PassageQuotingHandler(BaseHTTPRequestHandler):
@@ -66,8 +65,7 @@ def openai_server():
 def make_assistant(built_index, real_embeddings, backend: str, base_url: str = "http://127.0.0.1:9/v1"):
     settings, _ = built_index
     config = settings.llm.model_copy(update={"backend": backend, "base_url": base_url, "timeout_s": 10})
-    return Assistant(open_index(settings, real_embeddings), build_chat_model(config, None), settings.prompts_dir,
-                     fusion=fusion_config(settings))
+    return assistant(settings.model_copy(update={"llm": config}), embeddings=real_embeddings)
 
 
 def test_openai_compatible_backend_streams_a_grounded_answer(built_index, real_embeddings, openai_server):
@@ -79,7 +77,7 @@ def test_openai_compatible_backend_streams_a_grounded_answer(built_index, real_e
     assert not answer.abstained and answer.citations and answer.citations[0].n == 1
     assert re.search(r"\d+", answer.answer).group(0) in answer.citations[0].text
     sent = PassageQuotingHandler.requests[-1]
-    assert sent["stream"] is True and "[1] (" in sent["messages"][-1]["content"]
+    assert sent["stream"] is True and "Quotes:\n[1] " in sent["messages"][-1]["content"]
     assert sent["messages"][0]["role"] == "system" and "NOT_FOUND" in sent["messages"][0]["content"]
 
 

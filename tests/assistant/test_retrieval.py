@@ -7,7 +7,7 @@ from typing import ClassVar
 import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from assistant.components import fusion_config, open_index
+from assistant.components import open_index
 from assistant.query import QueryAnalyzer
 from assistant.retrieval import HybridRetriever
 
@@ -17,7 +17,7 @@ def retriever_params(built_index, real_embeddings) -> dict:
     settings, _ = built_index
     index = open_index(settings, real_embeddings)
     analyzer = QueryAnalyzer(index.articles.values(), index.keyword.retriever.vocab_dict.keys())
-    return {"index": index, "analyzer": analyzer, "fusion": fusion_config(settings)}
+    return {"index": index, "analyzer": analyzer, "fusion": settings.retrieval}
 
 
 class TestHybridRetrieverStandard(RetrieversIntegrationTests):

@@ -86,3 +86,29 @@ def test_long_sentence_is_split_without_cutting_numbers():
 def test_overlap_must_be_smaller_than_the_budget():
     with pytest.raises(ValueError, match="overlap"):
         Chunker(ChunkingConfig(chunk_tokens=64, overlap_tokens=64))
+
+
+def test_a_long_line_without_punctuation_costs_linear_work():
+    """Chunking a line with no sentence or clause break measures each piece from a bounded guess."""
+    calls = []
+
+    class CountingChunker(Chunker):
+        def count(self, text):
+            calls.append(len(text))
+            return super().count(text)
+
+    chunker = CountingChunker(ChunkingConfig())
+    work = []
+    for size in (20_000, 80_000):
+        calls.clear()
+        chunks = chunker.split(Article("d", "p", "t", "测试文字" * (size // 4)))
+        assert chunks[0].start == 0 and chunks[-1].end == size
+        assert all(a.end >= b.start for a, b in itertools.pairwise(chunks))  # no text left out
+        work.append(sum(calls))
+    assert work[1] <= 5 * work[0]  # four times the text, about four times the characters tokenised
+
+
+def test_an_article_over_the_passage_limit_is_cut_and_reported(caplog):
+    chunker = Chunker(ChunkingConfig(max_chunks_per_document=3))
+    chunks = chunker.split(Article("long", "p", "t", "测试文字。" * 4000))
+    assert len(chunks) == 3 and "max_chunks_per_document" in caplog.text

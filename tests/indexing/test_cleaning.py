@@ -97,3 +97,10 @@ def test_navigation_detection_keeps_short_headings():
     assert is_navigation("地方网 > 四川 > 凉山州")
     assert not is_navigation("战鼓擂 战事酣")
     assert not is_navigation("正西村新居。 现场培训核桃嫁接技术。 宋恩 摄")
+
+
+def test_english_prose_is_not_taken_for_a_menu():
+    from indexing.cleaning import is_navigation
+
+    assert not is_navigation("The county sent 120 first secretaries to the villages and set up work teams")
+    assert is_navigation("Home News Politics Economy Culture Contact")

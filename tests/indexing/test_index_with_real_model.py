@@ -11,7 +11,7 @@ import sys
 import textwrap
 import time
 
-from assistant.components import fusion_config, index_builder, open_index
+from assistant.components import index_builder, open_index
 from indexing.hybrid import HybridIndex
 from indexing.store import IndexStore
 from tests.conftest import CORPUS, REPO, article_path, make_settings
@@ -19,7 +19,7 @@ from tests.conftest import CORPUS, REPO, article_path, make_settings
 
 def top_texts(settings, real_embeddings, query: str, k: int = 3) -> list[str]:
     index = open_index(settings, embeddings=real_embeddings)
-    return [h.chunk.text for h in index.search(query, k=k, fusion=fusion_config(settings))]
+    return [h.chunk.text for h in index.search(query, k=k, fusion=settings.retrieval)]
 
 
 def test_english_question_finds_the_traditional_chinese_passage(built_index, real_embeddings):

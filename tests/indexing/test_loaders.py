@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from indexing.config import LoaderConfig
-from indexing.loaders import LoadError, load_file
+from indexing.loaders import LoadError, html_to_text, load_file
 
 TEXT = "扎赉特旗精准选派了196名优秀后备干部。"
 TRADITIONAL = "扎賚特旗精準選派了一百九十六名優秀後備幹部到全旗嘎查村任第一書記。"
@@ -67,3 +67,8 @@ def test_huge_files_are_rejected_before_reading(tmp_path):
     path = write(tmp_path, "big.txt", TEXT.encode() * 100)
     with pytest.raises(LoadError, match="too large"):
         load_file(path, tmp_path, LoaderConfig(max_bytes=1000))
+
+
+def test_deeply_nested_unclosed_html_is_read_in_one_pass():
+    text, title = html_to_text("<title>标题</title>" + "<div>" * 50_000 + "正文第一句。" + "<p>第二段" * 10)
+    assert "正文第一句。" in text and text.count("第二段") == 10 and title == "标题"

@@ -41,5 +41,19 @@ def test_stale_staging_of_a_killed_build_is_removed(tmp_path):
 
 def test_a_second_concurrent_build_is_refused(tmp_path):
     store = IndexStore(tmp_path / "index")
-    with store.building("one"), pytest.raises(IndexBusyError), store.building("two"):
+    with store.locked(), pytest.raises(IndexBusyError), store.locked():
         pass
+
+
+def test_the_lock_covers_the_whole_build_from_reading_the_corpus(tmp_path):
+    from indexing.builder import IndexBuilder
+    from indexing.config import IndexConfig
+    from tests.conftest import CORPUS
+
+    def no_model():
+        raise AssertionError("a refused build must not start embedding")
+
+    store = IndexStore(tmp_path / "index")
+    builder = IndexBuilder(CORPUS, store, IndexConfig(), "m", no_model, show_progress=False)
+    with store.locked(), pytest.raises(IndexBusyError, match="another process"):
+        builder.build()

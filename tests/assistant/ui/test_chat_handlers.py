@@ -8,9 +8,9 @@ import threading
 import gradio as gr
 import pytest
 
-from assistant.api import AssistantHolder
 from assistant.components import assistant
 from assistant.feedback import FeedbackStore
+from assistant.service import AssistantService
 from assistant.ui.chat import ChatHandlers
 from assistant.ui.render import EMPTY_SOURCES, FALLBACK_NOTE
 from tests.conftest import make_settings
@@ -25,17 +25,17 @@ def last_output(handlers: ChatHandlers, question: str, messages=None, turns=None
 def extractive_handlers(built_index, real_embeddings, tmp_path):
     settings, _ = built_index
     settings = settings.model_copy(update={"feedback_db": tmp_path / "feedback.sqlite3"})
-    holder = AssistantHolder(settings, lambda: assistant(settings, backend="extractive", embeddings=real_embeddings))
-    return ChatHandlers(settings, holder, FeedbackStore(settings.feedback_db))
+    service = AssistantService(settings, lambda: assistant(settings, backend="extractive", embeddings=real_embeddings))
+    return ChatHandlers(settings, service, FeedbackStore(settings.feedback_db))
 
 
 def test_while_loading_the_chat_says_so_and_keeps_the_question(built_index, tmp_path):
     settings, _ = built_index
     release = threading.Event()
-    holder = AssistantHolder(settings, lambda: release.wait(30) or pytest.fail("released"))
-    holder.start_loading()
+    service = AssistantService(settings, lambda: release.wait(30) or pytest.fail("released"))
+    service.start_loading()
     try:
-        handlers = ChatHandlers(settings, holder, FeedbackStore(tmp_path / "f.sqlite3"))
+        handlers = ChatHandlers(settings, service, FeedbackStore(tmp_path / "f.sqlite3"))
         messages, _, kept, turns, _ = last_output(handlers, "乌海市选派了多少名干部？")
         assert "not ready" in messages[-1]["content"] and "loading" in messages[-1]["content"]
         assert kept == "乌海市选派了多少名干部？" and turns == []
@@ -46,7 +46,7 @@ def test_while_loading_the_chat_says_so_and_keeps_the_question(built_index, tmp_
 
 def test_without_an_index_the_status_says_how_to_build_one(tmp_path):
     settings = make_settings(tmp_path, tmp_path / "no-index")
-    handlers = ChatHandlers(settings, AssistantHolder(settings), FeedbackStore(settings.feedback_db))
+    handlers = ChatHandlers(settings, AssistantService(settings), FeedbackStore(settings.feedback_db))
     messages, *_ = last_output(handlers, "乌海")
     assert "wenda index" in messages[-1]["content"]
     assert "wenda index" in handlers.status()[0]
@@ -84,8 +84,8 @@ def test_a_failing_llm_gives_the_extractive_answer_and_says_so(built_index, real
     settings, _ = built_index
     unreachable = settings.model_copy(update={"llm": settings.llm.model_copy(update={
         "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "timeout_s": 5})})
-    holder = AssistantHolder(unreachable, lambda: assistant(unreachable, embeddings=real_embeddings))
-    handlers = ChatHandlers(unreachable, holder, FeedbackStore(tmp_path / "f.sqlite3"))
+    service = AssistantService(unreachable, lambda: assistant(unreachable, embeddings=real_embeddings))
+    handlers = ChatHandlers(unreachable, service, FeedbackStore(tmp_path / "f.sqlite3"))
     messages, sources, *_ = last_output(handlers, "How many administrative villages does Wulan County have?")
     assert "38" in messages[-1]["content"] and FALLBACK_NOTE["en"] in messages[-1]["content"]
     assert "wenda-cited" in sources

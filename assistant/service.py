@@ -1,0 +1,81 @@
+"""The assistant as a service: loaded once in the background, with readiness and the reason when not ready.
+
+Front ends (the HTTP API, the chat) ask it for the assistant; it knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+
+from assistant.chain import Assistant
+from assistant.components import assistant
+from assistant.settings import Settings
+from indexing.errors import WendaError
+
+logger = logging.getLogger(__name__)
+
+
+class NotReadyError(WendaError):
+    """The index or the models are still loading, or failed to load (the message says which)."""
+
+    retry_after_s = 5
+
+
+class AssistantService:
+    """Builds the assistant once (index, embedding model, LLM) and says whether it is ready."""
+
+    def __init__(self, settings: Settings, factory: Callable[[], Assistant] | None = None) -> None:
+        self.settings = settings
+        self.factory = factory or partial(assistant, settings)
+        self._assistant: Assistant | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Assistant:
+        """The assistant, loading and warming it if nobody is; raises NotReadyError with the reason.
+
+        A request that arrives while the assistant loads gets the 503 at once rather than waiting
+        for the load; after a failed load (no index yet, say) the next request tries again.
+        """
+        if self._assistant is not None:
+            return self._assistant
+        if not self._lock.acquire(blocking=False):
+            raise NotReadyError(f"wenda is not ready: {self.status()[1]}")
+        try:
+            if self._assistant is None:
+                started = time.perf_counter()
+                try:
+                    loaded = self.factory()
+                    loaded.warm_up()
+                except Exception as error:  # reported by /readyz and as a 503 reason, not a crash
+                    self._error = str(error)
+                    logger.error("wenda is not ready: %s", error)
+                    raise NotReadyError(f"wenda is not ready: {error}") from error
+                self._assistant, self._error = loaded, None
+                logger.info("wenda is ready (loaded in %.1f s; answers: %s)", time.perf_counter() - started,
+                            loaded.backend)
+            return self._assistant
+        finally:
+            self._lock.release()
+
+    def status(self) -> tuple[bool, str]:
+        """(ready, reason)."""
+        if self._assistant is not None:
+            return True, "ready"
+        if self._lock.locked():
+            return False, "loading the index and models"
+        return False, self._error or "loading the index and models"
+
+    def start_loading(self) -> None:
+        """Load in the background so the server answers health checks at once."""
+
+        def run() -> None:
+            with contextlib.suppress(NotReadyError):  # the reason is kept for /readyz
+                self.get()
+
+        threading.Thread(target=run, daemon=True, name="wenda-load").start()
