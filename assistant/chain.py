@@ -16,21 +16,24 @@ from langchain_core.documents import Document
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from assistant.answer import Answer, Passage, abstention_message
-from assistant.extractive import EmbeddingSentenceScorer, extractive_answer
-from assistant.grounding import ground
-from assistant.highlight import cited_sentences
+from assistant.alignment import FrameBuilder, QuestionFrame
+from assistant.answer import Answer, Passage, Span, abstention_message
+from assistant.evidence import Candidate, Evidence, EvidenceSelector, format_evidence
+from assistant.extractive import evidence_answer
+from assistant.grounding import ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
-from assistant.query import QueryAnalysis, QueryAnalyzer, asks_for_a_list, detect_language
+from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
 from assistant.retrieval import HybridRetriever
-from indexing.hybrid import FusionConfig, HybridIndex
+from assistant.verification import answer_gap, lacks_figure, misaligned_figure
+from indexing.hybrid import HybridIndex
+from indexing.injection import decode_spans
 from indexing.textnorm import normalize_script
 
 logger = logging.getLogger(__name__)
 
 HistoryTurn = dict[str, str]
 _HISTORY_TURNS = 6
-_LIST_EXTRA_PASSAGES = 2
+_LIST_EXTRA_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -53,36 +56,40 @@ def to_passages(documents: Sequence[Document]) -> list[Passage]:
         Passage(n=n, doc_id=d.metadata["doc_id"], chunk_id=d.metadata["chunk_id"], title=d.metadata["title"] or "",
                 text=d.page_content, score=d.metadata["score"], date=d.metadata["date"],
                 source=d.metadata["source"], place=d.metadata["place"], start=d.metadata["start"],
-                end=d.metadata["end"])
+                end=d.metadata["end"], instructions=decode_spans(d.metadata.get("instructions")))
         for n, d in enumerate(documents, start=1)
     ]
 
 
-def format_passages(passages: Sequence[Passage]) -> str:
-    """Numbered passages labelled with place and date (short: every prompt token costs time on a CPU)."""
-    labels = [" ".join(x for x in (p.place or p.title, p.date) if x) for p in passages]
-    return "\n".join(f"[{p.n}] ({label}) {p.text}" for p, label in zip(passages, labels, strict=True))
+def _with_chinese_names(analysis: QueryAnalysis) -> str:
+    """An English question with the Chinese names of the places and people it names in pinyin, which the
+    quotes use ("Chayuanping Village" → 茶园坪村), so the model can match them."""
+    if analysis.language != "en" or not analysis.expansions:
+        return analysis.question
+    return f"{analysis.question} ({', '.join(analysis.expansions)})"
 
 
 class Assistant:
     """Answers questions over one index with one (optional) chat model."""
 
     def __init__(self, index: HybridIndex, chat_model: BaseChatModel | None, prompts_dir: Path,
-                 top_k: int = 5, llm_passages: int = 3, fusion: FusionConfig | None = None) -> None:
+                 retriever: HybridRetriever, frames: FrameBuilder, selector: EvidenceSelector,
+                 evidence_lines: int = 3, backend_name: str | None = None) -> None:
         self.index = index
         self.chat_model = chat_model
+        # How answers are reported to be made (the configured backend's name: local, openai).
+        self.backend_name = backend_name or (type(chat_model).__name__ if chat_model is not None else "extractive")
         self.prompts_dir = prompts_dir
-        self.llm_passages = llm_passages
-        self.fusion = fusion or FusionConfig()
-        self.analyzer = QueryAnalyzer(index.articles.values(), index.keyword.retriever.vocab_dict.keys())
-        self.retriever = HybridRetriever(index=index, analyzer=self.analyzer, k=top_k, fusion=self.fusion)
-        self.sentence_scorer = EmbeddingSentenceScorer(index.dense.embeddings,
-                                                       index.manifest.config.embedding.document_template)
+        self.retriever = retriever
+        self.analyzer = retriever.analyzer or QueryAnalyzer(index.articles.values(), index.vocabulary)
+        self.frames = frames
+        self.selector = selector
+        self.evidence_lines = evidence_lines
 
     @property
     def backend(self) -> str:
         """The name of the generator in use."""
-        return "extractive" if self.chat_model is None else self.chat_model._llm_type
+        return "extractive" if self.chat_model is None else self.backend_name
 
     def warm_up(self) -> None:
         """Load the models and fill the LLM's prompt cache with the shared system prompt.
@@ -90,7 +97,8 @@ class Assistant:
         A server does this at start-up, so the first user does not wait for model loading.
         """
         self.analyzer.analyze("warm up 预热")
-        self.index.dense.embeddings.embed_query("预热")
+        self.frames.build("预热的问题", "zh")
+        self.index.embeddings.embed_query("预热")
         if self.chat_model is not None:
             prompt = answer_prompt(self.prompts_dir, "en")
             try:
@@ -126,12 +134,18 @@ class Assistant:
         if analysis.unknown_names:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
             self._abstain(answer)
-        elif self.chat_model is not None:
-            yield from self._generate(analysis, answer, started)
         else:
-            self._extract(analysis, answer)
-        if answer.citations:
-            answer.highlights = cited_sentences(answer.answer, answer.citations, self.sentence_scorer)
+            frame = self.frames.build(analysis.question, language, places=analysis.expansions)
+            candidates = self.selector.candidates(frame, answer.contexts)
+            evidence = self._evidence(frame, answer.contexts, candidates)
+            gap = answer_gap(frame, evidence, candidates)
+            if gap:
+                answer.notes.append(gap)
+                self._abstain(answer)
+            elif self.chat_model is not None:
+                yield from self._generate(analysis, frame, evidence, answer, started)
+            else:
+                self._extract(frame, evidence, answer)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
@@ -162,19 +176,21 @@ class Assistant:
             return f"{rewritten} ({', '.join(before[:2])})"
         return rewritten
 
-    def _shown(self, analysis: QueryAnalysis, contexts: list[Passage]) -> list[Passage]:
-        """The passages the answer step sees: a list's items are spread over more passages."""
-        extra = _LIST_EXTRA_PASSAGES if asks_for_a_list(analysis.question) else 0
-        return contexts[: self.llm_passages + extra]
+    def _evidence(self, frame: QuestionFrame, contexts: list[Passage], candidates: list[Candidate]
+                  ) -> list[Evidence]:
+        """The numbered evidence lines for the question: more for lists, one article each for comparisons."""
+        spread = asks_for_a_list(frame.question) or asks_across_articles(frame.question)
+        limit = self.evidence_lines + (_LIST_EXTRA_LINES if spread else 0)
+        return self.selector.select(frame, contexts, limit, per_article=spread, candidates=candidates)
 
-    def _generate(self, analysis: QueryAnalysis, answer: Answer, started: float) -> Iterator[Token]:
-        shown = self._shown(analysis, answer.contexts)
+    def _generate(self, analysis: QueryAnalysis, frame: QuestionFrame, evidence: list[Evidence], answer: Answer,
+                  started: float) -> Iterator[Token]:
         chain = answer_prompt(self.prompts_dir, analysis.language) | self.chat_model | StrOutputParser()
         text, held = "", ""
         try:
             # The small model reads Simplified Chinese more reliably; users still see the original text.
-            inputs = {"passages": normalize_script(format_passages(shown)),
-                      "question": normalize_script(analysis.question)}
+            inputs = {"passages": normalize_script(format_evidence(evidence)),
+                      "question": normalize_script(_with_chinese_names(analysis))}
             for piece in chain.stream(inputs):
                 if answer.first_token_ms is None:
                     answer.first_token_ms = (time.perf_counter() - started) * 1000
@@ -191,32 +207,60 @@ class Assistant:
             logger.warning("LLM failed, answering extractively: %s", error)
             answer.notes.append(f"the LLM failed ({error}); extractive answer given instead")
             answer.llm_failed = True
-            self._extract(analysis, answer)
+            self._extract(frame, evidence, answer)
             return
-        verdict = ground(text, [p.text for p in shown], analysis.question, analysis.language,
-                         places=[p.place for p in shown])
+        verdict = ground(text, [e.text for e in evidence], analysis.question, analysis.language,
+                         places=[e.passage.place for e in evidence])
         answer.notes.extend(verdict.problems)
         if verdict.abstained:
             self._abstain(answer)
             return
         if not verdict.supported:
-            answer.notes.append(f"the LLM's answer {text.strip()!r} was not supported by the passages; "
+            answer.notes.append(f"the LLM's answer {text.strip()!r} was not supported by the evidence; "
                                 "extractive answer given")
-            self._extract(analysis, answer)
+            self._extract(frame, evidence, answer)
             return
-        answer.answer = verdict.text
-        answer.citations = [shown[n - 1] for n in verdict.cited]
+        if lacks_figure(frame, verdict.text):
+            answer.notes.append(f"the LLM's answer {verdict.text!r} gives no figure for a how-many question; "
+                                "extractive answer given")
+            self._extract(frame, evidence, answer)
+            return
+        better = misaligned_figure(frame, verdict.text, evidence)
+        if better is not None:
+            answer.notes.append(f"the LLM's figure does not answer the question as asked; the clause "
+                                f"{better.clause_text!r} does: extractive answer given")
+            self._extract(frame, evidence, answer)
+            return
+        self._cite(answer, verdict.text, verdict.cited, evidence)
 
-    def _extract(self, analysis: QueryAnalysis, answer: Answer) -> None:
+    def _extract(self, frame: QuestionFrame, evidence: list[Evidence], answer: Answer) -> None:
         """Fill `answer` with the extractive answer; abstain when there is none."""
-        found = extractive_answer(analysis, self._shown(analysis, answer.contexts), self.sentence_scorer)
+        found = evidence_answer(frame, evidence)
         if found is None:
             self._abstain(answer)
             return
-        answer.answer, cited = found
-        answer.citations = [answer.contexts[n - 1] for n in cited]
+        text, cited, spans = found
+        self._cite(answer, text, cited, evidence, spans)
         if self.chat_model is not None:
             answer.backend = f"{self.backend}+extractive"
+
+    @staticmethod
+    def _cite(answer: Answer, text: str, cited: list[int], evidence: list[Evidence],
+              spans: dict[int, tuple[int, int]] | None = None) -> None:
+        """Set the answer with its evidence markers turned into passage markers, citations and highlights.
+
+        `spans` may narrow an evidence item's highlight (offsets into its passage) to the quoted clause.
+        """
+        by_number = {e.n: e for e in evidence}
+        answer.answer = renumber_citations(text, {e.n: e.passage.n for e in evidence})
+        answer.citations, answer.highlights = [], {}
+        for n in cited:
+            item = by_number[n]
+            if item.passage.n in answer.highlights:
+                continue
+            start, end = (spans or {}).get(n, (item.start, item.end))
+            answer.citations.append(item.passage)
+            answer.highlights[item.passage.n] = Span(item.passage.start + start, item.passage.start + end)
 
     def _abstain(self, answer: Answer) -> None:
         answer.abstained = True

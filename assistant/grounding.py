@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import jieba.posseg
+
 from assistant.prompts import NOT_FOUND
 from assistant.query import expected_classifier
 from indexing.textnorm import normalize_for_matching
@@ -18,7 +20,7 @@ _CITATION = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 # Not preceded by a Latin letter or digit (Han characters may touch a figure: 选派了19名).
 _ANSWER_NUMBER = re.compile(
     r"(?<![0-9A-Za-z.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(million|billion|thousand|万|亿|千)?", re.IGNORECASE)
-_PASSAGE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千)?")
+_PASSAGE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余)?\s*(万|亿|千)?")
 _SCALES = {"thousand": 1e3, "千": 1e3, "万": 1e4, "million": 1e6, "亿": 1e8, "billion": 1e9}
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REFUSALS = re.compile(
@@ -49,6 +51,16 @@ def citation_numbers(text: str) -> list[int]:
     return numbers
 
 
+def renumber_citations(text: str, numbers: dict[int, int]) -> str:
+    """`text` with every marker's numbers mapped (evidence line → passage), duplicates in a marker merged."""
+
+    def mapped(match: re.Match[str]) -> str:
+        parts = [numbers.get(int(p), int(p)) for p in re.split(r"[,，、]", match.group(1))]
+        return f" [{', '.join(str(n) for n in dict.fromkeys(parts))}]"
+
+    return _CITATION.sub(mapped, text)
+
+
 def strip_citations(text: str) -> str:
     """`text` without its citation markers."""
     return _CITATION.sub("", text)
@@ -61,15 +73,19 @@ class Figure:
     raw: str
     number: float
     value: float
+    percent: bool = False
 
 
 def answer_figures(text: str) -> list[Figure]:
     """The figures of an answer; a scale word counts (`1875 million` is not 1875万)."""
     figures = []
-    for match in _ANSWER_NUMBER.finditer(strip_citations(text)):
+    text_without_markers = strip_citations(text)
+    for match in _ANSWER_NUMBER.finditer(text_without_markers):
         number = float(match.group(1).replace(",", ""))
         scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
-        figures.append(Figure(match.group(0).strip(), number, number * scale))
+        after = text_without_markers[match.end():match.end() + 9].lstrip().lower()
+        percent = after.startswith(("%", "％", "percent", "per cent"))
+        figures.append(Figure(match.group(0).strip(), number, number * scale, percent))
     return figures
 
 
@@ -93,7 +109,10 @@ def same_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
 
 
-def _supports(passage: str, value: float | None = None, name: str | None = None) -> bool:
+def _supports(passage: str, value: float | None = None, name: str | None = None, percent: bool = False) -> bool:
+    if value is not None and percent:  # "5000%" is not supported by 5000万元
+        return any(same_value(value, float(m.group(1)))
+                   for m in re.finditer(r"(\d+(?:\.\d+)?)\s*[%％]", normalize_for_matching(passage)))
     if value is not None:
         return any(same_value(value, found) for found in passage_values(passage))
     return name is not None and normalize_for_matching(name) in normalize_for_matching(passage)
@@ -128,10 +147,15 @@ _FILLER = frozenset("the a an is are was were be of in on at to by and or it its
 
 
 def name_leading_markers(text: str, places: Sequence[str | None]) -> str:
-    """`[1] and [2] selected …` → `乌海市 [1] and 乌兰县 [2] selected …`: markers used as the subject."""
+    """`[1] and [2] selected …` → `乌海市 [1] and 乌兰县 [2] selected …`: markers used as the subject.
+
+    A single leading marker is a citation written first (`[3] 旗委提拔了79名`): it moves to the end.
+    """
     match = _LEADING_MARKERS.match(text)
     if not match:
         return text
+    if len(citation_numbers(match.group(1))) == 1:
+        return f"{text[match.end():].strip()} {match.group(1)}"
 
     def named(marker: re.Match[str]) -> str:
         n = int(marker.group(1))
@@ -168,7 +192,7 @@ def classifier_mismatch(figures: Sequence[Figure], passages: Sequence[str], cite
 
 
 _QUOTED = re.compile(r"[“「\"]([^”」\"]{2,20})[”」\"]")
-_SHORT_ANSWER_CHARS = 15
+_SHORT_ANSWER_CHARS = 8
 _TRAILING = "。.！!？?，,；; "
 
 
@@ -182,6 +206,8 @@ def _names(text: str, language: str) -> list[str]:
     names += [q for q in _QUOTED.findall(body) if _HAN_RUN.search(q)]
     if language == "zh" and len(body) <= _SHORT_ANSWER_CHARS and _HAN_RUN.fullmatch(body):
         names.append(body)
+    # A person's name must be in a cited passage, in any answer (木牛子, 陈建生).
+    names += [w for w, flag in jieba.posseg.cut(body) if flag == "nr" and len(w) >= 2 and _HAN_RUN.fullmatch(w)]
     return list(dict.fromkeys(names))
 
 
@@ -212,9 +238,10 @@ def ground(answer: str, passages: Sequence[str], question: str, language: str,
     cited = list(valid)
     for raw, figure, name in claims:
         value = figure.value if figure else None
-        if any(_supports(passages[n - 1], value, name) for n in cited):
+        percent = bool(figure and figure.percent)
+        if any(_supports(passages[n - 1], value, name, percent) for n in cited):
             continue
-        backing = [i + 1 for i, p in enumerate(passages) if _supports(p, value, name)]
+        backing = [i + 1 for i, p in enumerate(passages) if _supports(p, value, name, percent)]
         restated = _restate_scaled(result.text, figure, passages, cited) if figure and not backing else None
         if backing:
             cited.append(backing[0])

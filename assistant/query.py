@@ -22,6 +22,11 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 _PLACE_SUFFIXES = ("嘎查", "村", "县", "旗", "市", "镇", "乡", "区", "州", "盟", "省")
 _MIN_STEM_PINYIN = 4
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡|县|旗)")
+# Text in quotes is a name of something (a programme, a product), not a place to look up.
+_QUOTED = re.compile(r"[\"“‘'][^\"”’']*[\"”’']")
+# One-character place suffixes: jieba may join one to the next word (海棠 + 镇共).
+_SUFFIX_CHARACTERS = frozenset(s for s in _PLACE_SUFFIXES if len(s) == 1)
 # Capitalised words that are not names of places or people in these articles' world.
 _COMMON_CAPITALISED = frozenset(
     "i a an the what which who whom whose when where why how is are was were do does did can could "
@@ -36,6 +41,17 @@ _CLASSIFIER_QUESTION = re.compile(r"(?:多少|几)(名|个|所|户|人|项|支|�
 
 
 _LIST_QUESTION = re.compile(r"分别|哪些|哪几|列举|有什么|\b(?:what|which) (?:are|were)\b|\blist\b", re.IGNORECASE)
+
+
+_ACROSS_QUESTION = re.compile(
+    r"哪(?:两|几|些)个?(?:地方|地区|县|旗|市)|分别|各自|相比|比较|对比|"
+    r"\bwhich (?:places|counties|banners|cities|two|three|areas|regions)\b|\bcompare|\bboth\b",
+    re.IGNORECASE)
+
+
+def asks_across_articles(question: str) -> bool:
+    """A question that compares places or asks which places did something: each article's evidence counts."""
+    return bool(_ACROSS_QUESTION.search(question))
 
 
 def asks_for_a_list(question: str) -> bool:
@@ -106,7 +122,9 @@ class QueryAnalyzer:
         self.corpus_text = "\n".join(corpus_text)
         self.by_pinyin: dict[str, str] = {}
         self.by_stem_pinyin: dict[str, str] = {}
-        for token in vocabulary:
+        # Place names as the text writes them, whatever jieba made of them (茶园坪村 may be 茶园 + 坪村).
+        names = set(_PLACE_NAME.findall(self.corpus_text))
+        for token in [*vocabulary, *sorted(names)]:
             if not _HAN.fullmatch(token[:1] or "x") or not 2 <= len(token) <= 8:
                 continue
             self.by_pinyin.setdefault(han_pinyin(token), token)
@@ -122,17 +140,22 @@ class QueryAnalyzer:
         for alias, chinese in self.aliases.items():
             if re.search(rf"\b{re.escape(alias)}\b", lowered):
                 analysis.expansions.extend(c for c in chinese if c not in analysis.expansions)
-        for run in _CAPITALISED_RUN.findall(question):
+        unquoted = _QUOTED.sub(" ", question)
+        for match in _CAPITALISED_RUN.finditer(unquoted):
+            run = match.group(0)
             words = [w for w in re.split(r"[ -]", run) if w.lower() not in _COMMON_CAPITALISED]
             if not words:
                 continue
             found = self._romanised(words)
+            # The first word of the question is capitalised as the start of a sentence ("Adding up …").
+            opening = match.start() == len(unquoted) - len(unquoted.lstrip()) and " " not in run
             if found:
                 analysis.expansions.extend(f for f in found if f not in analysis.expansions)
                 # Named by its own pinyin, not an article alias: a specific village, person or body.
                 analysis.entities.extend(f for f in found if f not in analysis.entities and not any(
                     f in place for place in self.article_places))
-            elif not any(w.lower() in self.known_words or w.lower() in self.aliases for w in words):
+            elif not opening and not any(w.lower() in self.known_words or w.lower() in self.aliases
+                                         for w in words):
                 analysis.unknown_names.append(" ".join(words))
         analysis.unknown_names.extend(self._unknown_chinese_places(question))
         return analysis
@@ -151,12 +174,35 @@ class QueryAnalyzer:
         return found
 
     def _unknown_chinese_places(self, question: str) -> list[str]:
-        """Place names (jieba tag ns) in a Chinese question that no article mentions."""
-        unknown = []
+        """Place names (jieba tag ns) in a Chinese question that no article mentions.
+
+        jieba sometimes runs a name into its neighbour: 海棠镇共建立 → 海棠 + 镇共(ns), 海棠镇东门村 → 海棠 + 镇东门村.
+        A word counts as known when it, or the name its first character completes (海棠 + 镇), or it without a
+        character it took from a neighbour, names a place the articles mention.
+        """
+        unknown, previous = [], ""
         for word, flag in jieba.posseg.cut(normalize(question)):
-            if flag != "ns" or len(word) < 2:
-                continue
-            stem = word[:-1] if word.endswith(_PLACE_SUFFIXES) and len(word) > 2 else word
-            if stem not in self.corpus_text:
-                unknown.append(word)
+            if flag == "ns" and len(word) >= 2:
+                completed = previous + word[0] if word[0] in _SUFFIX_CHARACTERS and previous else ""
+                if not (self._mentioned(completed) and len(completed) >= 3) and not any(
+                        self._mentioned(v) for v in _name_variants(word)):
+                    unknown.append(word)
+            previous = word
         return unknown
+
+    def _mentioned(self, name: str) -> bool:
+        stem = name[:-1] if name.endswith(_PLACE_SUFFIXES) and len(name) > 2 else name
+        return stem in self.corpus_text
+
+
+def _name_variants(word: str) -> list[str]:
+    """The word, and the place names a mis-segmentation may hide in it: a character too many at either end,
+    or text after a place suffix (海棠镇党 → 海棠镇). A trimmed variant must still be a whole place name."""
+    variants = [word]
+    trimmed = [word[1:], word[:-1]]
+    for suffix in _PLACE_SUFFIXES:
+        at = word.find(suffix)
+        if 0 < at < len(word) - len(suffix):
+            trimmed.append(word[: at + len(suffix)])
+    variants += [t for t in trimmed if len(t) >= 3 and t.endswith(_PLACE_SUFFIXES)]
+    return variants

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 _PINYIN_ARTIFACT = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _SPACE = re.compile(r"\s+")
+_MARKER = re.compile(r"[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]")
 
 
 def normalize(text: str) -> str:
@@ -36,10 +37,23 @@ def groups_satisfied(groups: Sequence[Sequence[str]], texts: Iterable[str]) -> b
 
 
 def answer_correct(item: dict, answer: str, abstained: bool) -> bool:
-    """An unanswerable item is correct only when abstained; an answerable one needs every accept group."""
+    """An unanswerable item is correct only when abstained; an answerable one needs every accept group.
+
+    An item may also list `reject` alternatives (our extension of the gold format, for passages with several
+    figures): an answer containing one of them (a neighbouring, wrong figure) is wrong.
+    """
     if item.get("type") == "unanswerable":
         return abstained
+    # Citation markers ([2]) are not figures of the answer.
+    bare = _MARKER.sub(" ", answer)
+    if any(matches_alternative(alternative, bare) for alternative in item.get("reject", ())):
+        return False
     return not abstained and groups_satisfied(item["accept"], [answer])
+
+
+def confidently_wrong(item: dict, answer: str, abstained: bool, cited: int) -> bool:
+    """Answered, with at least one citation, and wrong: the failure that looks checked to a user."""
+    return not abstained and cited > 0 and not answer_correct(item, answer, abstained)
 
 
 def hit_at_k(item: dict, passages: Sequence[str], k: int) -> bool:

@@ -62,3 +62,29 @@ def test_specific_entities_are_told_apart_from_article_places(analyzer):
     analysis = analyzer.analyze("Who is the first secretary stationed in Dalin Village?")
     assert analysis.entities == ["大林"]
     assert analyzer.analyze("How many party members does Zalaite Banner have?").entities == []
+
+
+@pytest.mark.parametrize("question", [
+    "海棠镇共建立了几个专业合作社？",  # jieba: 海棠 + 镇共(ns)
+    "海棠镇里有哪些党小组？",  # jieba: 海棠 + 镇里(ns)
+    "海棠镇东门村等几个村共建立了多少个专业合作社？",
+    "新茶乡大林村有多少户参与合作社？",
+])
+def test_a_place_jieba_runs_into_its_neighbour_is_not_unknown(analyzer, question):
+    assert analyzer.analyze(question).unknown_names == []
+
+
+@pytest.mark.parametrize("question", ["上海市选派了多少名第一书记？", "北京市朝阳区有多少个行政村？"])
+def test_places_no_article_mentions_are_still_unknown(analyzer, question):
+    assert analyzer.analyze(question).unknown_names
+
+
+def test_sentence_openers_and_quoted_names_are_not_unknown_places(analyzer):
+    assert analyzer.analyze("Adding up Wuhai and Ulan, how many first secretaries?").unknown_names == []
+    assert analyzer.analyze("What did the 'Warm Heart' campaign in Alxa do?").unknown_names == []
+    assert analyzer.analyze("How many first secretaries did Beijing dispatch?").unknown_names == ["Beijing"]
+
+
+def test_a_place_named_by_its_pinyin_is_found_whatever_jieba_made_of_it(analyzer):
+    analysis = analyzer.analyze("What demonstration sites include Hushuqi Gacha?")
+    assert any("胡树其" in name for name in analysis.expansions), analysis

