@@ -10,13 +10,14 @@ selection, the grounding guard and the extractive answer all use the same scores
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
+from assistant.query import PLACE_SUFFIXES, chinese_places
 from indexing.textnorm import normalize, normalize_for_matching
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -29,10 +30,20 @@ _ENGLISH_YEAR = re.compile(r"\b(?:in|by|since|during|of|from|to|until|before|aft
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 # Questions whose answer is a figure: how many/much, or what a measured quantity was.
 _FIGURE_QUESTION = re.compile(
-    r"how (?:many|much)|多少|几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
+    r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
     r"(?:收入|产量|产值|面积|人口|资金|金额|总额|规模|发生率|覆盖率|达标率)(?:是|为|达|有)?(?:多少|多大|几)?[？?]?$|"
     r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|"
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
+# What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
+_MEASURED_NOUNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|贷款|销售额|营业额|总额|\b(?:value|income|revenue|funding|"
+                r"funds|investment|loans?|sales|turnover)\b", re.IGNORECASE), "money"),
+    (re.compile(r"面积|\barea\b", re.IGNORECASE), "area"),
+    (re.compile(r"比例|发生率|覆盖率|达标率|百分比|\b(?:percentage|proportion|rate)\b", re.IGNORECASE), "percent"),
+)
+# A question asking for two figures ("how many members … and how much …"): each figure answers a part.
+_SECOND_FIGURE_QUESTION = re.compile(r"(?:how (?:many|much)|多少|(?<!哪)几).*(?:how (?:many|much)|多少|(?<!哪)几)",
+                                     re.IGNORECASE)
 _DISTRIBUTIVE_QUESTION = re.compile(r"每|各|人均|户均|平均|\b(?:each|per|every|average)\b", re.IGNORECASE)
 # A figure said of each one (每个村都有1名, 各1个) is a ratio, not the total a how-many question asks for.
 _DISTRIBUTIVE = re.compile(r"(?:每|各|均|平均|人均|户均)[^，,；;]{0,8}?$")
@@ -69,6 +80,10 @@ _ENGLISH_UNITS: dict[str, str] = {
     **dict.fromkeys("percent percentage proportion rate incidence".split(), "percent"),
     **dict.fromkeys("times fold".split(), "times"),
 }
+# Words that end the noun phrase after "how many": verbs, auxiliaries and prepositions.
+_ENGLISH_PHRASE_ENDS = frozenset(
+    "did do does are were was is have has had make makes made be been got get gets took take in on of for at to "
+    "from by with there that which who were will would can could".split())
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
 _EXPLICIT_UNITS = frozenset("yuan ton tonne mu percent percentage square hectare".split())
 _ZH_QUESTION_WORDS = frozenset(
@@ -100,6 +115,8 @@ class Term:
     forms: frozenset[str]
     parts: tuple[frozenset[str], ...] = ()
     key: bool = True
+    # Forms that translate the word only in a later sense of theirs (部长 for "secretary"): they state it weakly.
+    weak: frozenset[str] = frozenset()
     # Specific to some articles (驼奶), or a distinguishing word (女): its absence where the question points
     # means the articles do not state it there (a common or unknown word, 总额 or 能产, may be a paraphrase).
     telling: bool = False
@@ -111,9 +128,13 @@ class Term:
 
     def found_in(self, text: str) -> bool:
         """Whether `text` (normalised for matching) states the term."""
-        if any(form in text for form in self.forms):
+        if any(form in text for form in self.forms - self.weak):
             return True
         return bool(self.parts) and all(any(f in text for f in part) for part in self.parts)
+
+    def weakly_found_in(self, text: str) -> bool:
+        """Whether `text` states the term only through a form that translates it in a later sense."""
+        return any(form in text for form in self.weak)
 
 
 @dataclass(frozen=True)
@@ -228,6 +249,8 @@ class FrameBuilder:
         else:
             terms, unit = self._english_terms(question)
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
+        if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
+            unit = measured_unit(normalized)
         figures = tuple(dict.fromkeys(f.value for f in clause_figures(_english_amounts(normalized))))
         return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
                              places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures)
@@ -240,6 +263,11 @@ class FrameBuilder:
         using = sum(1 for text in self.article_texts if word in text)
         return using <= max(1, _SPECIFIC_SHARE * len(self.article_texts))
 
+    def _mentioned(self, name: str) -> bool:
+        """Whether an article mentions the place (its stem: 甘洛 for 甘洛县)."""
+        stem = name[:-1] if name.endswith(PLACE_SUFFIXES) and len(name) > 2 else name
+        return any(stem in text for text in self.article_texts)
+
     def _is_place(self, word: str) -> bool:
         """A name or alias of an article's place, or a word holding one (甘洛县委)."""
         return len(word) >= 2 and (word in self.place_names or any(place in word for place in self.place_names
@@ -247,7 +275,10 @@ class FrameBuilder:
 
     def _chinese_terms(self, normalized: str) -> tuple[list[Term], str | None, list[str]]:
         terms: list[Term] = []
-        places: list[str] = []
+        # As the articles write them (海棠镇, where jieba sees 海棠 + 镇共); a place they never mention stays, so
+        # no evidence is about it.
+        known, unknown = chinese_places(normalized, self._mentioned)
+        places = [*known, *unknown]
         unit = None
         classifier = re.search(r"(?:多少|几)(万元|亿元|平方公里|" +
                                "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")", normalized)
@@ -257,9 +288,10 @@ class FrameBuilder:
             word = word.strip()
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
+            if self._is_place(word) and flag != "ns":
+                places.append(word)  # 甘洛县委: a word holding an article's place
             if flag == "ns" or self._is_place(word):
-                places.append(word)
-                continue
+                continue  # a place: the evidence must be about it, not state it as a word
             if flag.startswith(("r", "u", "p", "c", "y", "e", "o", "m", "q", "d", "x", "w")):
                 continue
             key = flag.startswith(_KEY_FLAGS) and len(word) >= 2 and not _QUESTION_CHARS.search(word)
@@ -277,7 +309,11 @@ class FrameBuilder:
         lowered = question.lower()
         counted = re.search(r"how many ([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,4})", lowered)
         if counted:
+            # The counted noun phrase ends at its verb ("how many cadres make up the village work teams"): its
+            # last word with a unit is its head (village cadres → people).
             for word in counted.group(1).split():
+                if word in _ENGLISH_PHRASE_ENDS:
+                    break
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
             unit = "area"
@@ -288,9 +324,21 @@ class FrameBuilder:
         for text, forms in self.lexicon.translate(content):
             parts = tuple(frozenset(self.lexicon.forms.get(p, ())) for p in text.split()) if " " in text else ()
             parts = parts if parts and all(parts) else ()
-            terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text)))
+            terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text),
+                              weak=self.lexicon.weak_forms.get(text, frozenset())))
         return terms, unit
 
+
+
+def measured_unit(question: str) -> str | None:
+    """The unit class the first measured noun of a question asks for (产值 → money), or None."""
+    found = [(m.start(), unit) for pattern, unit in _MEASURED_NOUNS if (m := pattern.search(question))]
+    return min(found)[1] if found else None
+
+
+def asks_several_figures(question: str) -> bool:
+    """Whether a question asks for more than one figure (how many … and how much …)."""
+    return bool(_SECOND_FIGURE_QUESTION.search(question))
 
 
 _ENGLISH_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b")
@@ -309,39 +357,79 @@ def _counted_class(figure: ClauseFigure, text: str) -> str | None:
     return figure.unit_class
 
 
-def term_level(term: Term, clause: str, sentence: str, context: str, part: str | None = None) -> float:
-    """1 when the figure's part of its clause states the term (or the clause, without a part), 0.8 the rest of
-    the clause, 0.75 the next clause (选派了196名干部，到村任第一书记), 0.5 only its sentence, 0.25 its passage."""
-    if part is not None and term.found_in(part):
+# A term stated by the clause whose counted noun a figure's clause leaves out counts almost as its own.
+_INHERITED_LEVEL = 0.95
+
+
+def elided_noun_clause(previous: str | None, clause: str) -> str | None:
+    """`previous` when `clause` ends on a figure with the measure word of a figure of `previous` and names no
+    noun of its own (制定了575条帮扶措施，已实施387条): the figure counts what `previous` counts. Else None."""
+    if not previous:
+        return None
+    figures = clause_figures(clause)
+    normalized = normalize_for_matching(clause)
+    if not figures or not figures[-1].unit or normalized[figures[-1].end:].strip("。；;!！?？ "):
+        return None
+    return previous if any(f.unit == figures[-1].unit for f in clause_figures(previous)) else None
+
+
+# A term stated only through a form that translates it in a later sense counts this much of its level.
+_WEAK_FORM_SHARE = 0.5
+
+
+def term_level(term: Term, clause: str, sentence: str, context: str, part: str | None = None,
+               inherited: str | None = None, figure_unit: str | None = None) -> float:
+    """1 when the figure's part of its clause states the term (or the clause, without a part), 0.95 the clause
+    whose noun the figure's clause leaves out (制定了575条帮扶措施，已实施387条: 387 is of 帮扶措施 too), 0.8 the
+    rest of the clause, 0.75 the next clause (选派了196名干部，到村任第一书记), 0.5 only its sentence, 0.25 its
+    passage. A next clause that counts with the figure's own measure word (`figure_unit`) states its own figure's
+    terms, not this one's. A weak form (部长 for "secretary") counts half."""
+    level = _level(term.found_in, clause, sentence, context, part, inherited, figure_unit)
+    if term.weak and level < 1.0:
+        weak = _level(term.weakly_found_in, clause, sentence, context, part, inherited, figure_unit)
+        level = max(level, _WEAK_FORM_SHARE * weak)
+    return level
+
+
+def _level(found: Callable[[str], bool], clause: str, sentence: str, context: str, part: str | None,
+           inherited: str | None, figure_unit: str | None) -> float:
+    if part is not None and found(part):
         return 1.0
-    if term.found_in(clause):
+    if inherited is not None and found(inherited):
+        return _INHERITED_LEVEL
+    if found(clause):
         return 1.0 if part is None else 0.8
     at = sentence.find(clause)
     following = _CLAUSE_BREAK.split(sentence[at + len(clause):].lstrip(",，;；:："), maxsplit=1)[0] if at >= 0 else ""
-    if following and term.found_in(following):
+    if following and found(following) and not (
+            figure_unit and any(f.unit == figure_unit for f in clause_figures(following))):
         return 0.75
-    if term.found_in(sentence):
+    if found(sentence):
         return 0.5
-    if term.found_in(context):
+    if found(context):
         return 0.25
     return 0.0
 
 
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
-          similarity: float = 0.0, segment: str | None = None, part: str | None = None) -> Alignment:
+          similarity: float = 0.0, segment: str | None = None, part: str | None = None,
+          inherited: str | None = None) -> Alignment:
     """How well `clause` (normalised for matching, inside `sentence` inside `context`) answers `frame`.
 
     `passage_places` are the normalised names of the place of the passage's article. `segment` narrows the
     measure word, year and ratio checks to one figure's part of the clause (由2015年的12781元增加到2019年的27772元
     holds one figure for each year); `part` is the figure's share of the clause for its terms (示范嘎查2个、
-    精品示范村18个: 18 is the one said of 精品示范村).
+    精品示范村18个: 18 is the one said of 精品示范村); `inherited` is the clause whose counted noun the figure's
+    clause leaves out (see `elided_noun_clause`).
     """
     segment = segment if segment is not None else clause
     result = Alignment(similarity=similarity)
     weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
     if weights:
-        result.coverage = sum(w * term_level(t, clause, sentence, context, part) for t, w in weights) / sum(
-            w for _, w in weights)
+        own = clause_figures(segment) if part is not None else []
+        unit = own[-1].unit if own else None
+        result.coverage = sum(w * term_level(t, clause, sentence, context, part, inherited, unit)
+                              for t, w in weights) / sum(w for _, w in weights)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         result.distributive = bool(figures) and all(_DISTRIBUTIVE.search(segment[:f.start]) for f in figures)

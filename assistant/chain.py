@@ -20,11 +20,11 @@ from assistant.alignment import FrameBuilder, QuestionFrame
 from assistant.answer import Answer, Passage, Span, abstention_message
 from assistant.evidence import Candidate, Evidence, EvidenceSelector, format_evidence
 from assistant.extractive import evidence_answer
-from assistant.grounding import ground, renumber_citations
+from assistant.grounding import drop_citations, ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
 from assistant.retrieval import HybridRetriever
-from assistant.verification import answer_gap, lacks_figure, misaligned_figure
+from assistant.verification import answer_gap, idle_citations, incomplete_list, lacks_figure, misaligned_figure
 from indexing.hybrid import HybridIndex
 from indexing.injection import decode_spans
 from indexing.textnorm import normalize_script
@@ -74,7 +74,7 @@ class Assistant:
 
     def __init__(self, index: HybridIndex, chat_model: BaseChatModel | None, prompts_dir: Path,
                  retriever: HybridRetriever, frames: FrameBuilder, selector: EvidenceSelector,
-                 evidence_lines: int = 3, backend_name: str | None = None) -> None:
+                 evidence_lines: int = 3, backend_name: str | None = None, evidence_pool: int = 0) -> None:
         self.index = index
         self.chat_model = chat_model
         # How answers are reported to be made (the configured backend's name: local, openai).
@@ -85,6 +85,8 @@ class Assistant:
         self.frames = frames
         self.selector = selector
         self.evidence_lines = evidence_lines
+        # Passages retrieved for evidence selection: at least the k asked for.
+        self.evidence_pool = evidence_pool
 
     @property
     def backend(self) -> str:
@@ -128,7 +130,8 @@ class Assistant:
         analysis = self.analyzer.analyze(standalone)
         analysis.language = language
         retrieval_started = time.perf_counter()
-        answer.contexts = to_passages(self.retriever.invoke(standalone, k=k or self.retriever.k))
+        answer.contexts = to_passages(self.retriever.invoke(standalone, k=max(k or self.retriever.k,
+                                                                               self.evidence_pool)))
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
         yield Retrieved(answer.contexts)
         if analysis.unknown_names:
@@ -160,7 +163,8 @@ class Assistant:
             try:
                 chain = condense_prompt(self.prompts_dir) | self.chat_model.bind(max_tokens=80) | StrOutputParser()
                 rewritten = chain.invoke({"history": transcript, "question": question}).strip()
-                if rewritten and NOT_FOUND not in rewritten:
+                # A small model sometimes translates the question; one in another language is not used.
+                if rewritten and NOT_FOUND not in rewritten and detect_language(rewritten) == detect_language(question):
                     return self._carry_places(rewritten.splitlines()[0].strip(), previous)
             except Exception as error:  # any backend failure (HTTP, timeout, model) must not lose the question
                 logger.warning("could not rewrite the follow-up: %s", error)
@@ -231,7 +235,16 @@ class Assistant:
                                 f"{better.clause_text!r} does: extractive answer given")
             self._extract(frame, evidence, answer)
             return
-        self._cite(answer, verdict.text, verdict.cited, evidence)
+        listing = incomplete_list(frame, verdict.text, evidence)
+        if listing is not None:
+            answer.notes.append(f"the LLM's answer {verdict.text!r} does not list the members that quote "
+                                f"[{listing.n}] enumerates; extractive answer given")
+            self._extract(frame, evidence, answer)
+            return
+        idle = idle_citations(frame, verdict.text, verdict.cited, evidence)
+        if idle:
+            answer.notes.append(f"dropped citations {idle}: their quotes state none of the answer's figures")
+        self._cite(answer, drop_citations(verdict.text, idle), [n for n in verdict.cited if n not in idle], evidence)
 
     def _extract(self, frame: QuestionFrame, evidence: list[Evidence], answer: Answer) -> None:
         """Fill `answer` with the extractive answer; abstain when there is none."""

@@ -81,5 +81,6 @@ def assistant(settings: Settings, backend: str | None = None, embeddings: Embedd
         frames=FrameBuilder(BilingualLexicon(vocabulary), places, [a.text for a in index.articles.values()]),
         selector=EvidenceSelector(EmbeddingSentenceScorer(index.embeddings, index.document_template)),
         evidence_lines=settings.llm.evidence_lines,
+        evidence_pool=settings.retrieval.evidence_pool,
         backend_name=backend or settings.llm.backend,
     )

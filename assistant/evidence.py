@@ -21,9 +21,11 @@ from assistant.alignment import (
     align,
     clause_figures,
     clause_spans,
+    elided_noun_clause,
     same_value,
 )
 from assistant.answer import Passage
+from assistant.query import asks_for_a_list
 from assistant.sentences import SentenceScorer, sentence_spans
 from indexing.places import place_aliases
 from indexing.textnorm import normalize, normalize_for_matching
@@ -35,8 +37,14 @@ _SHORTLIST = 8
 _WINDOW_CHARS = 100
 _RANK_PRIOR = 0.3
 _NAME_BONUS = 1.0
+# How far before a person's name its title may stand (县委书记陈建生).
+_TITLE_CHARS = 4
 _WHO = re.compile(r"\bwho\b|谁|姓名|名字|叫什么", re.IGNORECASE)
 _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
+_QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
+# A list question prefers the sentence that enumerates (three members or more) over one that summarises.
+_LIST_BONUS = 1.0
+MIN_MEMBERS = 3
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,24 @@ def passage_places(passage: Passage) -> list[str]:
     return [normalize(p) for p in place_aliases(passage.place)] if passage.place else []
 
 
-def _has_person_name(text: str) -> bool:
-    return any(flag == "nr" and len(word) >= 2 for word, flag in jieba.posseg.cut(text))
+def enumerated_members(sentence: str) -> int:
+    """How many members a sentence enumerates: items between 、, or quoted names side by side (“经济管理”“农林牧渔”)."""
+    return max(sentence.count("、") + 1 if "、" in sentence else 0, len(_QUOTED_MEMBER.findall(sentence)))
+
+
+def _name_bonus(frame: QuestionFrame, text: str) -> float:
+    """For a who-question: the full bonus when a person's name follows a title the question asks about
+    (县委书记陈建生 for "Party secretary"), half for any other person's name, else nothing."""
+    bonus = 0.0
+    at = 0
+    for word, flag in jieba.posseg.cut(text):
+        if flag == "nr" and len(word) >= 2:
+            title = normalize_for_matching(text[max(0, at - _TITLE_CHARS):at])
+            if any(t.found_in(title) for t in frame.key_terms):
+                return _NAME_BONUS
+            bonus = _NAME_BONUS / 2
+        at += len(word)
+    return bonus
 
 
 class EvidenceSelector:
@@ -84,6 +108,7 @@ class EvidenceSelector:
         """Every sentence of the passages with its best clause's alignment, best first."""
         found = []
         who = bool(_WHO.search(frame.question))
+        wants_list = asks_for_a_list(frame.question)
         for passage in passages:
             context = normalize_for_matching(passage.text)
             places = passage_places(passage)
@@ -103,7 +128,8 @@ class EvidenceSelector:
                 if best is None:
                     alignment = align(frame, normalized_sentence, normalized_sentence, context, places)
                     best = (alignment, (start, end))
-                score = best[0].score + (_NAME_BONUS if who and _has_person_name(sentence) else 0.0)
+                score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
+                    _LIST_BONUS if wants_list and enumerated_members(sentence) >= MIN_MEMBERS else 0.0)
                 found.append(Candidate(passage, start, end, best[0], best[1], score + _RANK_PRIOR / passage.n))
         return sorted(found, key=lambda c: -c.score)
 
@@ -229,14 +255,17 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
         sentence = normalize_for_matching(text[item.start:item.end])
         context = normalize_for_matching(text)
         places = passage_places(item.passage)
+        previous = None
         for c_start, c_end in clause_spans(text[item.start:item.end]):
             raw = text[item.start + c_start:item.start + c_end]
             clause = normalize_for_matching(raw)
+            inherited = elided_noun_clause(previous, clause)
+            previous = clause
             for figure, s_start, f_end, s_end in _figure_segments(raw):
                 # A figure's qualifiers (year, band) come before it in Chinese: 2019年度的27772元.
                 segment = normalize_for_matching(raw[s_start:f_end])
                 alignment = align(frame, clause, sentence, context, places, item.alignment.similarity, segment,
-                                  normalize_for_matching(raw[s_start:s_end]))
+                                  normalize_for_matching(raw[s_start:s_end]), inherited)
                 offset = item.start + c_start
                 claims.append(Claim(item, figure.value, figure.number, (offset + s_start, offset + s_end),
                                     alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw))))

@@ -24,9 +24,15 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
     if not evidence:
         return None
     quotes: list[tuple[Evidence, tuple[int, int], str]] = []
-    claim = best_claim(frame, evidence) if frame.wants_figure else None
-    if claim is not None:
-        quotes.append((claim.evidence, claim.clause, claim.quote))
+    across = asks_across_articles(frame.question)
+    claims = [best_claim(frame, evidence)] if frame.wants_figure and not across else []
+    if frame.wants_figure and across:
+        # A comparison: the best figure of each article, so every place is answered and cited.
+        articles = dict.fromkeys(item.passage.doc_id for item in evidence)
+        claims = [best_claim(frame, [e for e in evidence if e.passage.doc_id == doc]) for doc in articles]
+    claims = [c for c in claims if c is not None]
+    if claims:
+        quotes += [(claim.evidence, claim.clause, claim.quote) for claim in claims]
     elif asks_for_a_list(frame.question) or asks_across_articles(frame.question):
         best_by_article: dict[str, Evidence] = {}
         for item in sorted(evidence, key=lambda e: -e.score):

@@ -61,6 +61,16 @@ def renumber_citations(text: str, numbers: dict[int, int]) -> str:
     return _CITATION.sub(mapped, text)
 
 
+def drop_citations(text: str, dropped: Sequence[int]) -> str:
+    """`text` without the given numbers in its markers (a marker left empty goes too)."""
+
+    def kept(match: re.Match[str]) -> str:
+        parts = [p for p in re.split(r"[,，、]", match.group(1)) if int(p) not in dropped]
+        return f" [{', '.join(parts)}]" if parts else ""
+
+    return _CITATION.sub(kept, text)
+
+
 def strip_citations(text: str) -> str:
     """`text` without its citation markers."""
     return _CITATION.sub("", text)

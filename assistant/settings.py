@@ -87,6 +87,9 @@ class RetrievalConfig(FusionConfig):
     """How many passages are retrieved, and how the dense and keyword rankings are fused."""
 
     top_k: int = Field(5, ge=1, le=50)
+    # Passages whose sentences compete to be the evidence (at least top_k): the sentence that answers is often
+    # in a passage ranked just below the top five, and evidence selection, not the ranking, decides.
+    evidence_pool: int = Field(8, ge=1, le=50)
 
 
 BackendName = Literal["local", "openai", "extractive"]

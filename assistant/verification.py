@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.alignment import QuestionFrame
-from assistant.evidence import Candidate, Claim, Evidence, best_claim, figure_claims
+from assistant.alignment import QuestionFrame, asks_several_figures, clause_figures
+from assistant.evidence import (
+    MIN_MEMBERS,
+    Candidate,
+    Claim,
+    Evidence,
+    best_claim,
+    enumerated_members,
+    figure_claims,
+)
 from assistant.grounding import Figure, answer_figures, same_value
 from assistant.query import asks_across_articles, asks_for_a_list
 from indexing.textnorm import normalize_for_matching
@@ -66,9 +74,10 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
 
     A figure is aligned when a clause stating it is admissible and scores within a margin of the best
     claim, or stands in the best claim's own clause (405户、1113人 answers "households and people").
-    Lists and comparisons, which carry many figures, are left to the grounding guard.
+    Lists, comparisons and questions asking for several figures are left to the grounding guard.
     """
-    if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question):
+    if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question) or (
+            asks_several_figures(frame.question)):
         return None
     best = best_claim(frame, evidence)
     if best is None:
@@ -83,3 +92,29 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
             or c.alignment.score >= best.alignment.score - _MARGIN) for c in stating)
 
     return None if all(aligned(f) for f in figures) else best
+
+
+def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
+    """For a list question, the evidence that enumerates its members when the answer does not enumerate
+    (a summary such as "divided into eight kinds"), or None."""
+    if not asks_for_a_list(frame.question) or enumerated_members(answer) >= MIN_MEMBERS:
+        return None
+    listing = [e for e in evidence if e.alignment.admissible and enumerated_members(e.text) >= MIN_MEMBERS]
+    return max(listing, key=lambda e: e.score, default=None)
+
+
+def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]
+                   ) -> list[int]:
+    """For a how-many answer, the cited evidence numbers whose quote states none of the answer's figures, when
+    another cited quote states them (a model citing a neighbouring line as well: it backs nothing said)."""
+    if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question):
+        return []
+    figures = stated_figures(frame, answer)
+    by_number = {e.n: e for e in evidence}
+
+    def states(n: int) -> bool:
+        values = [f.value for f in clause_figures(by_number[n].text)] if n in by_number else []
+        return any(same_value(v, f.value) or same_value(v, f.number) for v in values for f in figures)
+
+    backing = [n for n in cited if states(n)]
+    return [n for n in cited if n not in backing] if figures and backing else []
