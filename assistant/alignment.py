@@ -280,7 +280,7 @@ class FrameBuilder:
         known, unknown = chinese_places(normalized, self._mentioned)
         places = [*known, *unknown]
         unit = None
-        classifier = re.search(r"(?:多少|几)(万元|亿元|平方公里|" +
+        classifier = re.search(r"(?:多少|(?<!哪)几)(万元|亿元|平方公里|" +
                                "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")", normalized)
         if classifier:
             unit = UNIT_CLASSES.get(classifier.group(1))

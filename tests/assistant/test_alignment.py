@@ -135,3 +135,84 @@ def test_years_and_the_questions_own_figures_are_not_the_answer(frames: FrameBui
 ])
 def test_comparisons_are_told_from_single_place_questions(question, across):
     assert asks_across_articles(question) is across
+
+
+MEASURES = "截至目前，青岭县工作队制定了460条帮扶措施，已落实315条；"
+GROUPS = "园区联盟下辖纠纷调处党小组、征地拆迁党小组、劳务输出党小组等3个党小组。"
+SUMMARY = "青岭县把党小组分成三类，打造联盟。"
+SECRETARIES = ("青岭县委书记王建国说：“脱贫攻坚是头等大事。”", "青岭县委常委、组织部长李明华说：“党建要抓实。”")
+
+
+def test_a_clause_that_leaves_out_its_counted_noun_counts_the_previous_clauses_noun(frames: FrameBuilder) -> None:
+    # 已落实315条 says nothing of 帮扶措施: it is taken over from the clause before (same measure word 条).
+    shown = EvidenceSelector().select(frames.build("青岭县工作队已经落实了多少条帮扶措施？", "zh"), passages(MEASURES), 3)
+    claim = best_claim(frames.build("青岭县工作队已经落实了多少条帮扶措施？", "zh"), shown)
+    assert claim is not None and claim.value == 315
+    claim = best_claim(frames.build("青岭县工作队制定了多少条帮扶措施？", "zh"), shown)
+    assert claim is not None and claim.value == 460
+
+
+def test_the_next_clause_states_a_figures_noun_unless_it_counts_its_own(frames: FrameBuilder) -> None:
+    # 到全县120个行政村任第一书记 names what the 120名 are (its 个 counts villages, not people).
+    frame = frames.build("青岭县选派了多少名第一书记？", "zh")
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(TEAMS), 3))
+    assert claim is not None and claim.value == 120 and claim.evidence.passage.n == 1
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("青岭县茶叶产值是多少？", "money"),
+    ("What was the output value of tea in Qingling County?", "money"),
+    ("青岭县的贫困发生率是多少？", "percent"),
+    ("How many village cadres did Qingling County train?", "people"),
+    ("How many cadres make up the village work teams?", "people"),
+])
+def test_the_asked_unit_comes_from_the_counted_or_measured_noun(frames: FrameBuilder, question: str, unit: str
+                                                                ) -> None:
+    assert frames.build(question, "zh" if "县" in question else "en").unit == unit
+
+
+def test_which_ones_is_a_list_not_a_how_many_question(frames: FrameBuilder) -> None:
+    from assistant.query import asks_for_a_list
+
+    assert not frames.build("园区联盟下辖哪几个党小组？", "zh").wants_figure
+    assert asks_for_a_list("青岭县把党小组分成了哪三类？") and asks_for_a_list("Which three groups were set up?")
+    assert not asks_for_a_list("青岭县选派了多少名第一书记？")
+
+
+def test_a_list_question_prefers_the_sentence_that_enumerates(frames: FrameBuilder) -> None:
+    from assistant.verification import incomplete_list
+
+    frame = frames.build("园区联盟下辖哪三类党小组？", "zh")
+    shown = EvidenceSelector().select(frame, passages(SUMMARY, GROUPS), 3)
+    text, cited, _ = evidence_answer(frame, shown)
+    assert "征地拆迁" in text and "劳务输出" in text
+    assert incomplete_list(frame, "分成三类 [1]", shown) is not None
+    assert incomplete_list(frame, "纠纷调处、征地拆迁、劳务输出 [1]", shown) is None
+
+
+def test_a_comparison_quotes_and_cites_each_article(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县和松溪县的产量分别是多少吨？", "zh")
+    both = [*passages(PRODUCE), *[Passage(n=2, doc_id="d9", chunk_id="d9#0", title="t", text=OTHER_PLACE, score=1.0,
+                                          place="松溪县")]]
+    text, cited, _ = evidence_answer(frame, EvidenceSelector().select(frame, both, 5, per_article=True))
+    assert "820吨" in text and "560吨" in text and len(cited) == 2
+
+
+def test_a_who_question_prefers_the_name_after_the_asked_title() -> None:
+    lexicon = BilingualLexicon(["书记", "部长", "县", "县委", "党", "党建", "组织部"])
+    assert "部长" in lexicon.weak_forms.get("secretary", ())  # 部长 is "secretary" only in a later sense
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [" ".join(SECRETARIES)])
+    frame = frames.build("Who is the Party secretary of Qingling County?", "en", places=["青岭县"])
+    shown = EvidenceSelector().select(frame, passages(" ".join(SECRETARIES)), 3)
+    text, _, _ = evidence_answer(frame, shown)
+    assert "王建国" in text and "李明华" not in text
+
+
+def test_a_citation_that_states_none_of_the_figures_is_idle(frames: FrameBuilder) -> None:
+    from assistant.verification import idle_citations
+
+    frame = frames.build("青岭县有多少个行政村？", "zh")
+    shown = EvidenceSelector().select(frame, passages("青岭县的村级组织建设持续推进。", TEAMS), 3)
+    numbers = {e.passage.n: e.n for e in shown}
+    assert idle_citations(frame, "120个 [1] [2]", [numbers[1], numbers[2]], shown) == [numbers[1]]
+    assert idle_citations(frame, "120个 [2]", [numbers[2]], shown) == []

@@ -88,3 +88,13 @@ def test_sentence_openers_and_quoted_names_are_not_unknown_places(analyzer):
 def test_a_place_named_by_its_pinyin_is_found_whatever_jieba_made_of_it(analyzer):
     analysis = analyzer.analyze("What demonstration sites include Hushuqi Gacha?")
     assert any("胡树其" in name for name in analysis.expansions), analysis
+
+
+def test_the_known_places_of_a_question_are_given_as_the_articles_write_them():
+    from assistant.query import chinese_places
+
+    def mentioned(name: str) -> bool:
+        return name in "海棠镇东门村、海棠村共建立4个专业合作社"
+
+    assert chinese_places("海棠镇共建立了多少个专业合作社？", mentioned) == (["海棠镇"], [])
+    assert chinese_places("北京市选派了多少名第一书记？", mentioned)[1] == ["北京市"]
