@@ -37,7 +37,8 @@ _COMMON_CAPITALISED = frozenset(
 )
 
 
-_CLASSIFIER_QUESTION = re.compile(r"(?:多少|(?<!哪)几)(名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
+_CLASSIFIER_QUESTION = re.compile(
+    r"(?:多少|(?<!哪)几)(名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
 
 
 # A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.

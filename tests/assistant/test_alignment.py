@@ -145,8 +145,9 @@ SECRETARIES = ("青岭县委书记王建国说：“脱贫攻坚是头等大事�
 
 def test_a_clause_that_leaves_out_its_counted_noun_counts_the_previous_clauses_noun(frames: FrameBuilder) -> None:
     # 已落实315条 says nothing of 帮扶措施: it is taken over from the clause before (same measure word 条).
-    shown = EvidenceSelector().select(frames.build("青岭县工作队已经落实了多少条帮扶措施？", "zh"), passages(MEASURES), 3)
-    claim = best_claim(frames.build("青岭县工作队已经落实了多少条帮扶措施？", "zh"), shown)
+    frame = frames.build("青岭县工作队已经落实了多少条帮扶措施？", "zh")
+    shown = EvidenceSelector().select(frame, passages(MEASURES), 3)
+    claim = best_claim(frame, shown)
     assert claim is not None and claim.value == 315
     claim = best_claim(frames.build("青岭县工作队制定了多少条帮扶措施？", "zh"), shown)
     assert claim is not None and claim.value == 460
@@ -184,7 +185,7 @@ def test_a_list_question_prefers_the_sentence_that_enumerates(frames: FrameBuild
 
     frame = frames.build("园区联盟下辖哪三类党小组？", "zh")
     shown = EvidenceSelector().select(frame, passages(SUMMARY, GROUPS), 3)
-    text, cited, _ = evidence_answer(frame, shown)
+    text, _, _ = evidence_answer(frame, shown)
     assert "征地拆迁" in text and "劳务输出" in text
     assert incomplete_list(frame, "分成三类 [1]", shown) is not None
     assert incomplete_list(frame, "纠纷调处、征地拆迁、劳务输出 [1]", shown) is None
