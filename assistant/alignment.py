@@ -35,15 +35,16 @@ _FIGURE_QUESTION = re.compile(
     r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|"
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
 # What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
-_MEASURED_NOUNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|贷款|销售额|营业额|总额|\b(?:value|income|revenue|funding|"
-                r"funds|investment|loans?|sales|turnover)\b", re.IGNORECASE), "money"),
-    (re.compile(r"面积|\barea\b", re.IGNORECASE), "area"),
-    (re.compile(r"比例|发生率|覆盖率|达标率|百分比|\b(?:percentage|proportion|rate)\b", re.IGNORECASE), "percent"),
-)
+_RATIO_NOUN = re.compile(r"比例|比重|占比|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b", re.IGNORECASE)
+_MONEY_NOUN = re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|"
+                         r"\b(?:value|income|revenue|funding|funds|investment|sales|turnover)\b", re.IGNORECASE)
+_AREA_NOUN = re.compile(r"面积|\barea\b", re.IGNORECASE)
+# A how-many question counts things (多少笔贷款, "how many loans"), whatever its nouns measure.
+_COUNTING_QUESTION = re.compile(r"how many|(?:多少|(?<!哪)几)(?![钱元万亿？?]|$)[\u4e00-\u9fff]", re.IGNORECASE)
+_QUESTION_WORD = re.compile(r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍万亿元]",
+                            re.IGNORECASE)
 # A question asking for two figures ("how many members … and how much …"): each figure answers a part.
-_SECOND_FIGURE_QUESTION = re.compile(r"(?:how (?:many|much)|多少|(?<!哪)几).*(?:how (?:many|much)|多少|(?<!哪)几)",
-                                     re.IGNORECASE)
+_SECOND_FIGURE_QUESTION = re.compile(f"(?:{_QUESTION_WORD.pattern}).*(?:{_QUESTION_WORD.pattern})", re.IGNORECASE)
 _DISTRIBUTIVE_QUESTION = re.compile(r"每|各|人均|户均|平均|\b(?:each|per|every|average)\b", re.IGNORECASE)
 # A figure said of each one (每个村都有1名, 各1个) is a ratio, not the total a how-many question asks for.
 _DISTRIBUTIVE = re.compile(r"(?:每|各|均|平均|人均|户均)[^，,；;]{0,8}?$")
@@ -312,7 +313,8 @@ class FrameBuilder:
             # The counted noun phrase ends at its verb ("how many cadres make up the village work teams"): its
             # last word with a unit is its head (village cadres → people).
             for word in counted.group(1).split():
-                if word in _ENGLISH_PHRASE_ENDS:
+                if word in _ENGLISH_PHRASE_ENDS or (word.endswith("ed") and lemma(word) not in _ENGLISH_UNITS) or (
+                        self.lexicon.is_verb(lemma(word)) and lemma(word) not in _ENGLISH_UNITS):
                     break
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
@@ -331,8 +333,15 @@ class FrameBuilder:
 
 
 def measured_unit(question: str) -> str | None:
-    """The unit class the first measured noun of a question asks for (产值 → money), or None."""
-    found = [(m.start(), unit) for pattern, unit in _MEASURED_NOUNS if (m := pattern.search(question))]
+    """The unit class the question's measured noun asks for, when it names no measure word: a ratio wherever it
+    stands (人均收入增长率, 产值占…的比例), else money or area (产值呢？, "the output value"); None for a how-many
+    question, which counts (多少笔贷款)."""
+    if _COUNTING_QUESTION.search(question) and not re.search(r"(?:多少|几)(?:资金|钱|万元|元)", question):
+        return None
+    if _RATIO_NOUN.search(question):
+        return "percent"
+    found = [(m.start(), unit) for pattern, unit in ((_MONEY_NOUN, "money"), (_AREA_NOUN, "area"))
+             if (m := pattern.search(question))]
     return min(found)[1] if found else None
 
 
@@ -368,9 +377,15 @@ def elided_noun_clause(previous: str | None, clause: str) -> str | None:
         return None
     figures = clause_figures(clause)
     normalized = normalize_for_matching(clause)
-    if not figures or not figures[-1].unit or normalized[figures[-1].end:].strip("。；;!！?？ "):
+    if not figures or not figures[-1].unit or normalized[figures[-1].end:].strip("。；;!！?？”’」 "):
         return None
-    return previous if any(f.unit == figures[-1].unit for f in clause_figures(previous)) else None
+    if not any(f.unit == figures[-1].unit for f in clause_figures(previous)):
+        return None
+    # 其中边缘户300户 names what it counts (边缘户): nothing is left out.
+    before = normalized[:figures[-1].start]
+    if any((flag.startswith("n") or flag == "vn") and len(word) >= 2 for word, flag in jieba.posseg.cut(before)):
+        return None
+    return previous
 
 
 # A term stated only through a form that translates it in a later sense counts this much of its level.
@@ -401,8 +416,8 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
         return 1.0 if part is None else 0.8
     at = sentence.find(clause)
     following = _CLAUSE_BREAK.split(sentence[at + len(clause):].lstrip(",，;；:："), maxsplit=1)[0] if at >= 0 else ""
-    if following and found(following) and not (
-            figure_unit and any(f.unit == figure_unit for f in clause_figures(following))):
+    if following and found(following) and not (figure_unit and any(
+            UNIT_CLASSES.get(f.unit or "") == UNIT_CLASSES.get(figure_unit) for f in clause_figures(following))):
         return 0.75
     if found(sentence):
         return 0.5

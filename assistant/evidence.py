@@ -8,6 +8,7 @@ highlight is the sentence that was shown.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ _SHORTLIST = 8
 _WINDOW_CHARS = 100
 _RANK_PRIOR = 0.3
 _NAME_BONUS = 1.0
-# How far before a person's name its title may stand (县委书记陈建生).
+# How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
+_TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
 _WHO = re.compile(r"\bwho\b|谁|姓名|名字|叫什么", re.IGNORECASE)
 _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
@@ -78,9 +80,27 @@ def passage_places(passage: Passage) -> list[str]:
     return [normalize(p) for p in place_aliases(passage.place)] if passage.place else []
 
 
+def list_members(sentence: str) -> list[str]:
+    """The members a sentence enumerates: quoted names side by side (“经济管理”“农林牧渔”), else the items between
+    、 (the first and last trimmed to four characters next to the 、, where the list's own words end)."""
+    quoted = [m.strip("“”") for m in _QUOTED_MEMBER.findall(sentence)]
+    if len(quoted) >= 2:
+        return quoted
+    clause = next((sentence[s:e] for s, e in clause_spans(sentence) if "、" in sentence[s:e]), "")
+    items = [item.strip() for item in clause.split("、")] if clause else []
+    if len(items) < 2:
+        return []
+    # The members' shared head (…调处党小组、征地拆迁党小组、劳务输出党小组等) is no part of their names.
+    head = os.path.commonprefix([item[::-1] for item in items[:-1]])[::-1]
+    if head:
+        items = [item[: item.find(head)] if head in item else item for item in items]
+    items[0], items[-1] = items[0][-4:], items[-1][:4]
+    return [item for item in items if item]
+
+
 def enumerated_members(sentence: str) -> int:
-    """How many members a sentence enumerates: items between 、, or quoted names side by side (“经济管理”“农林牧渔”)."""
-    return max(sentence.count("、") + 1 if "、" in sentence else 0, len(_QUOTED_MEMBER.findall(sentence)))
+    """How many members a sentence enumerates (see `list_members`)."""
+    return len(list_members(sentence))
 
 
 def _name_bonus(frame: QuestionFrame, text: str) -> float:
@@ -91,7 +111,7 @@ def _name_bonus(frame: QuestionFrame, text: str) -> float:
     for word, flag in jieba.posseg.cut(text):
         if flag == "nr" and len(word) >= 2:
             title = normalize_for_matching(text[max(0, at - _TITLE_CHARS):at])
-            if any(t.found_in(title) for t in frame.key_terms):
+            if title.endswith(_TITLES) and any(t.found_in(title) for t in frame.key_terms):
                 return _NAME_BONUS
             bonus = _NAME_BONUS / 2
         at += len(word)
@@ -128,8 +148,10 @@ class EvidenceSelector:
                 if best is None:
                     alignment = align(frame, normalized_sentence, normalized_sentence, context, places)
                     best = (alignment, (start, end))
+                # An enumeration helps as much as it is about what was asked (党员、干部、群众 is no answer).
                 score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
-                    _LIST_BONUS if wants_list and enumerated_members(sentence) >= MIN_MEMBERS else 0.0)
+                    _LIST_BONUS * best[0].coverage if wants_list and enumerated_members(sentence) >= MIN_MEMBERS
+                    else 0.0)
                 found.append(Candidate(passage, start, end, best[0], best[1], score + _RANK_PRIOR / passage.n))
         return sorted(found, key=lambda c: -c.score)
 
@@ -260,7 +282,8 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
             raw = text[item.start + c_start:item.start + c_end]
             clause = normalize_for_matching(raw)
             inherited = elided_noun_clause(previous, clause)
-            previous = clause
+            # The clause a later one may leave its noun to: the last with a figure (截至目前 has none).
+            previous = clause if clause_figures(clause) else previous
             for figure, s_start, f_end, s_end in _figure_segments(raw):
                 # A figure's qualifiers (year, band) come before it in Chinese: 2019年度的27772元.
                 segment = normalize_for_matching(raw[s_start:f_end])

@@ -13,6 +13,10 @@ from assistant.evidence import Evidence, best_claim
 from assistant.query import asks_across_articles, asks_for_a_list
 
 
+# A comparison quotes each article's best figure that scores within this much of the best one.
+_COMPARISON_MARGIN = 1.0
+
+
 def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
                     ) -> tuple[str, list[int], dict[int, tuple[int, int]]] | None:
     """An answer quoting the evidence that best states what was asked, cited; None to abstain.
@@ -30,6 +34,9 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         # A comparison: the best figure of each article, so every place is answered and cited.
         articles = dict.fromkeys(item.passage.doc_id for item in evidence)
         claims = [best_claim(frame, [e for e in evidence if e.passage.doc_id == doc]) for doc in articles]
+        # An article whose best figure is far from what was asked (another topic) is not part of the answer.
+        top = max((c.alignment.score for c in claims if c is not None), default=0.0)
+        claims = [c for c in claims if c is not None and c.alignment.score >= top - _COMPARISON_MARGIN]
     claims = [c for c in claims if c is not None]
     if claims:
         quotes += [(claim.evidence, claim.clause, claim.quote) for claim in claims]

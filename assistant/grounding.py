@@ -43,12 +43,7 @@ class Grounding:
 
 def citation_numbers(text: str) -> list[int]:
     """Passage numbers cited in `text`, in order of first appearance (`[1]`, `[1, 2]`, `【3】`)."""
-    numbers: list[int] = []
-    for match in _CITATION.finditer(text):
-        for part in re.split(r"[,，、]", match.group(1)):
-            if int(part) not in numbers:
-                numbers.append(int(part))
-    return numbers
+    return list(dict.fromkeys(n for marker in citation_markers(text) for n in marker.numbers))
 
 
 def renumber_citations(text: str, numbers: dict[int, int]) -> str:
@@ -59,6 +54,21 @@ def renumber_citations(text: str, numbers: dict[int, int]) -> str:
         return f" [{', '.join(str(n) for n in dict.fromkeys(parts))}]"
 
     return _CITATION.sub(mapped, text)
+
+
+@dataclass(frozen=True)
+class CitationMarker:
+    """A citation marker of a text: where it stands and the numbers it cites."""
+
+    start: int
+    end: int
+    numbers: tuple[int, ...]
+
+
+def citation_markers(text: str) -> list[CitationMarker]:
+    """The citation markers of `text` in order (`[1]`, `[1, 2]`, `【3】`)."""
+    return [CitationMarker(m.start(), m.end(), tuple(int(p) for p in re.split(r"[,，、]", m.group(1))))
+            for m in _CITATION.finditer(text)]
 
 
 def drop_citations(text: str, dropped: Sequence[int]) -> str:

@@ -86,13 +86,17 @@ class BilingualLexicon:
                     nouns.update(content)
                 if len(content) == 1:
                     self.forms.setdefault(content[0], set()).add(simplified)
-                    (first if sense == 0 else later).setdefault(content[0], set()).add(simplified)
+                    if sense == 0:
+                        first.setdefault(content[0], set()).add(simplified)
+                    elif len(senses) > _MAX_CHARACTER_SENSES:
+                        later.setdefault(content[0], set()).add(simplified)
                 else:
                     self.phrases.setdefault(tuple(content), set()).add(simplified)
                     if gloss.startswith("to "):
                         self.verb_phrases.add(tuple(content))
-        # Words that translate an English word only in a later sense (部长 "head of a department; …; secretary")
-        # while another corpus word has it as its first sense (书记 "secretary"): weaker evidence of the word.
+        # Words of many senses that translate an English word only in a later one (部长 "head of a department;
+        # section chief; section head; secretary; minister") while another corpus word has it as its first sense
+        # (书记 "secretary"): weaker evidence of the word. Words of few senses (队 "squadron; team") stay strong.
         self.weak_forms: dict[str, frozenset[str]] = {
             word: frozenset(words - first.get(word, set())) for word, words in later.items() if first.get(word)}
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a

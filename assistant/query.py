@@ -43,9 +43,10 @@ _CLASSIFIER_QUESTION = re.compile(
 
 # A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
 _LIST_QUESTION = re.compile(
-    r"分别|哪些|哪几|列举|有什么|哪[两二三四五六七八九十\d]+[个类种项条方大支批家所]|"
+    r"分别|哪些|哪几|列举|有什么|哪[两二三四五六七八九十\d]{1,2}[个类种项条方大支批家所]|"
     r"\b(?:what|which) (?:are|were)\b|\blist\b|"
-    r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b", re.IGNORECASE)
+    r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?!\d)",
+    re.IGNORECASE)
 
 
 _ACROSS_QUESTION = re.compile(

@@ -19,13 +19,16 @@ from assistant.evidence import (
     best_claim,
     enumerated_members,
     figure_claims,
+    list_members,
 )
-from assistant.grounding import Figure, answer_figures, same_value
+from assistant.grounding import Figure, answer_figures, citation_markers, same_value
 from assistant.query import asks_across_articles, asks_for_a_list
 from indexing.textnorm import normalize_for_matching
 
 # A figure whose clause scores this much below the best-aligned clause's is taken to answer another question.
 _MARGIN = 0.5
+# A member counts as named when the answer holds its first characters (征地拆迁 of 征地拆迁党小组).
+_MEMBER_CHARS = 4
 
 
 def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: Sequence[Candidate]) -> str | None:
@@ -95,26 +98,46 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
 
 
 def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
-    """For a list question, the evidence that enumerates its members when the answer does not enumerate
-    (a summary such as "divided into eight kinds"), or None."""
-    if not asks_for_a_list(frame.question) or enumerated_members(answer) >= MIN_MEMBERS:
+    """For a list question, the best-aligned evidence that enumerates members when the answer names few of
+    them (a summary such as "divided into eight kinds"), or None. Comparisons and figure questions, whose
+    answers are figures, are left alone."""
+    if not asks_for_a_list(frame.question) or asks_across_articles(frame.question) or frame.wants_figure:
         return None
-    listing = [e for e in evidence if e.alignment.admissible and enumerated_members(e.text) >= MIN_MEMBERS]
-    return max(listing, key=lambda e: e.score, default=None)
+    admissible = [e for e in evidence if e.alignment.admissible]
+    best = max((e.score for e in admissible), default=0.0)
+    listing = max((e for e in admissible if enumerated_members(e.text) >= MIN_MEMBERS
+                   and e.score >= best - _MARGIN), key=lambda e: e.score, default=None)
+    if listing is None:
+        return None
+    members = list_members(listing.text)
+    named = normalize_for_matching(answer)
+    said = sum(normalize_for_matching(m)[:_MEMBER_CHARS] in named for m in members)
+    return listing if said * 2 < len(members) else None
 
 
 def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]
                    ) -> list[int]:
-    """For a how-many answer, the cited evidence numbers whose quote states none of the answer's figures, when
-    another cited quote states them (a model citing a neighbouring line as well: it backs nothing said)."""
+    """For a how-many answer, the evidence numbers cited after a figure that their quote does not state while
+    another cited quote does (a model citing a neighbouring line too: it backs nothing said there).
+
+    Each marker backs the text since the marker before it (markers side by side share it), so a marker after
+    text without figures (…均已选派第一书记 [1]) is never idle.
+    """
     if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question):
         return []
-    figures = stated_figures(frame, answer)
     by_number = {e.n: e for e in evidence}
 
-    def states(n: int) -> bool:
+    def states(n: int, figures: Sequence[Figure]) -> bool:
         values = [f.value for f in clause_figures(by_number[n].text)] if n in by_number else []
         return any(same_value(v, f.value) or same_value(v, f.number) for v in values for f in figures)
 
-    backing = [n for n in cited if states(n)]
-    return [n for n in cited if n not in backing] if figures and backing else []
+    idle: list[int] = []
+    segment, position = "", 0
+    for marker in citation_markers(answer):
+        text = answer[position:marker.start]
+        segment = text if text.strip(" ,，;；。.") else segment
+        position = marker.end
+        figures = stated_figures(frame, segment)
+        if figures and any(states(n, figures) for n in cited):
+            idle += [n for n in marker.numbers if n in cited and not states(n, figures) and n not in idle]
+    return idle

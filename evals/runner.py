@@ -112,7 +112,8 @@ def score(items: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]], k:
     scores.citation_accuracy = _mean(
         float(groups_satisfied(i["evidence"], [c["text"] for c in r["citations"]])) for i, r in answerable)
     scores.hit_at_k = _mean(float(hit_at_k(i, [c["text"] for c in r["contexts"]], k)) for i, r in answerable)
-    scores.mrr = _mean(reciprocal_rank(i, [c["text"] for c in r["contexts"]]) for i, r in answerable)
+    # MRR over the first k passages: the evidence pool may retrieve more, and runs stay comparable.
+    scores.mrr = _mean(reciprocal_rank(i, [c["text"] for c in r["contexts"][:k]]) for i, r in answerable)
     scores.abstention_accuracy = _mean(float(r["abstained"] == (i.get("type") == "unanswerable")) for i, r in pairs)
     scores.unknown_name_refusals = _mean(
         float(any(n.startswith(UNKNOWN_NAME_NOTE) for n in r.get("notes", ()))) for _, r in answerable)

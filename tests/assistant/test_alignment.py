@@ -217,3 +217,29 @@ def test_a_citation_that_states_none_of_the_figures_is_idle(frames: FrameBuilder
     numbers = {e.passage.n: e.n for e in shown}
     assert idle_citations(frame, "120个 [1] [2]", [numbers[1], numbers[2]], shown) == [numbers[1]]
     assert idle_citations(frame, "120个 [2]", [numbers[2]], shown) == []
+    # A marker after text without figures backs that text: it is kept.
+    assert idle_citations(frame, f"120个行政村 [{numbers[2]}]，村级组织建设持续推进 [{numbers[1]}]",
+                          [numbers[1], numbers[2]], shown) == []
+
+
+def test_a_clause_that_names_its_own_noun_leaves_nothing_out(frames: FrameBuilder) -> None:
+    from assistant.alignment import elided_noun_clause
+
+    assert elided_noun_clause("全县共有贫困户1200户", "其中边缘户300户") is None
+    assert elided_noun_clause("制定了460条帮扶措施", "已落实315条") == "制定了460条帮扶措施"
+    assert elided_noun_clause("制定了460条帮扶措施", "已选派12名") is None  # another measure word
+
+
+@pytest.mark.parametrize(("question", "several"), [
+    ("近几年青岭县选派了多少名第一书记？", False),
+    ("青岭县选派了多少名第一书记，投入了多少资金？", True),
+    ("How many members reported loan needs and how much did they ask for?", True),
+])
+def test_questions_asking_several_figures(question: str, several: bool) -> None:
+    from assistant.alignment import asks_several_figures
+
+    assert asks_several_figures(question) is several
+
+
+def test_an_english_noun_phrase_ends_at_its_verb(frames: FrameBuilder) -> None:
+    assert frames.build("How many farmers joined cooperatives?", "en").unit == "people"
