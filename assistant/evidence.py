@@ -8,7 +8,6 @@ highlight is the sentence that was shown.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,11 +90,20 @@ def list_members(sentence: str) -> list[str]:
     if len(items) < 2:
         return []
     # The members' shared head (…调处党小组、征地拆迁党小组、劳务输出党小组等) is no part of their names.
-    head = os.path.commonprefix([item[::-1] for item in items[:-1]])[::-1]
+    head = _shared_ending(items[:-1])
     if head:
         items = [item[: item.find(head)] if head in item else item for item in items]
     items[0], items[-1] = items[0][-4:], items[-1][:4]
     return [item for item in items if item]
+
+
+def _shared_ending(texts: Sequence[str]) -> str:
+    """The longest ending every text has (党小组 of 纠纷调处党小组, 征地拆迁党小组)."""
+    ending = texts[0] if texts else ""
+    for text in texts[1:]:
+        while ending and not text.endswith(ending):
+            ending = ending[1:]
+    return ending
 
 
 def enumerated_members(sentence: str) -> int:
