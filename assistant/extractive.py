@@ -12,7 +12,6 @@ from assistant.alignment import QuestionFrame
 from assistant.evidence import Evidence, best_claim
 from assistant.query import asks_across_articles, asks_for_a_list
 
-
 # A comparison quotes each article's best figure that scores within this much of the best one.
 _COMPARISON_MARGIN = 1.0
 
