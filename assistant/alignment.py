@@ -39,6 +39,7 @@ _RATIO_NOUN = re.compile(r"比例|比重|占比|[生盖标长]率|百分比|\b(?
 _MONEY_NOUN = re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|"
                          r"\b(?:value|income|revenue|funding|funds|investment|sales|turnover)\b", re.IGNORECASE)
 _AREA_NOUN = re.compile(r"面积|\barea\b", re.IGNORECASE)
+_PEOPLE_NOUN = re.compile(r"人口|\bpopulation\b", re.IGNORECASE)
 # A how-many question counts things (多少笔贷款, "how many loans"), whatever its nouns measure.
 _COUNTING_QUESTION = re.compile(r"how many|(?:多少|(?<!哪)几)(?![钱元万亿？?]|$)[\u4e00-\u9fff]", re.IGNORECASE)
 _QUESTION_WORD = re.compile(r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍万亿元]",
@@ -334,14 +335,14 @@ class FrameBuilder:
 
 def measured_unit(question: str) -> str | None:
     """The unit class the question's measured noun asks for, when it names no measure word: a ratio wherever it
-    stands (人均收入增长率, 产值占…的比例), else money or area (产值呢？, "the output value"); None for a how-many
-    question, which counts (多少笔贷款)."""
+    stands (人均收入增长率, 产值占…的比例), else money, area or people (产值呢？, "the output value", 人口); None
+    for a how-many question, which counts (多少笔贷款)."""
     if _COUNTING_QUESTION.search(question) and not re.search(r"(?:多少|几)(?:资金|钱|万元|元)", question):
         return None
     if _RATIO_NOUN.search(question):
         return "percent"
-    found = [(m.start(), unit) for pattern, unit in ((_MONEY_NOUN, "money"), (_AREA_NOUN, "area"))
-             if (m := pattern.search(question))]
+    found = [(m.start(), unit) for pattern, unit in ((_MONEY_NOUN, "money"), (_AREA_NOUN, "area"),
+                                                     (_PEOPLE_NOUN, "people")) if (m := pattern.search(question))]
     return min(found)[1] if found else None
 
 

@@ -24,7 +24,14 @@ from assistant.grounding import drop_citations, ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
 from assistant.retrieval import HybridRetriever
-from assistant.verification import answer_gap, idle_citations, incomplete_list, lacks_figure, misaligned_figure
+from assistant.verification import (
+    answer_gap,
+    idle_citations,
+    incomplete_list,
+    lacks_figure,
+    misaligned_figure,
+    uncited_articles,
+)
 from indexing.hybrid import HybridIndex
 from indexing.injection import decode_spans
 from indexing.textnorm import normalize_script
@@ -244,7 +251,12 @@ class Assistant:
         idle = idle_citations(frame, verdict.text, verdict.cited, evidence)
         if idle:
             answer.notes.append(f"dropped citations {idle}: their quotes state none of the answer's figures")
-        self._cite(answer, drop_citations(verdict.text, idle), [n for n in verdict.cited if n not in idle], evidence)
+        text, cited = drop_citations(verdict.text, idle), [n for n in verdict.cited if n not in idle]
+        missing = uncited_articles(frame, text, cited, evidence)
+        if missing:
+            answer.notes.append(f"added citations {missing}: the answer's figures stand there for the other places")
+            text, cited = text.rstrip() + "".join(f" [{n}]" for n in missing), cited + missing
+        self._cite(answer, text, cited, evidence)
 
     def _extract(self, frame: QuestionFrame, evidence: list[Evidence], answer: Answer) -> None:
         """Fill `answer` with the extractive answer; abstain when there is none."""

@@ -36,6 +36,8 @@ _SHORTLIST = 8
 # Shown to the LLM: the best clause and its neighbours up to about this many characters.
 _WINDOW_CHARS = 100
 _RANK_PRIOR = 0.3
+# Under this share of the question's terms (weighted, see `align`) a figure's clause is about something else.
+MIN_CLAIM_COVERAGE = 0.45
 _NAME_BONUS = 1.0
 # How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
@@ -305,7 +307,8 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
 
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     """Each figure of a clause with its part: (figure, part start, figure end, part end), offsets into `clause`
-    as written. A part runs from the end of the figure before it to the next figure.
+    as written. A part runs from the end of the figure before it to the next figure, within its item of an
+    enumeration (示范嘎查2个、精品示范村18个: 精品示范村 is 18's, 28个基层党委、573个党支部: 基层党委 is 28's).
 
     Figures are found in the normalised clause; when normalising changes its length (spaces, thousands
     separators) the offsets would not map back, so every figure gets the whole clause instead.
@@ -317,12 +320,17 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     for i, figure in enumerate(figures):
         start = figures[i - 1].end if i else 0
         end = figures[i + 1].start if i + 1 < len(figures) else len(clause)
+        start = max(start, clause.rfind("、", start, figure.start) + 1)
+        item_end = clause.find("、", figure.end, end)
+        end = item_end if item_end >= 0 else end
         parts.append((figure, start, figure.end, max(end, figure.end)))
     return parts
 
 
 def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
-    """The admissible figure claim that best states what the question asks."""
-    claims = [c for c in figure_claims(frame, evidence) if c.alignment.admissible
+    """The admissible figure claim that best states what the question asks; a figure whose clause states less
+    than `MIN_CLAIM_COVERAGE` of the question's terms is said of something else and is no claim."""
+    floor = MIN_CLAIM_COVERAGE if any(t.checkable for t in frame.terms) else 0.0
+    claims = [c for c in figure_claims(frame, evidence) if c.alignment.admissible and c.alignment.coverage >= floor
               and not any(same_value(c.value, q) for q in frame.figures)]
     return max(claims, key=lambda c: c.alignment.score + _RANK_PRIOR / c.evidence.passage.n, default=None)

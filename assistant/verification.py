@@ -36,11 +36,16 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
 
     - no sentence is about the asked place and year;
     - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
-      by no sentence about that place and year.
+      by no sentence about that place and year;
+    - a how-many question, where no figure of the evidence stands in a clause about what was asked.
     """
     if not evidence:
         what = " and ".join(x for x in (", ".join(frame.places), ", ".join(frame.years)) if x)
         return f"no retrieved passage is about {what or 'what the question asks'}"
+    if frame.wants_figure and best_claim(frame, evidence) is None and not (
+            asks_for_a_list(frame.question) or asks_across_articles(frame.question)
+            or asks_several_figures(frame.question)):
+        return "no clause of the evidence gives a figure for what the question asks"
     admissible = [c for c in candidates if c.alignment.admissible]
     texts = [normalize_for_matching(c.passage.text[c.start:c.end]) for c in admissible]
     if frame.language == "zh":
@@ -141,3 +146,22 @@ def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evid
         if figures and any(states(n, figures) for n in cited):
             idle += [n for n in marker.numbers if n in cited and not states(n, figures) and n not in idle]
     return idle
+
+
+def uncited_articles(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]
+                     ) -> list[int]:
+    """For a comparison, the evidence numbers of articles the answer does not cite whose best figure it states
+    (乌海市和乌兰县各选派19名: both articles say 19), so each place is cited."""
+    if not frame.wants_figure or not asks_across_articles(frame.question):
+        return []
+    figures = stated_figures(frame, answer)
+    cited_articles = {e.passage.doc_id for e in evidence if e.n in cited}
+    missing = []
+    for doc in dict.fromkeys(e.passage.doc_id for e in evidence):
+        if doc in cited_articles:
+            continue
+        claim = best_claim(frame, [e for e in evidence if e.passage.doc_id == doc])
+        if claim is not None and any(same_value(claim.value, f.value) or same_value(claim.number, f.number)
+                                     for f in figures):
+            missing.append(claim.evidence.n)
+    return missing

@@ -243,3 +243,17 @@ def test_questions_asking_several_figures(question: str, several: bool) -> None:
 
 def test_an_english_noun_phrase_ends_at_its_verb(frames: FrameBuilder) -> None:
     assert frames.build("How many farmers joined cooperatives?", "en").unit == "people"
+
+
+def test_a_comparison_answer_cites_every_article_stating_its_figure(frames: FrameBuilder) -> None:
+    from assistant.verification import uncited_articles
+
+    frame = frames.build("青岭县和松溪县分别选派了多少名第一书记？", "zh")
+    texts = ["青岭县选派第一书记19名。", "松溪县共选派第一书记19名。"]
+    both = [Passage(n=n, doc_id=f"d{n}", chunk_id=f"d{n}#0", title="t", text=text, score=1.0, place=place)
+            for n, (text, place) in enumerate(zip(texts, ["青岭县", "松溪县"], strict=True), start=1)]
+    shown = EvidenceSelector().select(frame, both, 5, per_article=True)
+    first = next(e.n for e in shown if e.passage.doc_id == "d1")
+    other = next(e.n for e in shown if e.passage.doc_id == "d2")
+    assert uncited_articles(frame, f"两县都选派了19名 [{first}]", [first], shown) == [other]
+    assert uncited_articles(frame, f"两县都选派了19名 [{first}] [{other}]", [first, other], shown) == []
