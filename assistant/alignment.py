@@ -220,8 +220,8 @@ class Alignment:
 
     @property
     def admissible(self) -> bool:
-        """The clause may answer: the asked place, year and measure word are not contradicted."""
-        return self.place_ok and self.year_ok and self.unit_ok
+        """The clause may answer: the asked place, year, measure word and band are not contradicted."""
+        return self.place_ok and self.year_ok and self.unit_ok and self.qualifier >= 0
 
     @property
     def score(self) -> float:
@@ -253,7 +253,8 @@ class FrameBuilder:
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
             unit = measured_unit(normalized)
-        figures = tuple(dict.fromkeys(f.value for f in clause_figures(_english_amounts(normalized))))
+        figures = tuple(dict.fromkeys(f.value for f in clause_figures(_english_amounts(normalized))
+                                      if f"{f.value:g}" not in years))
         return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
                              places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures)
 
@@ -429,14 +430,15 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
 
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
-          inherited: str | None = None) -> Alignment:
+          inherited: str | None = None, item: str | None = None) -> Alignment:
     """How well `clause` (normalised for matching, inside `sentence` inside `context`) answers `frame`.
 
     `passage_places` are the normalised names of the place of the passage's article. `segment` narrows the
     measure word, year and ratio checks to one figure's part of the clause (由2015年的12781元增加到2019年的27772元
     holds one figure for each year); `part` is the figure's share of the clause for its terms (示范嘎查2个、
     精品示范村18个: 18 is the one said of 精品示范村); `inherited` is the clause whose counted noun the figure's
-    clause leaves out (see `elided_noun_clause`).
+    clause leaves out (see `elided_noun_clause`); `item` is the figure's item of an enumeration (5万元至10万元的
+    69个), where a band it answers for is stated.
     """
     segment = segment if segment is not None else clause
     result = Alignment(similarity=similarity)
@@ -455,9 +457,13 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         result.unit_match = frame.unit in classes
         result.unit_ok = result.unit_match or not (classes - {None})
     if frame.figures:
-        stated = [f.value for f in clause_figures(clause)]
+        # A band (10万元至50万元) is stated when all its figures are; an item stating other figures is another band.
+        own = clause_figures(segment)[-1].value if part is not None and clause_figures(segment) else None
+        # Figures counting what the question asks for (its unit) are answers, not bands.
+        stated = [f.value for f in clause_figures(item or clause) if (own is None or not same_value(f.value, own))
+                  and not (frame.unit and f.unit_class == frame.unit)]
         if stated:
-            result.qualifier = 1 if any(same_value(q, v) for q in frame.figures for v in stated) else -1
+            result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's.
         stated = set(_YEAR.findall(segment)) or set(_YEAR.findall(sentence))

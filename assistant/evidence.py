@@ -276,7 +276,8 @@ def _quote(clause: str, start: int, figure_end: int, end: int) -> str:
     first_figure = re.search(r"\d", head)
     head = head[:first_figure.start()] if first_figure else head
     head = _CHANGE_FROM.sub("", head).rstrip()
-    return f"{head}…{clause[start:end].strip()}" if head else clause[start:end].strip()
+    # ⋯, not …: NFKC makes … three full stops, and a figure after them would read as decimals.
+    return f"{head}⋯{clause[start:end].strip()}" if head else clause[start:end].strip()
 
 
 def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Claim]:
@@ -297,8 +298,11 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
             for figure, s_start, f_end, s_end in _figure_segments(raw):
                 # A figure's qualifiers (year, band) come before it in Chinese: 2019年度的27772元.
                 segment = normalize_for_matching(raw[s_start:f_end])
+                item_start = raw.rfind("、", 0, figure.start) + 1
+                item_end = raw.find("、", figure.end)
+                listed = normalize_for_matching(raw[item_start:item_end if item_end >= 0 else len(raw)])
                 alignment = align(frame, clause, sentence, context, places, item.alignment.similarity, segment,
-                                  normalize_for_matching(raw[s_start:s_end]), inherited)
+                                  normalize_for_matching(raw[s_start:s_end]), inherited, listed)
                 offset = item.start + c_start
                 claims.append(Claim(item, figure.value, figure.number, (offset + s_start, offset + s_end),
                                     alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw))))

@@ -35,8 +35,8 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
     """Why the retrieved passages cannot answer the question (a near miss), or None when they may.
 
     - no sentence is about the asked place and year;
-    - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
-      by no sentence about that place and year;
+    - a question's noun (驼奶, 女性; "camel meat", whose every translation few articles use), said elsewhere in
+      the corpus or a distinguishing word, is stated by no sentence about that place and year;
     - a how-many question, where no figure of the evidence stands in a clause about what was asked.
     """
     if not evidence:
@@ -48,10 +48,9 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
         return "no clause of the evidence gives a figure for what the question asks"
     admissible = [c for c in candidates if c.alignment.admissible]
     texts = [normalize_for_matching(c.passage.text[c.start:c.end]) for c in admissible]
-    if frame.language == "zh":
-        missing = [t.text for t in frame.key_terms if t.telling and not any(t.found_in(text) for text in texts)]
-        if missing:
-            return f"no retrieved sentence about the asked place mentions: {', '.join(missing)}"
+    missing = [t.text for t in frame.key_terms if t.telling and not any(t.found_in(text) for text in texts)]
+    if missing:
+        return f"no retrieved sentence about the asked place mentions: {', '.join(missing)}"
     return None
 
 

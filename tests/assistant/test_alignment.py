@@ -257,3 +257,12 @@ def test_a_comparison_answer_cites_every_article_stating_its_figure(frames: Fram
     other = next(e.n for e in shown if e.passage.doc_id == "d2")
     assert uncited_articles(frame, f"两县都选派了19名 [{first}]", [first], shown) == [other]
     assert uncited_articles(frame, f"两县都选派了19名 [{first}] [{other}]", [first, other], shown) == []
+
+
+def test_a_band_question_takes_the_item_stating_its_band(frames: FrameBuilder) -> None:
+    bands = "全县80个行政村中，收入在5万元以下的有21个、5万元至10万元的有33个、10万元至50万元的有26个。"
+    frame = frames.build("青岭县收入在10万元至50万元之间的村有几个？", "zh")
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(bands), 3))
+    assert claim is not None and claim.value == 26
+    # A year the question names is no band figure.
+    assert frames.build("What was the income of Qingling County in 2019?", "en").figures == ()
