@@ -17,7 +17,7 @@ import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
-from assistant.query import PLACE_SUFFIXES, chinese_places
+from assistant.query import chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -268,7 +268,7 @@ class FrameBuilder:
 
     def _mentioned(self, name: str) -> bool:
         """Whether an article mentions the place (its stem: 甘洛 for 甘洛县)."""
-        stem = name[:-1] if name.endswith(PLACE_SUFFIXES) and len(name) > 2 else name
+        stem = place_stem(name)
         return any(stem in text for text in self.article_texts)
 
     def _is_place(self, word: str) -> bool:

@@ -180,8 +180,12 @@ class QueryAnalyzer:
         return found
 
     def _mentioned(self, name: str) -> bool:
-        stem = name[:-1] if name.endswith(PLACE_SUFFIXES) and len(name) > 2 else name
-        return stem in self.corpus_text
+        return place_stem(name) in self.corpus_text
+
+
+def place_stem(name: str) -> str:
+    """A place name without its one-character suffix (甘洛县 → 甘洛), as texts often write it."""
+    return name[:-1] if name.endswith(PLACE_SUFFIXES) and len(name) > 2 else name
 
 
 def chinese_places(question: str, mentioned: Callable[[str], bool]) -> tuple[list[str], list[str]]:

@@ -35,8 +35,9 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
     """Why the retrieved passages cannot answer the question (a near miss), or None when they may.
 
     - no sentence is about the asked place and year;
-    - a question's noun (驼奶, 女性; "camel meat", whose every translation few articles use), said elsewhere in
-      the corpus or a distinguishing word, is stated by no sentence about that place and year;
+    - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
+      by no sentence about that place and year (English terms are never `telling`: their translations are
+      too loose for a missing one to mean a near miss);
     - a how-many question, where no figure of the evidence stands in a clause about what was asked.
     """
     if not evidence:
