@@ -45,7 +45,12 @@ _COUNTING_QUESTION = re.compile(r"how many|(?:多少|(?<!哪)几)(?![钱元万�
 _QUESTION_WORD = re.compile(r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍万亿元]",
                             re.IGNORECASE)
 # A question asking for two figures ("how many members … and how much …"): each figure answers a part.
-_SECOND_FIGURE_QUESTION = re.compile(f"(?:{_QUESTION_WORD.pattern}).*(?:{_QUESTION_WORD.pattern})", re.IGNORECASE)
+# …or two counted nouns of one question word: "how many households and people", 多少户和人.
+_SECOND_FIGURE_QUESTION = re.compile(
+    f"(?:{_QUESTION_WORD.pattern}).*(?:{_QUESTION_WORD.pattern})|"
+    r"how many (?:[a-z-]+ ){0,2}?(?:households?|families|people|persons?|villages?|members?|cadres?) and "
+    r"(?:[a-z-]+ ){0,2}?(?:households?|families|people|persons?|villages?|members?|cadres?|yuan)\b|"
+    r"多少[户名人个](?:[\u4e00-\u9fff]{0,4})?[和、及](?:多少)?[户名人个口]", re.IGNORECASE)
 _DISTRIBUTIVE_QUESTION = re.compile(r"每|各|人均|户均|平均|\b(?:each|per|every|average)\b", re.IGNORECASE)
 # A figure said of each one (每个村都有1名, 各1个) is a ratio, not the total a how-many question asks for.
 _DISTRIBUTIVE = re.compile(r"(?:每|各|均|平均|人均|户均)[^，,；;]{0,8}?$")

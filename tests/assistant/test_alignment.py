@@ -234,6 +234,8 @@ def test_a_clause_that_names_its_own_noun_leaves_nothing_out(frames: FrameBuilde
     ("近几年青岭县选派了多少名第一书记？", False),
     ("青岭县选派了多少名第一书记，投入了多少资金？", True),
     ("How many members reported loan needs and how much did they ask for?", True),
+    ("How many households and people in Qingling County were covered?", True),
+    ("青岭县纳入低保的有多少户和人？", True),
 ])
 def test_questions_asking_several_figures(question: str, several: bool) -> None:
     from assistant.alignment import asks_several_figures
