@@ -6,6 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys, key_is_valid
@@ -31,5 +32,19 @@ def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feed
         "auth": (lambda _user, password: key_is_valid(keys, password)) if keys else None,
         "auth_message": "wenda needs an API key: any user name, the key as password." if keys else None,
     }
+    if keys:
+        _close_schema_pages(app, ["", EMBED_PATH])
     gr.mount_gradio_app(app, build_chat(handlers, compact=True), path=EMBED_PATH, footer_links=[], **options)
     gr.mount_gradio_app(app, build_chat(handlers), path="/", footer_links=["api"], **options)
+
+
+def _close_schema_pages(app: FastAPI, prefixes: list[str]) -> None:
+    """Answer 404 for the schema and docs pages under each mount: Gradio's own app serves an OpenAPI schema at
+    its root that its login does not cover. Routes added before the mounts take precedence over them."""
+
+    def closed() -> JSONResponse:
+        return JSONResponse({"detail": "Not Found"}, status_code=404)
+
+    for prefix in prefixes:
+        for page in ("openapi.json", "docs", "redoc"):
+            app.add_api_route(f"{prefix}/{page}", closed, methods=["GET", "HEAD"], include_in_schema=False)

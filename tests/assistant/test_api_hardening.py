@@ -65,6 +65,15 @@ def test_docs_are_closed_when_api_keys_are_set(tmp_path):
         assert client.get("/healthz").status_code == 200
 
 
+def test_the_chats_own_schema_is_closed_when_api_keys_are_set(tmp_path):
+    # Gradio's app, mounted at / and /embed, serves an OpenAPI schema of its own that its login does not cover.
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index").model_copy(update={"api_keys": "k1"})
+    with TestClient(create_app(settings, load_on_start=False, chat=True, factory=_never_called)) as client:
+        for path in ("/openapi.json", "/docs", "/embed/openapi.json", "/embed/docs"):
+            assert client.get(path).status_code == 404, path
+        assert client.get("/healthz").status_code == 200
+
+
 def test_a_body_shorter_than_its_length_gets_408_not_a_hang(tmp_path):
     settings = make_settings(tmp_path / "corpus", tmp_path / "index")
     settings = settings.model_copy(update={"server": settings.server.model_copy(update={"body_read_timeout_s": 1.0})})
