@@ -137,8 +137,11 @@ class Assistant:
         analysis = self.analyzer.analyze(standalone)
         analysis.language = language
         retrieval_started = time.perf_counter()
-        answer.contexts = to_passages(self.retriever.invoke(standalone, k=max(k or self.retriever.k,
-                                                                               self.evidence_pool)))
+        wanted = k or self.retriever.k
+        # The evidence may come from a few passages past the k reported (the answering sentence is often
+        # ranked just below them); `contexts` stays the k asked for, and a citation carries its own passage.
+        pool = to_passages(self.retriever.invoke(standalone, k=max(wanted, self.evidence_pool)))
+        answer.contexts = pool[:wanted]
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
         yield Retrieved(answer.contexts)
         if analysis.unknown_names:
@@ -146,8 +149,8 @@ class Assistant:
             self._abstain(answer)
         else:
             frame = self.frames.build(analysis.question, language, places=analysis.expansions)
-            candidates = self.selector.candidates(frame, answer.contexts)
-            evidence = self._evidence(frame, answer.contexts, candidates)
+            candidates = self.selector.candidates(frame, pool)
+            evidence = self._evidence(frame, pool, candidates)
             gap = answer_gap(frame, evidence, candidates)
             if gap:
                 answer.notes.append(gap)
