@@ -20,7 +20,7 @@ from assistant.alignment import FrameBuilder, QuestionFrame
 from assistant.answer import Answer, Passage, Span, abstention_message
 from assistant.evidence import Candidate, Evidence, EvidenceSelector, format_evidence
 from assistant.extractive import evidence_answer
-from assistant.grounding import drop_citations, ground, renumber_citations
+from assistant.grounding import Grounding, drop_citations, ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
 from assistant.retrieval import HybridRetriever
@@ -74,6 +74,21 @@ def _with_chinese_names(analysis: QueryAnalysis) -> str:
     if analysis.language != "en" or not analysis.expansions:
         return analysis.question
     return f"{analysis.question} ({', '.join(analysis.expansions)})"
+
+
+def _rejection(frame: QuestionFrame, raw: str, verdict: Grounding, evidence: Sequence[Evidence]) -> str | None:
+    """Why the grounded LLM answer is not given (the extractive one is instead), or None to give it."""
+    if not verdict.supported:
+        return f"the LLM's answer {raw.strip()!r} was not supported by the evidence"
+    if lacks_figure(frame, verdict.text):
+        return f"the LLM's answer {verdict.text!r} gives no figure for a how-many question"
+    better = misaligned_figure(frame, verdict.text, evidence)
+    if better is not None:
+        return f"the LLM's figure does not answer the question as asked; the clause {better.clause_text!r} does"
+    listing = incomplete_list(frame, verdict.text, evidence)
+    if listing is not None:
+        return f"the LLM's answer {verdict.text!r} does not list the members that quote [{listing.n}] enumerates"
+    return None
 
 
 class Assistant:
@@ -229,26 +244,9 @@ class Assistant:
         if verdict.abstained:
             self._abstain(answer)
             return
-        if not verdict.supported:
-            answer.notes.append(f"the LLM's answer {text.strip()!r} was not supported by the evidence; "
-                                "extractive answer given")
-            self._extract(frame, evidence, answer)
-            return
-        if lacks_figure(frame, verdict.text):
-            answer.notes.append(f"the LLM's answer {verdict.text!r} gives no figure for a how-many question; "
-                                "extractive answer given")
-            self._extract(frame, evidence, answer)
-            return
-        better = misaligned_figure(frame, verdict.text, evidence)
-        if better is not None:
-            answer.notes.append(f"the LLM's figure does not answer the question as asked; the clause "
-                                f"{better.clause_text!r} does: extractive answer given")
-            self._extract(frame, evidence, answer)
-            return
-        listing = incomplete_list(frame, verdict.text, evidence)
-        if listing is not None:
-            answer.notes.append(f"the LLM's answer {verdict.text!r} does not list the members that quote "
-                                f"[{listing.n}] enumerates; extractive answer given")
+        rejection = _rejection(frame, text, verdict, evidence)
+        if rejection:
+            answer.notes.append(f"{rejection}; extractive answer given")
             self._extract(frame, evidence, answer)
             return
         idle = idle_citations(frame, verdict.text, verdict.cited, evidence)
