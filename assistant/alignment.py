@@ -90,7 +90,7 @@ _ENGLISH_UNITS: dict[str, str] = {
 # Words that end the noun phrase after "how many": verbs, auxiliaries and prepositions.
 _ENGLISH_PHRASE_ENDS = frozenset(
     "did do does are were was is have has had make makes made be been got get gets took take in on of for at to "
-    "from by with there that which who were will would can could".split())
+    "from by with there that which who will would can could".split())
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
 _EXPLICIT_UNITS = frozenset("yuan ton tonne mu percent percentage square hectare".split())
 _ZH_QUESTION_WORDS = frozenset(
@@ -404,7 +404,7 @@ def term_level(term: Term, clause: str, sentence: str, context: str, part: str |
     """1 when the figure's part of its clause states the term (or the clause, without a part), 0.95 the clause
     whose noun the figure's clause leaves out (制定了575条帮扶措施，已实施387条: 387 is of 帮扶措施 too), 0.8 the
     rest of the clause, 0.75 the next clause (选派了196名干部，到村任第一书记), 0.5 only its sentence, 0.25 its
-    passage. A next clause that counts with the figure's own measure word (`figure_unit`) states its own figure's
+    passage. A next clause that counts what the figure's measure word (`figure_unit`) counts states its own figure's
     terms, not this one's. A weak form (部长 for "secretary") counts half."""
     level = _level(term.found_in, clause, sentence, context, part, inherited, figure_unit)
     if term.weak and level < 1.0:
