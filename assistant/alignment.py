@@ -317,8 +317,8 @@ class FrameBuilder:
         lowered = question.lower()
         counted = re.search(r"how many ([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,4})", lowered)
         if counted:
-            # The counted noun phrase ends at its verb ("how many cadres make up the village work teams"): its
-            # last word with a unit is its head (village cadres → people).
+            # The counted noun phrase ends at its verb ("how many village cadres serve in the teams"): its last
+            # word with a unit is its head (village cadres → people).
             for word in counted.group(1).split():
                 if word in _ENGLISH_PHRASE_ENDS or (word.endswith("ed") and lemma(word) not in _ENGLISH_UNITS) or (
                         self.lexicon.is_verb(lemma(word)) and lemma(word) not in _ENGLISH_UNITS):

@@ -1,7 +1,7 @@
 """English words → the Chinese words of the corpus that mean them, from the CC-CEDICT dictionary.
 
-An English question ("How many cadres make up the work teams?") is checked against Chinese clauses
-(配备了784名干部组成驻村工作队): a question word counts as stated by a clause when the clause holds a corpus
+An English question ("How many officials staffed the teams sent to the villages?") is checked against Chinese
+clauses (配备了120名干部组成驻村工作队): a question word counts as stated by a clause when the clause holds a corpus
 word whose dictionary gloss is that English word. Only words of the corpus vocabulary are kept, so the
 lexicon is small and its glosses are those that can matter.
 """

@@ -165,7 +165,7 @@ def test_the_next_clause_states_a_figures_noun_unless_it_counts_its_own(frames: 
     ("What was the output value of tea in Qingling County?", "money"),
     ("青岭县的贫困发生率是多少？", "percent"),
     ("How many village cadres did Qingling County train?", "people"),
-    ("How many cadres make up the village work teams?", "people"),
+    ("How many cadres serve in the village work teams?", "people"),
 ])
 def test_the_asked_unit_comes_from_the_counted_or_measured_noun(frames: FrameBuilder, question: str, unit: str
                                                                 ) -> None:
