@@ -54,6 +54,8 @@ _SECOND_FIGURE_QUESTION = re.compile(
 _DISTRIBUTIVE_QUESTION = re.compile(r"每|各|人均|户均|平均|\b(?:each|per|every|average)\b", re.IGNORECASE)
 # A figure said of each one (每个村都有1名, 各1个) is a ratio, not the total a how-many question asks for.
 _DISTRIBUTIVE = re.compile(r"(?:每|各|均|平均|人均|户均)[^，,；;]{0,8}?$")
+# "每个村都有1支工作队、1名第一书记": every figure the clause then enumerates is per village.
+_DISTRIBUTIVE_LEAD = re.compile(r"(?:每|各)[^，,；;、\d]{0,8}?(?:都|均)(?:有|配|设)")
 
 # Measure words grouped by what they count: a how-many question about people wants 名/人, not 个.
 UNIT_CLASSES: dict[str, str] = {
@@ -395,6 +397,28 @@ def elided_noun_clause(previous: str | None, clause: str) -> str | None:
     return previous
 
 
+_NOUN_FLAGS = ("n", "vn", "b", "j")
+
+
+def without_counted_nouns(clause: str) -> str:
+    """The clause without the nouns its own figures count (成立47支党员志愿服务队 → 成立47支): a next clause lends
+    a figure the words about what it does (到村任第一书记), not the names of what it counts itself."""
+    figures = [f for f in clause_figures(clause) if f.unit]
+    if not figures:
+        return clause
+    normalized = normalize_for_matching(clause)
+    kept, at = [], 0
+    for figure in figures:
+        kept.append(normalized[at:figure.end])
+        at = figure.end
+        for word, flag in jieba.posseg.cut(normalized[figure.end:]):
+            if not flag.startswith(_NOUN_FLAGS):
+                break
+            at += len(word)
+    kept.append(normalized[at:])
+    return "".join(kept)
+
+
 # A term stated only through a form that translates it in a later sense counts this much of its level.
 _WEAK_FORM_SHARE = 0.5
 
@@ -423,7 +447,7 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
         return 1.0 if part is None else 0.8
     at = sentence.find(clause)
     following = _CLAUSE_BREAK.split(sentence[at + len(clause):].lstrip(",，;；:："), maxsplit=1)[0] if at >= 0 else ""
-    if following and found(following) and not (figure_unit and any(
+    if following and found(without_counted_nouns(following)) and not (figure_unit and any(
             UNIT_CLASSES.get(f.unit or "") == UNIT_CLASSES.get(figure_unit) for f in clause_figures(following))):
         return 0.75
     if found(sentence):
@@ -455,7 +479,10 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
                               for t, w in weights) / sum(w for _, w in weights)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
-        result.distributive = bool(figures) and all(_DISTRIBUTIVE.search(segment[:f.start]) for f in figures)
+        at = clause.find(segment)
+        lead = _DISTRIBUTIVE_LEAD.search(clause[:at]) if at > 0 else None
+        result.distributive = bool(figures) and (
+            lead is not None or all(_DISTRIBUTIVE.search(segment[:f.start]) for f in figures))
     if frame.unit:
         classes = {_counted_class(f, segment) for f in clause_figures(segment)} | (
             {_counted_class(f, part) for f in clause_figures(part)} if part else set())

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import zip_longest
 from pathlib import Path
 
 from langchain_core.documents import Document
@@ -18,7 +19,8 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant.alignment import FrameBuilder, QuestionFrame
 from assistant.answer import Answer, Passage, Span, abstention_message
-from assistant.evidence import Candidate, Evidence, EvidenceSelector, format_evidence
+from assistant.comparison import PlaceFinder, PlaceTarget, figure_frame, place_answer, place_frame
+from assistant.evidence import Candidate, Evidence, EvidenceSelector, best_claim, format_evidence
 from assistant.extractive import evidence_answer
 from assistant.grounding import Grounding, drop_citations, ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
@@ -41,6 +43,9 @@ logger = logging.getLogger(__name__)
 HistoryTurn = dict[str, str]
 _HISTORY_TURNS = 6
 _LIST_EXTRA_LINES = 2
+# Each place of a comparison gets at least this many passages and evidence lines.
+_PLACE_PASSAGES = 3
+_PLACE_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ class Assistant:
 
     def __init__(self, index: HybridIndex, chat_model: BaseChatModel | None, prompts_dir: Path,
                  retriever: HybridRetriever, frames: FrameBuilder, selector: EvidenceSelector,
-                 evidence_lines: int = 3, backend_name: str | None = None, evidence_pool: int = 0) -> None:
+                 evidence_lines: int = 3, backend_name: str | None = None, evidence_pool: int = 0,
+                 places: PlaceFinder | None = None) -> None:
         self.index = index
         self.chat_model = chat_model
         # How answers are reported to be made (the configured backend's name: local, openai).
@@ -109,6 +115,7 @@ class Assistant:
         self.evidence_lines = evidence_lines
         # Passages retrieved for evidence selection: at least the k asked for.
         self.evidence_pool = evidence_pool
+        self.places = places
 
     @property
     def backend(self) -> str:
@@ -153,15 +160,23 @@ class Assistant:
         analysis.language = language
         retrieval_started = time.perf_counter()
         wanted = k or self.retriever.k
+        targets = self.places.targets(analysis) if self.places is not None else []
         # The evidence may come from a few passages past the k reported (the answering sentence is often
         # ranked just below them); `contexts` stays the k asked for, and a citation carries its own passage.
-        pool = to_passages(self.retriever.invoke(standalone, k=max(wanted, self.evidence_pool)))
+        size = max(wanted, self.evidence_pool)
+        if len(targets) >= 2:
+            pool = self._pool_by_place(standalone, targets, size)
+        else:
+            pool = to_passages(self.retriever.invoke(standalone, k=size))
         answer.contexts = pool[:wanted]
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
         yield Retrieved(answer.contexts)
         if analysis.unknown_names:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
             self._abstain(answer)
+        elif len(targets) >= 2:
+            frame = self.frames.build(analysis.question, language, places=analysis.expansions)
+            yield from self._answer_places(analysis, frame, pool, targets, answer, started)
         else:
             frame = self.frames.build(analysis.question, language, places=analysis.expansions)
             candidates = self.selector.candidates(frame, pool)
@@ -204,6 +219,54 @@ class Assistant:
         if before and not after and not any(name in rewritten for name in before):
             return f"{rewritten} ({', '.join(before[:2])})"
         return rewritten
+
+    def _pool_by_place(self, question: str, targets: Sequence[PlaceTarget], size: int) -> list[Passage]:
+        """Passages for a question about several places: each place's best, taken in turns, so no place is
+        crowded out by another's passages."""
+        per_place = max(_PLACE_PASSAGES, -(-size // len(targets)))
+        ranked = [self.retriever.invoke(question, k=per_place, doc_ids=t.doc_ids) for t in targets]
+        return to_passages([d for turn in zip_longest(*ranked) for d in turn if d is not None])
+
+    def _answer_places(self, analysis: QueryAnalysis, frame: QuestionFrame, pool: list[Passage],
+                       targets: Sequence[PlaceTarget], answer: Answer, started: float) -> Iterator[Token]:
+        """Answer a question about several places from each place's own evidence.
+
+        A how-many question gets each place's best-aligned figure, quoted and cited, with the comparison it
+        asks for computed from them; any other question goes to the LLM (or extraction) with every place's
+        evidence.
+        """
+        frame = figure_frame(frame)
+        frames = [place_frame(frame, t, targets) for t in targets]
+        lines = max(_PLACE_LINES, (self.evidence_lines + _LIST_EXTRA_LINES) // len(targets))
+        chosen = [e for t, f in zip(targets, frames, strict=True)
+                  for e in self.selector.select(f, [p for p in pool if p.doc_id in t.doc_ids], lines)]
+        chosen.sort(key=lambda e: (e.passage.n, e.start))
+        evidence = [replace(e, n=n) for n, e in enumerate(chosen, start=1)]
+        if not evidence:
+            answer.notes.append("no passage of the named places states what the question asks")
+            self._abstain(answer)
+            return
+        if not frame.wants_figure:
+            if self.chat_model is not None:
+                yield from self._generate(analysis, frame, evidence, answer, started)
+            else:
+                self._extract(frame, evidence, answer)
+            return
+        answered, missing = [], []
+        for target, place in zip(targets, frames, strict=True):
+            claim = best_claim(place, [e for e in evidence if e.passage.doc_id in target.doc_ids])
+            if claim is None:
+                missing.append(target)
+            else:
+                answered.append((target, claim))
+        if not answered:
+            answer.notes.append("no clause of the named places' evidence gives a figure for what the question asks")
+            self._abstain(answer)
+            return
+        text, cited, spans = place_answer(analysis.question, analysis.language, answered, missing)
+        answer.notes.append("each place answered from its own evidence; a comparison is computed from the quotes")
+        self._cite(answer, text, cited, evidence, spans)
+        answer.backend = "extractive" if self.chat_model is None else f"{self.backend}+extractive"
 
     def _evidence(self, frame: QuestionFrame, contexts: list[Passage], candidates: list[Candidate]
                   ) -> list[Evidence]:

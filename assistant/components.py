@@ -10,6 +10,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.alignment import FrameBuilder
 from assistant.chain import Assistant
+from assistant.comparison import PlaceFinder
 from assistant.evidence import EvidenceSelector
 from assistant.lexicon import BilingualLexicon
 from assistant.llm import build_chat_model
@@ -83,4 +84,5 @@ def assistant(settings: Settings, backend: str | None = None, embeddings: Embedd
         evidence_lines=settings.llm.evidence_lines,
         evidence_pool=settings.retrieval.evidence_pool,
         backend_name=backend or settings.llm.backend,
+        places=PlaceFinder(index.articles.values()),
     )

@@ -249,6 +249,8 @@ class Claim:
     quote: str
     # The whole clause the figure stands in (offsets into the passage).
     full_clause: tuple[int, int]
+    # The figure's measure word as written (万元, 名), None for a bare number.
+    unit: str | None = None
 
     @property
     def clause_text(self) -> str:
@@ -305,7 +307,8 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
                                   normalize_for_matching(raw[s_start:s_end]), inherited, listed)
                 offset = item.start + c_start
                 claims.append(Claim(item, figure.value, figure.number, (offset + s_start, offset + s_end),
-                                    alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw))))
+                                    alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw)),
+                                    figure.unit))
     return claims
 
 

@@ -19,12 +19,15 @@ from indexing.textnorm import normalize
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+# Pinyin names may carry an apostrophe between syllables (Qi'an, Yan’an): it is part of the name.
+_CAPITALISED_WORD = r"[A-Z][a-z]+(?:['’](?!s\b)[a-z]+)*"
+_CAPITALISED_RUN = re.compile(rf"\b{_CAPITALISED_WORD}(?:[ -]{_CAPITALISED_WORD})*\b")
 PLACE_SUFFIXES = ("嘎查", "村", "县", "旗", "市", "镇", "乡", "区", "州", "盟", "省")
 _MIN_STEM_PINYIN = 4
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡|县|旗)")
 # Text in quotes is a name of something (a programme, a product), not a place to look up.
-_QUOTED = re.compile(r"[\"“‘'][^\"”’']*[\"”’']")
+# An apostrophe inside a word (Qi'an, Alxa's) opens and closes no quote.
+_QUOTED = re.compile(r"(?<![A-Za-z])[\"“‘'][^\"”’']*[\"”’'](?![A-Za-z])")
 # One-character place suffixes: jieba may join one to the next word (海棠 + 镇共).
 _SUFFIX_CHARACTERS = frozenset(s for s in PLACE_SUFFIXES if len(s) == 1)
 # Capitalised words that are not names of places or people in these articles' world.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -69,11 +70,12 @@ class HybridRetriever(BaseRetriever):
         return self.analyzer.analyze(query)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                k: int | None = None) -> list[Document]:
+                                k: int | None = None, doc_ids: Collection[str] | None = None) -> list[Document]:
+        """The best `k` passages for `query` (of the articles `doc_ids` only, when given)."""
         k = k or self.k
         analysis = self.analyze(query)
         hits = self.index.search(analysis.search_text, k=max(k, self.fusion.candidates), fusion=self.fusion,
-                                 coverage_query=analysis.question)
+                                 coverage_query=analysis.question, doc_ids=doc_ids)
         if analysis.entities:
             hits = sorted(hits, key=lambda h: not any(e in normalize_script(h.chunk.text) for e in analysis.entities))
         return [hit_to_document(hit, self.index) for hit in hits[:k]]

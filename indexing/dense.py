@@ -52,12 +52,18 @@ class DenseIndex:
             raise FileNotFoundError(folder / INDEX_FILE)
         return cls(faiss.read_index(str(folder / INDEX_FILE)), ids, embeddings)
 
-    def search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        """The `k` chunk ids closest to `vector`, with their inner products, best first."""
-        if not self.ids:
+    def search(self, vector: list[float], k: int, rows: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The `k` chunk ids closest to `vector`, with their inner products, best first (among `rows` only,
+        when given: the row numbers of the chunks that may be returned)."""
+        if not self.ids or (rows is not None and not len(rows)):
             return []
-        scores, rows = self.index.search(np.asarray([vector], dtype=np.float32), min(k, len(self.ids)))
-        return [(self.ids[row], float(score)) for row, score in zip(rows[0], scores[0], strict=True) if row >= 0]
+        params = None
+        if rows is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64)))
+            k = min(k, len(rows))
+        scores, found = self.index.search(np.asarray([vector], dtype=np.float32), min(k, len(self.ids)),
+                                          params=params)
+        return [(self.ids[row], float(score)) for row, score in zip(found[0], scores[0], strict=True) if row >= 0]
 
     def vectors(self) -> dict[str, np.ndarray]:
         """Every stored vector by chunk id (an incremental build reuses those of unchanged passages)."""

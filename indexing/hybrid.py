@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from indexing.config import FusionConfig
@@ -18,6 +21,8 @@ from indexing.store import BM25_DIR, FAISS_DIR, IndexStore, read_records
 from indexing.textnorm import normalize_script
 
 logger = logging.getLogger(__name__)
+
+_QUERY_VECTORS_KEPT = 8
 
 
 class IndexNotFoundError(WendaError):
@@ -48,6 +53,8 @@ class HybridIndex:
         self.keyword = keyword
         self.articles = articles
         self.chunks = chunks
+        self._query_vectors: dict[str, list[float]] = {}
+        self._query_lock = threading.Lock()
 
     @property
     def vocabulary(self) -> list[str]:
@@ -74,24 +81,47 @@ class HybridIndex:
         articles, chunks = read_records(folder)
         return cls(folder, Manifest.read(folder), dense, KeywordIndex.load(folder / BM25_DIR), articles, chunks)
 
-    def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Chunk ids by cosine similarity to `query` (Traditional folded to Simplified first)."""
-        return self.dense.search(self.dense.embeddings.embed_query(normalize_script(query)), k)
+    def dense_search(self, query: str, k: int, rows: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Chunk ids by cosine similarity to `query` (Traditional folded to Simplified first; among the
+        dense index's `rows` only, when given)."""
+        return self.dense.search(self._query_vector(normalize_script(query)), k, rows)
+
+    def _query_vector(self, query: str) -> list[float]:
+        """The query's embedding; the last few are kept, since a comparison searches one query per place."""
+        with self._query_lock:
+            if query in self._query_vectors:
+                return self._query_vectors[query]
+        vector = self.dense.embeddings.embed_query(query)
+        with self._query_lock:
+            if len(self._query_vectors) >= _QUERY_VECTORS_KEPT:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+            self._query_vectors[query] = vector
+        return vector
 
     def search(self, query: str, k: int = 5, fusion: FusionConfig | None = None,
-               coverage_query: str | None = None) -> list[SearchHit]:
+               coverage_query: str | None = None, doc_ids: Collection[str] | None = None) -> list[SearchHit]:
         """The best `k` chunks for `query`, fusing both rankings.
 
         `coverage_query` is the text whose keyword coverage weighs the BM25 vote (default `query`): the
-        user's own words, when `query` carries terms added by query expansion.
+        user's own words, when `query` carries terms added by query expansion. With `doc_ids`, only those
+        articles' chunks are searched (each place of a comparison gets its own passages).
         """
         fusion = fusion or FusionConfig()
         if fusion.keyword_coverage_power:
             scale = self.keyword.coverage(coverage_query or query) ** fusion.keyword_coverage_power
             fusion = fusion.model_copy(update={"keyword_weight": fusion.keyword_weight * scale})
-        dense = self.dense_search(query, fusion.candidates) if fusion.dense_weight > 0 else []
-        keyword = self.keyword.search(query, fusion.candidates) if fusion.keyword_weight > 0 else []
+        dense_rows = keyword_rows = None
+        if doc_ids is not None:
+            dense_rows, keyword_rows = self._rows(self.dense.ids, doc_ids), self._rows(self.keyword.ids, doc_ids)
+        dense = self.dense_search(query, fusion.candidates, dense_rows) if fusion.dense_weight > 0 else []
+        keyword = self.keyword.search(query, fusion.candidates, keyword_rows) if fusion.keyword_weight > 0 else []
         return fuse(self.chunks, dense, keyword, k, fusion)
+
+    def _rows(self, ids: list[str], doc_ids: Collection[str]) -> np.ndarray:
+        """The row numbers, in a ranking's own order of `ids`, of the chunks of the articles `doc_ids`."""
+        wanted = set(doc_ids)
+        return np.asarray([row for row, chunk_id in enumerate(ids) if self.chunks[chunk_id].doc_id in wanted],
+                          dtype=np.int64)
 
 
 def fuse(chunks: dict[str, Chunk], dense: list[tuple[str, float]], keyword: list[tuple[str, float]],

@@ -89,13 +89,19 @@ class KeywordIndex:
             return 1.0
         return sum(1 for t in tokens if t in self.retriever.vocab_dict) / len(tokens)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """The best `k` chunk ids for `query` with their BM25 scores (positive scores only)."""
+    def search(self, query: str, k: int, rows: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The best `k` chunk ids for `query` with their BM25 scores (positive scores only; among `rows`
+        only, when given: the row numbers of the chunks that may be returned)."""
         vocab = self.retriever.vocab_dict
         tokens = [t for t in tokenize(query) if t in vocab]
-        if not tokens or not self.ids:
+        if not tokens or not self.ids or (rows is not None and not len(rows)):
             return []
+        mask = None
+        if rows is not None:
+            mask = np.zeros(len(self.ids), dtype=np.float32)
+            mask[np.asarray(rows, dtype=np.int64)] = 1.0
+            k = min(k, len(rows))
         k = min(k, len(self.ids))
-        rows, scores = self.retriever.retrieve([tokens], k=k, show_progress=False, n_threads=1)
-        return [(self.ids[int(r)], float(s)) for r, s in zip(rows[0], scores[0], strict=True)
+        found, scores = self.retriever.retrieve([tokens], k=k, show_progress=False, n_threads=1, weight_mask=mask)
+        return [(self.ids[int(r)], float(s)) for r, s in zip(found[0], scores[0], strict=True)
                 if s > 0 and np.isfinite(s)]

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.alignment import FrameBuilder, align, clause_figures
 from assistant.answer import Passage
-from assistant.evidence import EvidenceSelector, best_claim
+from assistant.evidence import EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
@@ -268,3 +268,25 @@ def test_a_band_question_takes_the_item_stating_its_band(frames: FrameBuilder) -
     assert claim is not None and claim.value == 26
     # A year the question names is no band figure.
     assert frames.build("What was the income of Qingling County in 2019?", "en").figures == ()
+
+
+def test_every_figure_a_per_village_clause_enumerates_is_per_village(frames: FrameBuilder) -> None:
+    # 每个村都有1支驻村工作队、1名第一书记: the 1名 is per village too, though the 每 stands before the first item.
+    frame = frames.build("青岭县选派了多少名第一书记？", "zh")
+    evidence = EvidenceSelector().select(frame, passages(RATIO), 3)
+    claims = [c for c in figure_claims(frame, evidence) if c.value == 1]
+    assert claims and all(c.alignment.distributive for c in claims)
+
+
+def test_a_next_clause_does_not_lend_the_noun_its_own_figure_counts(frames: FrameBuilder) -> None:
+    # 成立47支党员志愿服务队: 党员 names what 47 counts, not the 40名干部 of the clause before (which is left with
+    # the sentence's weaker level).
+    frame = frames.build("青岭县共有多少名党员？", "zh")
+    shown = EvidenceSelector().select(frame, passages("青岭县组织40名干部与贫困户结对，成立47支党员志愿服务队。"), 3)
+    cadres = next(c for c in figure_claims(frame, shown) if c.value == 40)
+    assert cadres.alignment.coverage <= 0.5
+    # A next clause without a figure of its own still says what the figure's people are.
+    frame = frames.build("青岭县选派了多少名第一书记？", "zh")
+    shown = EvidenceSelector().select(frame, passages("青岭县精准选派了88名干部，到村任第一书记。"), 3)
+    claim = best_claim(frame, shown)
+    assert claim is not None and claim.value == 88

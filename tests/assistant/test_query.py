@@ -6,6 +6,7 @@ from assistant.query import QueryAnalyzer, detect_language, fold_pinyin, han_pin
 from indexing.chunking import Chunker
 from indexing.config import ChunkingConfig, LoaderConfig
 from indexing.corpus import scan_corpus
+from indexing.documents import Article
 from indexing.keyword import tokenize
 from tests.conftest import CORPUS
 
@@ -98,3 +99,21 @@ def test_the_known_places_of_a_question_are_given_as_the_articles_write_them():
 
     assert chinese_places("海棠镇共建立了多少个专业合作社？", mentioned) == (["海棠镇"], [])
     assert chinese_places("北京市选派了多少名第一书记？", mentioned)[1] == ["北京市"]
+
+
+@pytest.fixture(scope="module")
+def apostrophe_analyzer():
+    """A made-up county whose pinyin needs an apostrophe between syllables (岐安 = Qi'an, not Qian)."""
+    article = Article(doc_id="qa", path="qa.html", title="岐安县：党建引领脱贫",
+                      text="岐安县选派第一书记152名。岐安县的“党员致富贷”累计发放贷款9860万元。")
+    return QueryAnalyzer([article], {"岐安县", "岐安", "第一书记", "党员", "贷款"})
+
+
+@pytest.mark.parametrize("question", [
+    "How many first secretaries did Qi'an County send?",
+    "What was Qi’an’s output?",  # curly apostrophes, and a possessive
+    "How much has Qi'an County lent under its '党员致富贷' (party members' loan)?",  # a quote after the name
+])
+def test_an_apostrophe_inside_a_pinyin_name_is_part_of_it(apostrophe_analyzer, question):
+    analysis = apostrophe_analyzer.analyze(question)
+    assert any(e.startswith("岐安") for e in analysis.expansions) and analysis.unknown_names == [], analysis

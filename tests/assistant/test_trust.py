@@ -1,7 +1,8 @@
 """Answers that hold: each failure class of the trust issue, with the real models and our own questions.
 
 1. right passage, wrong figure; 2. near misses are abstained; 3. lists and comparisons; 4. the extractive
-answer quotes the sentence that answers, not its neighbour; 5. no false abstention on a segmentation artefact.
+answer quotes the sentence that answers, not its neighbour; 5. no false abstention on a segmentation artefact;
+6. a question about several places gets each place's figure from its own article, and the arithmetic.
 """
 
 from __future__ import annotations
@@ -96,3 +97,14 @@ def test_injected_instructions_are_flagged_and_never_evidence(tmp_path, real_emb
         answer = chain.ask(question)
         assert "999" not in answer.answer and has_figure(answer.answer, "38"), (answer.answer, answer.notes)
         assert not any(c.doc_id.startswith("900") for c in answer.citations), (answer.answer, answer.notes)
+
+
+@pytest.mark.parametrize(("question", "figures"), [
+    ("乌海市和扎赉特旗各选派了多少名第一书记？一共多少名？", ("19", "196", "215")),
+    ("How many more first secretaries did Jalaid Banner send than Wuhai?", ("196", "19", "177")),
+])
+def test_a_comparison_answers_each_place_from_its_own_article_and_computes_the_result(local_assistant, question,
+                                                                                      figures):
+    answer = local_assistant.ask(question)
+    assert not answer.abstained and all(has_figure(answer.answer, f) for f in figures), (answer.answer, answer.notes)
+    assert {c.doc_id[:3] for c in answer.citations} == {"002", "004"}, [c.doc_id for c in answer.citations]

@@ -1,0 +1,131 @@
+"""Questions about several places: finding the places, each place's frame, and the computed comparison.
+
+Made-up counties (青岭县 Qingling, 松溪县 Songxi, 青岭镇 a town of another county); no model is loaded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.alignment import Alignment, QuestionFrame, Term
+from assistant.answer import Passage
+from assistant.comparison import (
+    PlaceFinder,
+    PlaceTarget,
+    arithmetic,
+    asks_comparison,
+    figure_frame,
+    place_answer,
+    place_frame,
+)
+from assistant.evidence import Claim, Evidence
+from assistant.query import QueryAnalysis
+from indexing.documents import Article
+
+QINGLING = Article(doc_id="ql", path="ql.txt", title="青岭县抓党建", text="青岭县选派第一书记52名。",
+                   region="某省青岭县", region_en="Qingling County (Qingling Xian), Mou Province",
+                   aliases=("青岭县", "青岭", "Qingling"))
+SONGXI = Article(doc_id="sx", path="sx.txt", title="松溪县扶贫", text="松溪县选派第一书记31名。",
+                 region="松溪县", aliases=("松溪县", "松溪", "Songxi County"))
+SONGXI_AGAIN = Article(doc_id="sx2", path="sx2.txt", title="松溪县再扶贫", text="松溪县又一篇。",
+                       region="松溪县", aliases=("松溪县",))
+TOWN = Article(doc_id="town", path="town.txt", title="青岭镇的报道", text="青岭镇。", aliases=("青岭镇",))
+
+
+@pytest.fixture(scope="module")
+def finder() -> PlaceFinder:
+    return PlaceFinder([QINGLING, SONGXI, SONGXI_AGAIN, TOWN])
+
+
+def test_the_places_of_a_chinese_question_are_found_in_order_with_all_their_articles(finder):
+    targets = finder.targets(QueryAnalysis(question="松溪县和青岭县各选派了多少名第一书记？", language="zh"))
+    assert [t.place for t in targets] == ["松溪县", "青岭县"]
+    assert targets[0].doc_ids == ("sx", "sx2")
+    assert "青岭" in targets[1].names
+
+
+def test_a_longer_name_wins_over_an_article_name_inside_it(finder):
+    targets = finder.targets(QueryAnalysis(question="青岭镇有多少个合作社？", language="zh"))
+    assert [t.doc_ids for t in targets] == [("town",)]  # 青岭镇, not the county 青岭
+
+
+def test_an_english_question_names_places_through_their_expansions_and_english_labels(finder):
+    analysis = QueryAnalysis(question="How many more first secretaries did Qingling send than Songxi?",
+                             language="en", expansions=["青岭县", "松溪县"])
+    targets = finder.targets(analysis)
+    assert [t.label for t in targets] == ["Qingling County", "Songxi County"]
+
+
+def test_a_village_named_inside_an_article_is_no_second_place(finder):
+    analysis = QueryAnalysis(question="Who is the first secretary of Dongshan Village in Qingling?",
+                             language="en", expansions=["东山村", "青岭县"], entities=["东山村"])
+    assert len(finder.targets(analysis)) == 1
+
+
+def _term(text: str) -> Term:
+    return Term(text, frozenset({text}))
+
+
+def test_each_place_frame_is_about_its_place_without_the_comparison_words():
+    frame = QuestionFrame(question="Qingling vs Songxi County: which promoted more cadres?", language="en",
+                          terms=(_term("county"), _term("more"), _term("cadre"), _term("qingling")),
+                          places=("青岭县", "松溪县"))
+    targets = [PlaceTarget("青岭县", "Qingling County", ("ql",), ("青岭县", "青岭")),
+               PlaceTarget("松溪县", "Songxi County", ("sx",), ("松溪县", "松溪"))]
+    place = place_frame(frame, targets[0], targets)
+    assert place.places == ("青岭县", "青岭")
+    assert [t.text for t in place.terms] == ["cadre"]
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("青岭县和松溪县哪个更多？", True),
+    ("How many more did Qingling send than Songxi?", True),
+    ("Adding up Qingling and Songxi, how many in total?", True),
+    ("青岭县和松溪县各选派了多少名第一书记？", False),
+])
+def test_comparisons_are_recognised(question, asks):
+    assert asks_comparison(question) is asks
+
+
+def test_a_comparison_without_how_many_still_wants_a_figure():
+    frame = QuestionFrame(question="In 2014, which had the higher poverty rate, Qingling or Songxi?", language="en")
+    assert figure_frame(frame).wants_figure and figure_frame(frame).unit == "percent"
+
+
+def _claim(value: float, unit: str | None, n: int = 1, quote: str = "") -> Claim:
+    passage = Passage(n=n, doc_id=f"d{n}", chunk_id=f"c{n}", title="t", text=quote or f"{value:g}{unit or ''}",
+                      score=1.0)
+    evidence = Evidence(n=n, passage=passage, start=0, end=len(passage.text), text=passage.text,
+                        alignment=Alignment(), clause=(0, len(passage.text)))
+    return Claim(evidence, value, value, (0, len(passage.text)), Alignment(), quote or passage.text,
+                 (0, len(passage.text)), unit)
+
+
+QL = PlaceTarget("青岭县", "青岭县", ("ql",), ("青岭县",))
+SX = PlaceTarget("松溪县", "松溪县", ("sx",), ("松溪县",))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("青岭县比松溪县多选派了多少名第一书记？", "青岭县比松溪县多21名。"),
+    ("青岭县和松溪县一共选派了多少名第一书记？", "合计83名。"),
+    ("青岭县和松溪县哪个选派的第一书记更多？", "青岭县更多。"),
+    ("青岭县和松溪县哪个选派的第一书记更少？", "松溪县更少。"),
+    ("青岭县和松溪县各选派了多少名第一书记？", None),
+])
+def test_the_asked_arithmetic_is_computed_from_the_figures(question, expected):
+    answered = [(QL, _claim(52, "名", 1)), (SX, _claim(31, "名", 2))]
+    assert arithmetic(question, "zh", answered) == expected
+
+
+def test_money_is_written_in_the_articles_scale_and_different_kinds_are_not_compared():
+    money = [(QL, _claim(1.35e8, "亿元", 1)), (SX, _claim(5e7, "万元", 2))]
+    assert arithmetic("青岭县比松溪县的产值高出多少？", "zh", money) == "青岭县比松溪县多8500万元。"
+    mixed = [(QL, _claim(52, "名", 1)), (SX, _claim(31, "个", 2))]
+    assert arithmetic("青岭县比松溪县多多少？", "zh", mixed) is None
+
+
+def test_the_answer_quotes_and_cites_each_place_and_says_which_has_none():
+    answered = [(QL, _claim(52, "名", 1, "青岭县选派第一书记52名"))]
+    text, cited, spans = place_answer("青岭县比松溪县多选派了多少名第一书记？", "zh", answered, [SX])
+    assert text == "青岭县：青岭县选派第一书记52名 [1]；松溪县：文章没有提到。"
+    assert cited == [1] and spans == {1: (0, 12)}
