@@ -278,6 +278,18 @@ class FrameBuilder:
         stem = place_stem(name)
         return any(stem in text for text in self.article_texts)
 
+    def _named_places(self, normalized: str) -> tuple[list[str], str]:
+        """The articles' place names the question writes (longest first), and the question without them.
+
+        jieba does not know a new article's county (岐安县 → 岐 + 安县, and 安县 is a real county elsewhere), so
+        the names the index knows are taken from the text before segmenting it."""
+        named = []
+        for place in sorted(self.place_names, key=len, reverse=True):
+            if len(place) >= 2 and _HAN.search(place) and place in normalized:
+                named.append(place)
+                normalized = normalized.replace(place, " ")
+        return named, normalized
+
     def _is_place(self, word: str) -> bool:
         """A name or alias of an article's place, or a word holding one (甘洛县委)."""
         return len(word) >= 2 and (word in self.place_names or any(place in word for place in self.place_names
@@ -287,14 +299,15 @@ class FrameBuilder:
         terms: list[Term] = []
         # As the articles write them (海棠镇, where jieba sees 海棠 + 镇共); a place they never mention stays, so
         # no evidence is about it.
-        known, unknown = chinese_places(normalized, self._mentioned)
-        places = [*known, *unknown]
+        named, normalized_rest = self._named_places(normalized)
+        known, unknown = chinese_places(normalized_rest, self._mentioned)
+        places = [*named, *known, *unknown]
         unit = None
         classifier = re.search(r"(?:多少|(?<!哪)几)(万元|亿元|平方公里|" +
                                "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")", normalized)
         if classifier:
             unit = UNIT_CLASSES.get(classifier.group(1))
-        for word, flag in jieba.posseg.cut(normalized):
+        for word, flag in jieba.posseg.cut(normalized_rest):
             word = word.strip()
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue

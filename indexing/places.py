@@ -14,8 +14,10 @@ from indexing.textnorm import normalize_script
 
 # County-level and city names: two to four Han characters before an administrative suffix.
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(县|旗|市|区|自治县|自治旗)")
-# Words that end in a suffix character without naming a place (全县, 本市, 城区, 社区, 地区 …).
-_NOT_A_NAME = re.compile("^[全本我该各城社地山园景辖片库矿新老市县旗区省州盟乡镇村两三四十]")
+# Words that end in a suffix character without naming a place (全县, 本市, 各旗, 社区, 地区 …). Characters
+# that begin real county names (镇安县, 山阳县, 新化县, 老河口市, 城固县, 景东县) are not among them: the endings
+# they make generic (城区, 山区, 新区) are `_GENERIC`'s.
+_NOT_A_NAME = re.compile("^[全本我该各社地辖片库矿市县旗区省州盟乡村两三四十]")
 # Words ending in a place suffix that name a kind of area, not a place (贫困地区, 社区, 城市, 牧区).
 _GENERIC = re.compile("(?:地|社|城|园|片|景|辖|山|牧|农|矿|新|老|边|灾|湾|街|市|县|旗|库)(?:县|旗|市|区)$|城市$|市场$")
 _TITLE_WEIGHT = 5

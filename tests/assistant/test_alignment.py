@@ -290,3 +290,13 @@ def test_a_next_clause_does_not_lend_the_noun_its_own_figure_counts(frames: Fram
     shown = EvidenceSelector().select(frame, passages("青岭县精准选派了88名干部，到村任第一书记。"), 3)
     claim = best_claim(frame, shown)
     assert claim is not None and claim.value == 88
+
+
+def test_a_county_jieba_does_not_know_is_the_asked_place_not_a_county_inside_it() -> None:
+    # jieba cuts 岐安县 into 岐 + 安县, and 安县 (a real county) is inside 镇安县: the index's own name decides.
+    frames = FrameBuilder(BilingualLexicon(VOCABULARY), ["岐安县", "岐安", "镇安县", "镇安"],
+                          ["岐安县选派第一书记152名。", "镇安县选派第一书记155名。"])
+    frame = frames.build("岐安縣選派了多少名第一書記？", "zh")
+    assert frame.places == ("岐安县",) and not any(t.text == "岐" for t in frame.terms)
+    other = passages("全县选派第一书记155名。", place="镇安县")
+    assert best_claim(frame, EvidenceSelector().select(frame, other, 3)) is None

@@ -19,3 +19,13 @@ def test_the_real_articles_places_are_found_without_metadata(name, place):
 def test_no_place_without_a_repeated_name():
     assert infer_place("工作总结", "全县干部认真学习。本市开展活动。") is None
     assert place_aliases("甘洛县") == ("甘洛县", "甘洛") and place_aliases("北京") == ("北京",)
+
+
+@pytest.mark.parametrize(("title", "place"), [
+    ("镇岭县：党建引领脱贫", "镇岭县"),  # a name beginning with 镇 (like 镇安县)
+    ("山溪县扎实推进乡村振兴", "山溪县"),
+    ("新岭市强基础", "新岭市"),
+])
+def test_names_beginning_with_a_common_suffix_character_are_places(title, place):
+    body = f"{place}坚持党建引领。全县干部群众齐心协力，城区和山区同步推进，{place}脱贫攻坚取得成效。"
+    assert infer_place(title, body) == place
