@@ -306,7 +306,9 @@ class FrameBuilder:
         classifier = re.search(r"(?:多少|(?<!哪)几)(万元|亿元|平方公里|" +
                                "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")", normalized)
         if classifier:
-            unit = UNIT_CLASSES.get(classifier.group(1))
+            # 几个人 counts people, not things.
+            people = classifier.group(1) == "个" and normalized[classifier.end():classifier.end() + 1] == "人"
+            unit = UNIT_CLASSES.get("人" if people else classifier.group(1))
         for word, flag in jieba.posseg.cut(normalized_rest):
             word = word.strip()
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
@@ -510,8 +512,10 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
     if frame.years:
-        # The nearest years say which year a figure is of: its segment's, else its sentence's.
-        stated = set(_YEAR.findall(segment)) or set(_YEAR.findall(sentence))
+        # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later
+        # year is a later figure's or a baseline's: 总额达到3184万元，比2019年的2273万元增长).
+        at = sentence.find(segment)
+        stated = set(_YEAR.findall(segment)) or set(_YEAR.findall(sentence[:at] if at >= 0 else sentence))
         result.year_ok = any(y in stated for y in frame.years) or (
             not stated and any(y in context for y in frame.years))
     if frame.places:

@@ -41,7 +41,7 @@ _COMMON_CAPITALISED = frozenset(
 
 
 _CLASSIFIER_QUESTION = re.compile(
-    r"(?:多少|(?<!哪)几)(名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
+    r"(?:多少|(?<!哪)几)(个人|名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
 
 
 # A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
@@ -71,7 +71,10 @@ def asks_for_a_list(question: str) -> bool:
 def expected_classifier(question: str) -> str | None:
     """The measure word a Chinese how-many question asks for: 多少名党员 → 名, 多少所夜校 → 所."""
     match = _CLASSIFIER_QUESTION.search(normalize(question))
-    return match.group(1) if match else None
+    if match is None:
+        return None
+    # 几个人 counts people, written with any of their measure words (名, 人, 位), not things (个).
+    return None if match.group(1) == "个人" else match.group(1)
 
 
 def detect_language(text: str) -> str:

@@ -161,6 +161,7 @@ def test_the_next_clause_states_a_figures_noun_unless_it_counts_its_own(frames: 
 
 
 @pytest.mark.parametrize(("question", "unit"), [
+    ("青岭县的驻村工作队员一共有几个人？", "people"),
     ("青岭县茶叶产值是多少？", "money"),
     ("What was the output value of tea in Qingling County?", "money"),
     ("青岭县的贫困发生率是多少？", "percent"),
@@ -300,3 +301,13 @@ def test_a_county_jieba_does_not_know_is_the_asked_place_not_a_county_inside_it(
     assert frame.places == ("岐安县",) and not any(t.text == "岐" for t in frame.terms)
     other = passages("全县选派第一书记155名。", place="镇安县")
     assert best_claim(frame, EvidenceSelector().select(frame, other, 3)) is None
+
+
+def test_a_year_after_a_figure_is_a_baselines_not_the_figures(frames: FrameBuilder) -> None:
+    # 比2019年的1980万元: 2019 is the baseline's year; the 2650万元 before it is of the year asked (2020, said earlier).
+    frame = frames.build("青岭县2020年村集体经济收入总额是多少？", "zh")
+    shown = EvidenceSelector().select(frame, passages(
+        "到2020年底，全县120个村集体经济收入全部超过5万元。"
+        "全县村集体经济收入总额达到2650万元，比2019年的1980万元增长33.8%。"), 3)
+    claim = best_claim(frame, shown)
+    assert claim is not None and claim.value == 26_500_000

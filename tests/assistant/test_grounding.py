@@ -96,6 +96,8 @@ def test_a_figure_without_the_classifier_the_question_asks_for_is_rejected():
     assert ground("13504名黨員 [1]", passage, question, "zh").supported
     # No classifier in the question: nothing to compare.
     assert ground("40萬人 [1]", passage, "扎賚特旗人口是多少？", "zh").supported
+    # 几个人 asks for people, whichever measure word counts them.
+    assert ground("13504名黨員 [1]", passage, "扎賚特旗的黨員一共有幾個人？", "zh").supported
 
 
 def test_a_short_chinese_answer_is_cited_where_it_stands():
