@@ -400,7 +400,9 @@ def sources_router(settings: Settings, service: AssistantService) -> APIRouter:
         if article is None:
             raise HTTPException(404, f"no article {doc_id!r}")
         return {"doc_id": article.doc_id, "title": article.title, "date": article.date, "source": article.source,
-                "author": article.author, "url": article.url, "region": article.region, "text": article.text}
+                "author": article.author, "url": article.url, "region": article.region, "type": article.file_type,
+                "pages": [{"page": n, "start": start} for n, start in enumerate(article.page_starts, start=1)],
+                "text": article.text}
 
     @router.get("/api/search")
     def search(q: Annotated[str, Query(min_length=1)], k: Annotated[int, Query(ge=1, le=50)] = 5

@@ -8,8 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class LoaderConfig(BaseModel):
     """Which files are read from the corpus folder and what counts as broken."""
 
-    extensions: list[str] = Field(default_factory=lambda: [".txt", ".md", ".markdown", ".html", ".htm"])
+    extensions: list[str] = Field(default_factory=lambda: [".txt", ".md", ".markdown", ".html", ".htm", ".pdf",
+                                                           ".docx"])
     max_bytes: int = 5_000_000
+    # PDF and Word files carry fonts and images besides their text.
+    max_document_bytes: int = 50_000_000
     metadata_file: str = "metadata.toml"
 
 
