@@ -396,7 +396,7 @@ def sources_router(settings: Settings, service: AssistantService) -> APIRouter:
     @router.get("/api/sources/{doc_id:path}")
     def source(doc_id: str) -> dict:
         """A whole article: metadata and its text as shown (citation offsets point into `text`)."""
-        article = service.get().index.articles.get(doc_id)
+        article = service.get().index.article(doc_id)
         if article is None:
             raise HTTPException(404, f"no article {doc_id!r}")
         return {"doc_id": article.doc_id, "title": article.title, "date": article.date, "source": article.source,

@@ -8,8 +8,14 @@ from assistant.settings import Settings
 
 
 def api_keys(settings: Settings) -> set[str]:
-    """The configured API keys (none: the API is open)."""
-    return {key.strip() for key in settings.api_keys.split(",") if key.strip()}
+    """The keys that may use the API (none: the API is open). Admin keys are API keys too."""
+    keys = {key.strip() for key in settings.api_keys.split(",") if key.strip()}
+    return keys | admin_keys(settings) if keys else keys
+
+
+def admin_keys(settings: Settings) -> set[str]:
+    """The keys that may change documents (none: see `assistant.documents_api` for who may)."""
+    return {key.strip() for key in settings.admin_keys.split(",") if key.strip()}
 
 
 def key_is_valid(keys: set[str], presented: str) -> bool:

@@ -16,6 +16,7 @@ from indexing.loaders import LoadError, load_file
 from indexing.metadata import ArticleMeta, load_metadata
 from indexing.pages import split_pages
 from indexing.places import infer_place, place_aliases
+from indexing.registry import DocumentRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -140,9 +141,17 @@ def read_article(path: Path, corpus_dir: Path, config: LoaderConfig, meta: Artic
     )
 
 
+def corpus_metadata(corpus_dir: Path, config: LoaderConfig) -> dict[str, ArticleMeta]:
+    """The metadata file's entries with the edits made through wenda (indexing.registry) on top."""
+    metadata = load_metadata(corpus_dir / config.metadata_file)
+    for doc_id, override in DocumentRegistry(corpus_dir).overrides().items():
+        metadata[doc_id] = (metadata.get(doc_id) or ArticleMeta()).model_copy(update=override)
+    return metadata
+
+
 def scan_corpus(corpus_dir: Path, config: LoaderConfig) -> CorpusScan:
     """Read every article in `corpus_dir`; a broken file is logged by name and skipped."""
-    metadata = load_metadata(corpus_dir / config.metadata_file)
+    metadata = corpus_metadata(corpus_dir, config)
     paths, refused = corpus_entries(corpus_dir, config)
     scan = CorpusScan()
     for entry in refused:

@@ -48,6 +48,16 @@ class HybridIndex:
         self.keyword = keyword
         self.articles = articles
         self.chunks = chunks
+        # Documents deleted since this build was published: never returned, while the next build is made.
+        self.withdrawn: frozenset[str] = frozenset()
+
+    def withdraw(self, doc_ids: set[str] | frozenset[str]) -> None:
+        """Stop returning passages of these documents (those this build holds) from now on."""
+        self.withdrawn = frozenset(d for d in doc_ids if d in self.articles)
+
+    def article(self, doc_id: str) -> Article | None:
+        """The article `doc_id`, unless it is not in this build or was withdrawn."""
+        return None if doc_id in self.withdrawn else self.articles.get(doc_id)
 
     @property
     def vocabulary(self) -> list[str]:
@@ -89,8 +99,13 @@ class HybridIndex:
         if fusion.keyword_coverage_power:
             scale = self.keyword.coverage(coverage_query or query) ** fusion.keyword_coverage_power
             fusion = fusion.model_copy(update={"keyword_weight": fusion.keyword_weight * scale})
-        dense = self.dense_search(query, fusion.candidates) if fusion.dense_weight > 0 else []
-        keyword = self.keyword.search(query, fusion.candidates) if fusion.keyword_weight > 0 else []
+        # A withdrawn document's passages would take candidate places: ask for that many more, then drop them.
+        extra = sum(1 for c in self.chunks.values() if c.doc_id in self.withdrawn) if self.withdrawn else 0
+        dense = self.dense_search(query, fusion.candidates + extra) if fusion.dense_weight > 0 else []
+        keyword = self.keyword.search(query, fusion.candidates + extra) if fusion.keyword_weight > 0 else []
+        if self.withdrawn:
+            dense = [hit for hit in dense if self.chunks[hit[0]].doc_id not in self.withdrawn][:fusion.candidates]
+            keyword = [hit for hit in keyword if self.chunks[hit[0]].doc_id not in self.withdrawn][:fusion.candidates]
         return fuse(self.chunks, dense, keyword, k, fusion)
 
 
