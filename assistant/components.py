@@ -37,6 +37,11 @@ def lazy_embeddings(settings: Settings) -> LazyEmbeddings:
     return LazyEmbeddings(partial(load_embeddings, settings.embedding, path))
 
 
+def deferred_embeddings(settings: Settings) -> LazyEmbeddings:
+    """The embedding model, found and loaded on first use (so a server starts before models are fetched)."""
+    return LazyEmbeddings(lambda: load_embeddings(settings.embedding, embedding_model_path(settings)))
+
+
 def index_builder(settings: Settings, show_progress: bool = True, embeddings: Embeddings | None = None,
                   progress: Progress | None = None) -> IndexBuilder:
     """A builder for the configured corpus and index folders."""

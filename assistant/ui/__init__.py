@@ -8,6 +8,7 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from assistant.documents import DocumentManager
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys, key_is_valid
 from assistant.service import AssistantService
@@ -22,7 +23,8 @@ CSS_PATH = Path(__file__).with_name("wenda.css")
 HEAD_PATH = Path(__file__).with_name("head.html")
 
 
-def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feedback: FeedbackStore) -> None:
+def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feedback: FeedbackStore,
+               documents: DocumentManager | None = None) -> None:
     """Mount the chat pages. With API keys configured, the pages ask for one (as the password) first."""
     handlers = ChatHandlers(settings, service, feedback)
     keys = api_keys(settings)
