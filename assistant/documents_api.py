@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import date as calendar_date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -42,8 +43,11 @@ def _encodable(text: str) -> str:
 
 
 def _date(text: str) -> str:
-    if not _DATE.match(text):
-        raise ValueError("a date is written YYYY-MM-DD (or empty to clear it)")
+    try:
+        if not _DATE.match(text) or (text and not calendar_date.fromisoformat(text)):
+            raise ValueError
+    except ValueError:
+        raise ValueError("a date is written YYYY-MM-DD (or empty to clear it)") from None
     return text
 
 

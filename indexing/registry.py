@@ -15,9 +15,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date as calendar_date
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from indexing.errors import WendaError
 
@@ -34,6 +35,16 @@ class MetadataOverride(BaseModel):
     region: str | None = None
     region_en: str | None = None
     aliases: list[str] | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _calendar_date(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                calendar_date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
+        return value
 
 
 class DocumentRecord(BaseModel):

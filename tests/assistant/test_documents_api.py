@@ -94,7 +94,8 @@ def test_missing_documents_are_404_and_bad_edits_422(client):
     assert client.patch("/api/documents/uploads/none", json={"title": "x"}).status_code == 404
     assert client.get("/api/documents/uploads/none").status_code == 404
     doc_id = article_path("003").stem
-    for body in ({"date": "20 May"}, {"title": 5}, {"aliases": "Wulan"}, {"colour": "red"}, {"title": "长" * 301}):
+    for body in ({"date": "20 May"}, {"date": "2016-13-45"}, {"title": 5}, {"aliases": "Wulan"}, {"colour": "red"},
+                 {"title": "长" * 301}):
         response = client.patch(f"/api/documents/{doc_id}", json=body)
         assert response.status_code == 422, body
     assert client.post("/api/documents", json={"files": []}).status_code == 422
