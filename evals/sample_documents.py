@@ -8,12 +8,29 @@ answer each. The places are made up (no article of the corpus names them).
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-# Debian's fonts-wqy-zenhei (installed by `make browser`); fpdf2 embeds it, so the PDF shows Chinese anywhere.
+# Debian's fonts-wqy-zenhei (installed by `make browser`, which `make test` runs); fpdf2 embeds the font, so
+# the PDF shows Chinese anywhere.
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+
+def cjk_font() -> Path:
+    """A font file with Chinese glyphs: WenQuanYi Zen Hei, else the first one fontconfig knows."""
+    if CJK_FONT.is_file():
+        return CJK_FONT
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        listed = ""
+    for line in listed.splitlines():
+        path = Path(line.split(":")[0].strip())
+        if path.suffix.lower() in (".ttf", ".ttc", ".otf") and path.is_file():
+            return path
+    raise FileNotFoundError("no Chinese font for the sample PDFs: `make browser` installs fonts-wqy-zenhei")
 
 PDF_TITLE = "青松县2023年茶产业发展报告"
 PDF_HEADER = "青松县农业农村局 内部资料"
@@ -67,7 +84,7 @@ def make_pdf(path: Path, pages: int = 4) -> SampleDocument:
     pdf = Report(format="A4")
     pdf.set_margins(25, 20, 25)
     pdf.set_auto_page_break(True, margin=25)
-    pdf.add_font("cjk", fname=str(CJK_FONT), collection_font_number=0)
+    pdf.add_font("cjk", fname=str(cjk_font()), collection_font_number=0)
     pdf.set_title(PDF_TITLE)
     pdf.set_author(PDF_SOURCE)
     pdf.set_creation_date(datetime(2023, 12, 20))

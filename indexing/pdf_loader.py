@@ -40,6 +40,9 @@ _DIGITS = re.compile(r"\d+")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+|[ \t\u3000]+(?=[{_CJK}])")
 _DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
+# A figure right after a Chinese character, split by a gap: `群众144 83人` is 14483.
+_SPLIT_FIGURE = re.compile(r"(?<=[\u3400-\u9fff])(\d+) (?=\d)")
+_TRAILING_WORD = re.compile(r"[A-Za-z0-9]+$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # A sentence ends here (closing quotes and brackets may follow): a wrapped line ending so starts no run-on.
 _SENTENCE_END = re.compile(r"[。！？!?；;…][”’」』）)]*$")
@@ -117,7 +120,7 @@ def _page_lines(page: pdfium.PdfPage) -> PageText:
 def tighten(text: str) -> str:
     """A line without the spaces PDFium puts between Chinese characters (and between digits of a figure in a
     mostly Chinese line: `1 0处` is 10处)."""
-    text = _CJK_SPACE.sub("", text)
+    text = _SPLIT_FIGURE.sub(r"\1", _CJK_SPACE.sub("", text))
     if len(_HAN.findall(text)) * 2 > len(text):
         text = _DIGIT_SPACE.sub("", text)
     return text
@@ -146,10 +149,13 @@ def remove_furniture(pages: list[PageText]) -> list[list[Line]]:
 
 
 def _joiner(before: str, after: str) -> str:
-    """What goes between two lines of one paragraph: nothing in Chinese (a figure wrapped as `1|0` is 10), a
-    space between the words of a Latin line."""
-    latin = _LATIN_END.search(before) and _LATIN_START.search(after)
-    return " " if latin and len(_HAN.findall(before[-40:])) * 2 <= len(before[-40:]) else ""
+    """What goes between two lines of one paragraph: nothing in Chinese (a figure wrapped as `第100|1项` is 1001),
+    a space between Latin words (what precedes the last word decides: `第100` is Chinese, ` wrap` is not)."""
+    if not (_LATIN_END.search(before) and _LATIN_START.search(after)):
+        return ""
+    word = _TRAILING_WORD.search(before)
+    preceding = before[word.start() - 1] if word and word.start() else ""
+    return "" if _HAN.match(preceding) or preceding in "，。、；：（）“”" else " "
 
 
 def _column_edges(lines: list[Line], width: float) -> list[float]:

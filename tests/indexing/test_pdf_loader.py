@@ -13,7 +13,7 @@ from indexing.config import LoaderConfig
 from indexing.corpus import read_article
 from indexing.loaders import LoadError, load_file
 from indexing.pages import page_at
-from indexing.pdf_loader import Line, PageText, join_lines, remove_furniture
+from indexing.pdf_loader import Line, PageText, join_lines, remove_furniture, tighten
 
 
 def nfkc(text: str) -> str:
@@ -108,3 +108,11 @@ def test_encrypted_corrupt_truncated_and_scanned_pdfs_are_reported(tmp_path):
     for name, (data, reason) in cases.items():
         with pytest.raises(LoadError, match=reason):
             load_file(write(tmp_path, name, data), tmp_path, LoaderConfig())
+
+
+def test_figures_split_by_a_line_break_or_a_justified_gap_stay_whole():
+    wrapped = [Line("全县完成第100", 100, 110, 50, 550), Line("1项工作，惠及群众144 83人。", 112, 122, 50, 300)]
+    assert tighten("惠及群众144 83人。") == "惠及群众14483人。"
+    assert join_lines([[wrapped[0], Line(tighten(wrapped[1].text), 112, 122, 50, 300)]], [600]) == \
+        "全县完成第1001项工作，惠及群众14483人。"
+    assert tighten("Chapter 3 covers 2023 and 2024") == "Chapter 3 covers 2023 and 2024"
