@@ -3,7 +3,8 @@
 1. Extraction: a generated 20-page Chinese PDF (evals.sample_documents: header, footer, page numbers, a
    sentence across a page break, a two-column page) read by PDFium's raw text (pypdfium2), by wenda's
    loader on top of it (furniture removed, lines re-joined), and by pdfplumber; pages/s (best of
-   `--repeat`) and the share of body sentences found intact in the text.
+   `--repeat`) and the share of body sentences found intact in the text; and a scanned copy of its first
+   `--ocr-pages` pages read by OCR.
 2. Upload to answerable: a real server (uvicorn on loopback, the real embedding model, `--backend`) over a
    copy of `--corpus`, already indexed; the PDF is POSTed to /api/documents, /api/indexing is polled until
    the build is done, and the question is asked until an answer cites the PDF on the right page.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from evals.sample_documents import PDF_FACT_PAGE, PDF_QUESTION, make_pdf
+from evals.sample_documents import PDF_FACT_PAGE, PDF_QUESTION, make_pdf, make_scanned_pdf
 
 
 def _found(sentences: list[str], text: str) -> float:
@@ -77,6 +78,20 @@ def extraction(pdf: Path, sentences: list[str], pages: int, repeat: int) -> dict
                          "sentences_kept_lines_joined": round(_found(sentences, joined), 3),
                          "header_lines_left": text.count("内部资料"), "page_numbers_left": text.count("页 共")}
     return results
+
+
+def ocr_extraction(work: Path, pages: int) -> dict[str, float] | None:
+    """pages/s and sentences kept when a scan of the report is read by OCR (None without the OCR package)."""
+    from indexing.ocr import ocr_available
+    from indexing.pages import without_marks
+    from indexing.pdf_loader import extract_pdf
+
+    if not ocr_available():
+        return None
+    scan = make_scanned_pdf(work / "scan.pdf", pages=pages)
+    seconds, text = _best_seconds(lambda: without_marks(extract_pdf(scan.path.read_bytes()).text), 1)
+    return {"pages": pages, "seconds": round(seconds, 2), "pages_per_s": round(pages / seconds, 2),
+            "sentences_kept": round(_found(scan.sentences, text), 3)}
 
 
 def _serve(app) -> tuple[str, callable]:
@@ -151,6 +166,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backend", default="extractive", choices=["extractive", "local"])
+    parser.add_argument("--ocr-pages", type=int, default=3, help="Pages of the scanned copy read by OCR.")
     parser.add_argument("--skip-upload", action="store_true", help="Only the extraction benchmark.")
     parser.add_argument("--out", type=Path, default=Path("evals/out/bench_documents.json"))
     args = parser.parse_args(argv)
@@ -159,7 +175,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         document = make_pdf(work / "青松县茶产业报告.pdf", pages=args.pages)
         results: dict[str, object] = {"pages": args.pages, "pdf_bytes": document.path.stat().st_size,
                                       "extraction": extraction(document.path, document.sentences, args.pages,
-                                                               args.repeat)}
+                                                               args.repeat),
+                                      "ocr": ocr_extraction(work, args.ocr_pages)}
         if not args.skip_upload:
             results["upload"] = upload_to_answerable(args.corpus, document.path, args.backend, work)
     print(json.dumps(results, ensure_ascii=False, indent=2))

@@ -143,3 +143,23 @@ def make_docx(path: Path) -> SampleDocument:
     document.sentences.extend(closing)
     word.save(str(path))
     return document
+
+
+def make_scanned_pdf(path: Path, pages: int = 3) -> SampleDocument:
+    """The report of `make_pdf` as a scan: each page rendered to a picture and placed on an image-only page."""
+    import pypdfium2
+    from fpdf import FPDF
+
+    original = make_pdf(path.with_name(f"{path.stem}-original.pdf"), pages=pages)
+    source = pypdfium2.PdfDocument(str(original.path))
+    scan = FPDF(format="A4")
+    scan.set_auto_page_break(False)
+    try:
+        for index in range(len(source)):
+            picture = source[index].render(scale=2).to_pil()
+            scan.add_page()
+            scan.image(picture, x=0, y=0, w=scan.w, h=scan.h)
+    finally:
+        source.close()
+    scan.output(str(path))
+    return SampleDocument(path, original.title, original.sentences, original.furniture)

@@ -174,14 +174,17 @@ def _load_document(path: Path, corpus_dir: Path, config: LoaderConfig) -> Source
         raise LoadError(f"too large: {size} bytes (limit {config.max_document_bytes}, see "
                         "loader.max_document_bytes)")
     file_type, extract = _DOCUMENT_LOADERS[path.suffix.lower()]
+    options = {"ocr": config.ocr, "ocr_max_pages": config.ocr_max_pages} if file_type == "pdf" else {}
     try:
-        extracted: ExtractedDocument = extract(path.read_bytes())
+        extracted: ExtractedDocument = extract(path.read_bytes(), **options)
     except (PdfError, DocxError) as error:
         raise LoadError(str(error)) from None
     # A page mark in the file itself would shift every page after it; the loader's marks are kept.
     pieces = [remove_hidden_characters(without_marks(piece)) for piece in extracted.text.split(PAGE_MARK)]
     text = PAGE_MARK.join(_normalized(piece) for piece, _ in pieces)
     removed = sorted({problem for _, found in pieces for problem in found})
+    if extracted.ocr_pages:
+        removed.append(f"a scan: the text of {extracted.ocr_pages} page(s) was recognised by OCR")
     if not without_marks(text).strip():
         raise LoadError("no text in file")
     return SourceFile(doc_id_for(path, corpus_dir), path, text, "utf-8", extracted.properties.title,

@@ -91,6 +91,8 @@ class ExtractedDocument:
     properties: DocumentProperties
     pages: int | None = None
     first_page: str = ""
+    # Pages whose text was recognised by OCR (a scan).
+    ocr_pages: int = 0
 
 
 def _page_lines(page: pdfium.PdfPage) -> PageText:
@@ -204,8 +206,24 @@ def _check_complete(data: bytes) -> None:
         raise PdfError("truncated PDF (no end-of-file marker): the file was cut off while copying or uploading")
 
 
-def extract_pdf(data: bytes) -> ExtractedDocument:
-    """The body text of a PDF. Raises PdfError for encrypted, corrupt, truncated and scanned (text-less) files."""
+def _no_text_layer(characters: int, pages: int, ocr: bool, ocr_max_pages: int) -> str:
+    from indexing.ocr import ocr_available
+
+    if not ocr:
+        why = "OCR is off (loader.ocr)"
+    elif not ocr_available():
+        why = "OCR is not installed (pip install 'wenda[ocr]')"
+    else:
+        why = f"OCR reads at most {ocr_max_pages} pages (loader.ocr_max_pages)"
+    return (f"no text layer ({characters} characters on {pages} page(s)): a scanned PDF; {why}, so export the "
+            "document with its text or add a .txt copy")
+
+
+def extract_pdf(data: bytes, ocr: bool = True, ocr_max_pages: int = 30) -> ExtractedDocument:
+    """The body text of a PDF; a scan (no text layer) is read by OCR when `ocr` and the OCR package allow it.
+
+    Raises PdfError for encrypted, corrupt and truncated files, and for scans OCR cannot read.
+    """
     _check_complete(data)
     try:
         document = pdfium.PdfDocument(data)
@@ -214,25 +232,34 @@ def extract_pdf(data: bytes) -> ExtractedDocument:
         if "password" in reason.lower():
             raise PdfError("encrypted PDF (needs a password); save an unprotected copy") from None
         raise PdfError(f"corrupt PDF: {reason}") from None
+    recognised = 0
     try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                pages.append(_page_lines(page))
-            finally:
-                page.close()
+        pages = [_read_page(document, index, _page_lines) for index in range(len(document))]
+        characters = sum(len(line.text) for page in pages for line in page.lines)
+        if characters < _MIN_CHARS_PER_PAGE * max(1, len(pages)) / 2:
+            from indexing.ocr import ocr_available, recognise_page
+
+            if not (ocr and ocr_available() and len(pages) <= ocr_max_pages):
+                raise PdfError(_no_text_layer(characters, len(pages), ocr, ocr_max_pages))
+            pages = [_read_page(document, index, recognise_page) for index in range(len(document))]
+            recognised = len(pages)
+            if sum(len(line.text) for page in pages for line in page.lines) < _MIN_CHARS_PER_PAGE:
+                raise PdfError(f"no text layer and OCR found no text on {len(pages)} page(s)")
         metadata = document.get_metadata_dict(skip_empty=True)
     finally:
         document.close()
-    characters = sum(len(line.text) for page in pages for line in page.lines)
-    if characters < _MIN_CHARS_PER_PAGE * max(1, len(pages)) / 2:
-        raise PdfError(f"no text layer ({characters} characters on {len(pages)} page(s)): a scanned PDF; "
-                       "OCR is not available, so export the document with its text or add a .txt copy")
     bodies = remove_furniture(pages)
     properties = DocumentProperties(title=(metadata.get("Title") or "").strip() or None,
                                     author=(metadata.get("Author") or "").strip() or None,
                                     date=_pdf_date(metadata.get("CreationDate")))
     first = "\n".join(line.text for line in bodies[0]) if bodies else ""
     return ExtractedDocument(join_lines(bodies, [p.width for p in pages]), properties, pages=len(pages),
-                             first_page=first)
+                             first_page=first, ocr_pages=recognised)
+
+
+def _read_page(document: pdfium.PdfDocument, index: int, read) -> PageText:
+    page = document[index]
+    try:
+        return read(page)
+    finally:
+        page.close()
