@@ -4,6 +4,7 @@ tab) is followed by a background build, a deletion withdraws the document from a
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import asdict
 from typing import Any
 
@@ -18,6 +19,9 @@ from indexing.library import AddResult, DocumentInfo, DocumentLibrary, Upload
 from indexing.registry import MetadataOverride
 
 logger = logging.getLogger(__name__)
+
+# How often a running server looks for an index published by another process.
+_WATCH_S = 5.0
 
 
 class DocumentManager:
@@ -50,6 +54,17 @@ class DocumentManager:
         self.service.withdraw(doc_id)
         self.reindexer.request()
         return removed
+
+    def watch_index(self, stop: threading.Event, interval_s: float = _WATCH_S) -> None:
+        """Until `stop` is set, switch the service to an index another process published (`wenda docs add` on
+        the server's machine); the server's own builds switch it themselves."""
+        while not stop.wait(interval_s):
+            if self.reindexer.building:
+                continue
+            try:
+                self.service.refresh_if_republished()
+            except Exception:  # a broken outside build must not stop the watch; the old index stays in use
+                logger.exception("could not switch to the index published outside this server")
 
     def update(self, doc_id: str, changes: MetadataOverride) -> DocumentInfo:
         """Edit a document's metadata and re-index it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -46,9 +47,12 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        stop = threading.Event()
         if load_on_start:
             service.start_loading()
+            threading.Thread(target=documents.watch_index, args=(stop,), daemon=True, name="wenda-index-watch").start()
         yield
+        stop.set()
 
     # With API keys the schema and docs pages are closed too (and /docs would load its script from a CDN,
     # which an offline intranet cannot reach).

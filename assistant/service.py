@@ -16,6 +16,7 @@ from assistant.chain import Assistant
 from assistant.components import assistant, refreshed_assistant
 from assistant.settings import Settings
 from indexing.errors import WendaError
+from indexing.store import IndexStore
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,19 @@ class AssistantService:
             self._assistant = fresh
             logger.info("switched to index %s in %.1f s", fresh.index.manifest.build_id,
                         time.perf_counter() - started)
+
+    def refresh_if_republished(self) -> bool:
+        """Switch to the published index if another process (`wenda index`, `wenda docs`) replaced the one in
+        use; True when it did."""
+        current = self._assistant
+        if current is None:
+            return False
+        published = IndexStore(self.settings.index_dir).current_build()
+        if published is None or published == current.index.folder:
+            return False
+        logger.info("the index was rebuilt outside this server (%s); switching to it", published.name)
+        self.refresh()
+        return True
 
     def status(self) -> tuple[bool, str]:
         """(ready, reason)."""

@@ -55,6 +55,13 @@ class HybridIndex:
         """Stop returning passages of these documents (those this build holds) from now on."""
         self.withdrawn = frozenset(d for d in doc_ids if d in self.articles)
 
+    @property
+    def visible_articles(self) -> dict[str, Article]:
+        """The articles of this build that were not withdrawn."""
+        if not self.withdrawn:
+            return self.articles
+        return {doc_id: a for doc_id, a in self.articles.items() if doc_id not in self.withdrawn}
+
     def article(self, doc_id: str) -> Article | None:
         """The article `doc_id`, unless it is not in this build or was withdrawn."""
         return None if doc_id in self.withdrawn else self.articles.get(doc_id)

@@ -107,7 +107,7 @@ class ChatHandlers:
                 answers = {**answers, len(messages) - 1: {"answer": body, "history": history}}
                 turns = [*turns, {"role": "user", "content": question},
                          {"role": "assistant", "content": body["answer"]}]
-                yield messages, sources_html(body, chain.index.articles), "", turns, answers
+                yield messages, sources_html(body, chain.index.visible_articles), "", turns, answers
         except Exception as error:  # the page must say what happened, not hang on the spinner
             logger.exception("answering failed")
             messages[-1] = {"role": "assistant", "content": f"⚠️ Could not answer: {error}. 回答失败。"}
@@ -118,7 +118,8 @@ class ChatHandlers:
         entry = answers.get(_message_index(selected))
         if entry is None:
             return gr.skip()
-        return sources_html(entry["answer"], self.service.get().index.articles)
+        # A document deleted since keeps its quoted passage in the old answer but no longer opens.
+        return sources_html(entry["answer"], self.service.get().index.visible_articles)
 
     def rate(self, answers: Answers, rated: dict[int, int], data: gr.LikeData
              ) -> tuple[dict[int, int], int | None, dict]:

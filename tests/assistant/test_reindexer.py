@@ -12,7 +12,7 @@ import pytest
 from assistant.components import assistant, document_library, index_builder, refreshed_assistant
 from assistant.reindexer import Reindexer
 from assistant.service import AssistantService
-from evals.sample_documents import PDF_FACT_PAGE, PDF_QUESTION, make_pdf
+from evals.sample_documents import PDF_FACT_PAGE, PDF_QUESTION, make_docx, make_pdf
 from indexing.library import Upload
 from tests.conftest import article_path, make_settings
 
@@ -69,3 +69,13 @@ def test_an_upload_becomes_answerable_and_a_deletion_is_never_cited(running, tmp
     assert reindexer.wait(timeout_s=600).state == "idle"
     final = service.get()
     assert added.doc_id not in final.index.articles and not tea_citations(final.ask(PDF_QUESTION))
+
+
+def test_an_index_published_by_another_process_is_picked_up(running, tmp_path, real_embeddings):
+    settings, service, _, _ = running
+    before = service.get()
+    assert not service.refresh_if_republished()  # nothing new
+    document_library(settings).add([Upload("village.docx", make_docx(tmp_path / "v.docx").path.read_bytes())])
+    index_builder(settings, show_progress=False, embeddings=real_embeddings).build()  # as `wenda docs add` does
+    assert service.refresh_if_republished()
+    assert service.get() is not before and "uploads/village" in service.get().index.articles
