@@ -76,3 +76,21 @@ def test_table_and_progress():
     assert "<progress max='10' value='4'>" in running and "embedding" in running
     assert "failed" in progress_html(BuildStatus(state="failed", error="disk full"))
     assert "No documents" in documents_table_html([])
+
+
+@pytest.mark.parametrize("in_embed", [False, True])
+def test_the_tab_is_on_the_iframe_page_only_when_configured(tmp_path, in_embed):
+    from fastapi.testclient import TestClient
+
+    from assistant.server import create_app
+
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index")
+    settings = settings.model_copy(update={"documents": settings.documents.model_copy(
+        update={"tab_in_embed": in_embed})})
+    app = create_app(settings, load_on_start=False, factory=lambda: (_ for _ in ()).throw(AssertionError()))
+    with TestClient(app) as client:
+        def elem_ids(path: str) -> set:
+            return {c.get("props", {}).get("elem_id") for c in client.get(path).json()["components"]}
+        assert "wenda-documents-tab" in elem_ids("/config")
+        embedded = elem_ids("/embed/config")
+        assert "wenda-question" in embedded and ("wenda-documents-tab" in embedded) == in_embed
