@@ -122,7 +122,7 @@ class IndexBuilder:
         self._diff(scan, previous if reusable else None, report)
         if reusable and not (report.added or report.changed or report.removed):
             if previous is not None:
-                self._mark_scanned(previous, scanned_at, report.skipped)
+                self._mark_scanned(previous, scan, scanned_at, report.skipped)
             report.up_to_date = True
             report.build_id = previous.build_id if previous else None
             report.documents, report.chunks = len(scan.articles), previous.chunk_count if previous else 0
@@ -194,13 +194,23 @@ class IndexBuilder:
                 bar.update(len(part))
                 self.progress("embed", min(i + batch, len(ordered)), len(ordered))
 
-    def _mark_scanned(self, manifest: Manifest, scanned_at: float, skipped: dict[str, str]) -> None:
+    def _mark_scanned(self, manifest: Manifest, scan: CorpusScan, scanned_at: float, skipped: dict[str, str]
+                      ) -> None:
         """Record in the current build that the corpus was read again with no article changed (so a touched but
-        unchanged file counts as indexed, and a newly broken one as failed); one rename replaces the manifest."""
+        unchanged file counts as indexed, and a newly broken one as failed), and describe articles that a build
+        made before document entries had titles left bare; one rename replaces the manifest."""
         folder = self.store.current_build()
         if folder is None:
             return
-        updated = manifest.model_copy(update={"scanned_at": scanned_at, "skipped": skipped})
+        documents = dict(manifest.documents)
+        for article in scan.articles:
+            entry = documents.get(article.doc_id)
+            if entry is not None and entry.title is None:
+                documents[article.doc_id] = entry.model_copy(update={
+                    "title": article.title, "date": article.date, "source": article.source,
+                    "file_type": article.file_type, "pages": article.pages,
+                    "indexed_at": entry.indexed_at or manifest.built_at})
+        updated = manifest.model_copy(update={"scanned_at": scanned_at, "skipped": skipped, "documents": documents})
         temporary = folder / f".{MANIFEST_FILE}.tmp"
         temporary.write_text(updated.model_dump_json(indent=2), encoding="utf-8")
         temporary.replace(folder / MANIFEST_FILE)

@@ -126,3 +126,18 @@ def test_status_follows_the_index(library, samples):
     assert {d.id: d.status for d in library.list()}[added.doc_id] == "removing"
     builder.build()
     assert added.doc_id not in {d.id for d in library.list()}
+
+
+def test_an_index_built_before_documents_had_titles_is_described_by_the_next_check(library):
+    builder = IndexBuilder(library.corpus_dir, library.store, IndexConfig(), "fake", FakeHashEmbeddings,
+                           show_progress=False)
+    builder.build()
+    folder = library.store.current_build()
+    manifest = library.store.current_manifest()
+    bare = {doc_id: entry.model_copy(update={"title": None, "indexed_at": None})
+            for doc_id, entry in manifest.documents.items()}
+    manifest.model_copy(update={"documents": bare, "scanned_at": None}).write(folder)  # as an older build wrote it
+    assert builder.build().up_to_date
+    [document] = library.list()
+    assert document.title == "乌兰县采取“党建+”模式打赢脱贫攻坚战" and document.status == "indexed"
+    assert document.indexed_at == manifest.built_at and library.store.current_build() == folder
