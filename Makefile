@@ -33,7 +33,7 @@ models: install
 	$(BIN)/wenda models fetch
 
 # The browser tests drive Debian's chromium (Playwright downloads no browser); a CJK font makes the
-# screenshots readable.
+# screenshots readable and is embedded in the Chinese PDFs the document tests generate.
 browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
 		$(SUDO) apt-get update -q && \

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexing.pages import page_in_passage
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -23,6 +25,12 @@ class Passage:
     end: int = 0
     # Sentences (offsets into `text`) that address an AI assistant: never evidence (indexing.injection).
     instructions: tuple[tuple[int, int], ...] = ()
+    # (page, article offset where it starts) for each page the passage spans; empty without pages.
+    pages: tuple[tuple[int, int], ...] = ()
+
+    def page_of(self, offset: int) -> int | None:
+        """The page of article `offset` inside this passage (None for a document without pages)."""
+        return page_in_passage(self.pages, offset)
 
 
 @dataclass(frozen=True)
@@ -75,11 +83,13 @@ class Answer:
 
 
 def passage_json(passage: Passage, highlight: Span | None = None) -> dict[str, Any]:
-    """A passage as the API shows it: offsets into the article, and the supporting sentence if known."""
+    """A passage as the API shows it: offsets into the article, the supporting sentence if known, and the page
+    (of that sentence, else of the passage's start; None for a document without pages)."""
     return {"n": passage.n, "doc_id": passage.doc_id, "title": passage.title, "chunk_id": passage.chunk_id,
             "text": passage.text, "date": passage.date, "source": passage.source, "start": passage.start,
             "end": passage.end, "highlight": None if highlight is None else {"start": highlight.start,
-                                                                            "end": highlight.end}}
+                                                                            "end": highlight.end},
+            "page": passage.page_of(highlight.start if highlight else passage.start)}
 
 
 def abstention_message(language: str) -> str:

@@ -164,18 +164,23 @@ class BodySizeLimit:
     Only paths under `prefixes` are limited; the chat's own traffic is Gradio's to bound.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, prefixes: tuple[str, ...] = ("/api/", "/v1/")) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, prefixes: tuple[str, ...] = ("/api/", "/v1/"),
+                 uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.prefixes = prefixes
+        # Paths that take file uploads, with their own (larger) limit for POST bodies.
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
+        limit = self.uploads.get(scope["path"].rstrip("/"), self.max_bytes) if scope["method"] == "POST" \
+            else self.max_bytes
         length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+        if length.isdigit() and int(length) > limit:
+            await self._refuse(send, limit)
             return
         received, too_large, refused = 0, False, False
 
@@ -184,7 +189,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     too_large = True
                     # Whatever the app makes of a cut-off body, the client is told why.
                     return {"type": "http.request", "body": b"", "more_body": False}
@@ -196,12 +201,12 @@ class BodySizeLimit:
                 await send(message)
             elif not refused:
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
         await self.app(scope, counting_receive, replacing_send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body over {self.max_bytes} bytes"}).encode()
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = json.dumps({"detail": f"request body over {limit} bytes"}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
@@ -396,11 +401,13 @@ def sources_router(settings: Settings, service: AssistantService) -> APIRouter:
     @router.get("/api/sources/{doc_id:path}")
     def source(doc_id: str) -> dict:
         """A whole article: metadata and its text as shown (citation offsets point into `text`)."""
-        article = service.get().index.articles.get(doc_id)
+        article = service.get().index.article(doc_id)
         if article is None:
             raise HTTPException(404, f"no article {doc_id!r}")
         return {"doc_id": article.doc_id, "title": article.title, "date": article.date, "source": article.source,
-                "author": article.author, "url": article.url, "region": article.region, "text": article.text}
+                "author": article.author, "url": article.url, "region": article.region, "type": article.file_type,
+                "pages": [{"page": n, "start": start} for n, start in enumerate(article.page_starts, start=1)],
+                "text": article.text}
 
     @router.get("/api/search")
     def search(q: Annotated[str, Query(min_length=1)], k: Annotated[int, Query(ge=1, le=50)] = 5
@@ -434,12 +441,13 @@ def feedback_router(settings: Settings, feedback: FeedbackStore) -> APIRouter:
     return router
 
 
-def api_router(settings: Settings, service: AssistantService, feedback: FeedbackStore) -> APIRouter:
-    """Every API route: the health checks open, the rest behind API keys when keys are configured."""
+def api_router(settings: Settings, service: AssistantService, feedback: FeedbackStore,
+               extra: Sequence[APIRouter] = ()) -> APIRouter:
+    """Every API route: the health checks open, the rest (and `extra`) behind API keys when keys are configured."""
     checked = RequestLimits(settings, service)
     protected = APIRouter(dependencies=[Depends(require_api_key(settings))])
     for router in (ask_router(checked), openai_router(checked), sources_router(settings, service),
-                   feedback_router(settings, feedback)):
+                   feedback_router(settings, feedback), *extra):
         protected.include_router(router)
     router = health_router(service)
     router.include_router(protected)

@@ -36,6 +36,7 @@ from assistant.verification import (
 )
 from indexing.hybrid import HybridIndex
 from indexing.injection import decode_spans
+from indexing.pages import decode_pages
 from indexing.textnorm import normalize_script
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def to_passages(documents: Sequence[Document]) -> list[Passage]:
         Passage(n=n, doc_id=d.metadata["doc_id"], chunk_id=d.metadata["chunk_id"], title=d.metadata["title"] or "",
                 text=d.page_content, score=d.metadata["score"], date=d.metadata["date"],
                 source=d.metadata["source"], place=d.metadata["place"], start=d.metadata["start"],
-                end=d.metadata["end"], instructions=decode_spans(d.metadata.get("instructions")))
+                end=d.metadata["end"], instructions=decode_spans(d.metadata.get("instructions")),
+                pages=decode_pages(d.metadata.get("pages")))
         for n, d in enumerate(documents, start=1)
     ]
 

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,13 +18,15 @@ from tqdm import tqdm
 
 from assistant.answer import Answer
 from assistant.chain import Token
-from assistant.components import assistant, index_builder, open_index
+from assistant.components import assistant, document_library, index_builder, open_index
 from assistant.feedback import FeedbackStore, to_gold_item
 from assistant.model_store import ModelStore
 from assistant.settings import BackendName, RetrievalConfig, RetrievalMode, Settings
 from indexing.builder import BuildReport
 from indexing.errors import WendaError
+from indexing.library import DocumentInfo, Upload
 from indexing.offline import enable_offline_mode
+from indexing.registry import MetadataOverride
 from indexing.store import IndexStore, read_records
 
 app = typer.Typer(help="wenda (问答): answers questions about a collection of Chinese articles.",
@@ -313,3 +316,96 @@ def _article_texts(settings: Settings) -> dict[str, str]:
         return {}
     articles, _ = read_records(folder)
     return {doc_id: article.text for doc_id, article in articles.items()}
+
+
+docs_app = typer.Typer(help="The documents of the corpus: list, add (PDF, Word, HTML, Markdown, text), remove, edit.",
+                       no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+NoIndexOption = Annotated[bool, typer.Option("--no-index", help="Change the corpus only; index later.")]
+
+
+def _document_row(document: DocumentInfo) -> list[str]:
+    status = document.status + (f": {document.reason}" if document.reason else "")
+    return [document.id, document.title or "", document.date or "", document.source or "", document.type or "",
+            "" if document.pages is None else str(document.pages),
+            "" if document.passages is None else str(document.passages), status, document.indexed_at or ""]
+
+
+@docs_app.command("list")
+def docs_list_command(
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Every document with its type, pages, passages and index status."""
+    documents = document_library(_settings(corpus, index)).list()
+    if as_json:
+        console.print_json(json.dumps({"documents": [asdict(d) for d in documents]}, ensure_ascii=False))
+        return
+    table = Table("id", "title", "date", "source", "type", "pages", "passages", "status", "indexed")
+    for document in documents:
+        table.add_row(*_document_row(document))
+    console.print(table)
+
+
+@docs_app.command("add")
+def docs_add_command(
+    files: Annotated[list[Path], typer.Argument(help="Files to add (their content decides the type).")],
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+    no_index: NoIndexOption = False,
+) -> None:
+    """Check and add documents to the corpus (a duplicate is reported, not added), then update the index."""
+    settings = _settings(corpus, index)
+    with reported_errors(OSError):
+        uploads = [Upload(path.name, path.read_bytes()) for path in files]
+        results = document_library(settings).add(uploads)
+    for result in results:
+        if result.status == "duplicate":
+            errors.print(f"[yellow]duplicate[/yellow] {result.name}: same content as {result.duplicate_of}; not added")
+        else:
+            pages = f", {result.pages} pages" if result.pages else ""
+            console.print(f"added {result.name} as {result.doc_id} ({result.file_type}{pages}): {result.title}")
+    if not no_index and any(r.status == "added" for r in results):
+        run_index(settings)
+
+
+@docs_app.command("rm")
+def docs_rm_command(
+    doc_ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove (see `wenda docs list`).")],
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+    no_index: NoIndexOption = False,
+) -> None:
+    """Remove documents (their files move to <corpus>/.wenda/deleted/), then update the index."""
+    settings = _settings(corpus, index)
+    library = document_library(settings)
+    with reported_errors():
+        for doc_id in doc_ids:
+            library.remove(doc_id)
+            console.print(f"removed {doc_id}")
+    if not no_index:
+        run_index(settings)
+
+
+@docs_app.command("edit")
+def docs_edit_command(
+    doc_id: Annotated[str, typer.Argument(help="Id of the document.")],
+    title: Annotated[str | None, typer.Option(help="Title.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD).")] = None,
+    source: Annotated[str | None, typer.Option(help="Publisher.")] = None,
+    region: Annotated[str | None, typer.Option(help="Place the document is about (Chinese name).")] = None,
+    alias: Annotated[list[str] | None, typer.Option(help="Other names of the place, romanised too (repeat).")] = None,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+    no_index: NoIndexOption = False,
+) -> None:
+    """Set a document's metadata (an empty value clears an earlier edit), then update the index."""
+    settings = _settings(corpus, index)
+    given = {"title": title, "date": date, "source": source, "region": region, "aliases": alias}
+    with reported_errors(ValueError):
+        changes = MetadataOverride(**{k: v for k, v in given.items() if v is not None})
+        document = document_library(settings).update(doc_id, changes)
+    console.print(f"updated {doc_id}: {document.title}")
+    if not no_index:
+        run_index(settings)

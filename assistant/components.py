@@ -19,10 +19,11 @@ from assistant.query import QueryAnalyzer
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import EmbeddingSentenceScorer
 from assistant.settings import Settings
-from indexing.builder import IndexBuilder
+from indexing.builder import IndexBuilder, Progress
 from indexing.embeddings import load_embeddings
 from indexing.hybrid import HybridIndex
 from indexing.lazy import LazyEmbeddings
+from indexing.library import DocumentLibrary
 from indexing.store import IndexStore
 
 
@@ -37,8 +38,13 @@ def lazy_embeddings(settings: Settings) -> LazyEmbeddings:
     return LazyEmbeddings(partial(load_embeddings, settings.embedding, path))
 
 
-def index_builder(settings: Settings, show_progress: bool = True,
-                  embeddings: Embeddings | None = None) -> IndexBuilder:
+def deferred_embeddings(settings: Settings) -> LazyEmbeddings:
+    """The embedding model, found and loaded on first use (so a server starts before models are fetched)."""
+    return LazyEmbeddings(lambda: load_embeddings(settings.embedding, embedding_model_path(settings)))
+
+
+def index_builder(settings: Settings, show_progress: bool = True, embeddings: Embeddings | None = None,
+                  progress: Progress | None = None) -> IndexBuilder:
     """A builder for the configured corpus and index folders."""
     if embeddings is not None:
         factory: Callable[[], Embeddings] = lambda: embeddings  # noqa: E731
@@ -51,7 +57,14 @@ def index_builder(settings: Settings, show_progress: bool = True,
         model_id=settings.embedding.model,
         embeddings_factory=factory,
         show_progress=show_progress,
+        progress=progress,
     )
+
+
+def document_library(settings: Settings) -> DocumentLibrary:
+    """The configured corpus as a managed set of documents, with their status in the configured index."""
+    return DocumentLibrary(settings.corpus_dir, settings.loader, IndexStore(settings.index_dir),
+                           upload_folder=settings.documents.upload_folder)
 
 
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> HybridIndex:
@@ -86,3 +99,14 @@ def assistant(settings: Settings, backend: str | None = None, embeddings: Embedd
         backend_name=backend or settings.llm.backend,
         places=PlaceFinder(index.articles.values()),
     )
+
+
+def refreshed_assistant(settings: Settings, current: Assistant) -> Assistant:
+    """An assistant over the index published last, with the models `current` has loaded (no second copy of the
+    embedding model or the LLM); its query analysis and question frames are built for the new articles."""
+    backend = current.backend_name if current.chat_model is not None else "extractive"
+    fresh = assistant(settings, backend=backend, embeddings=current.index.embeddings, llm=current.chat_model)
+    fresh.backend_name = current.backend_name
+    fresh.analyzer.analyze("warm up 预热")
+    fresh.frames.build("预热的问题", "zh")
+    return fresh

@@ -45,6 +45,7 @@ def hit_to_document(hit: SearchHit, index: HybridIndex) -> Document:
             "dense_rank": hit.dense_rank,
             "keyword_rank": hit.keyword_rank,
             "instructions": hit.chunk.metadata.get("instructions", ""),
+            "pages": hit.chunk.metadata.get("pages", ""),
         },
     )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 import uvicorn
 from fastapi import FastAPI
@@ -19,6 +21,9 @@ from assistant.api import (
     validation_error_response,
 )
 from assistant.chain import Assistant
+from assistant.components import assistant, deferred_embeddings
+from assistant.documents import document_manager
+from assistant.documents_api import documents_router
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys
 from assistant.service import AssistantService, NotReadyError
@@ -34,14 +39,20 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
 
     `factory` builds the assistant (default: from `settings`); `chat=False` serves the API alone.
     """
-    service = AssistantService(settings, factory)
+    embeddings = deferred_embeddings(settings)
+    # One embedding model for answering and for the builds the Documents tab and API start.
+    service = AssistantService(settings, factory or partial(assistant, settings, embeddings=embeddings))
     feedback = FeedbackStore(settings.feedback_db)
+    documents = document_manager(settings, service, embeddings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        stop = threading.Event()
         if load_on_start:
             service.start_loading()
+            threading.Thread(target=documents.watch_index, args=(stop,), daemon=True, name="wenda-index-watch").start()
         yield
+        stop.set()
 
     # With API keys the schema and docs pages are closed too (and /docs would load its script from a CDN,
     # which an offline intranet cannot reach).
@@ -51,15 +62,17 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
     app.add_exception_handler(NotReadyError, lambda request, error: not_ready_response(error))
     app.add_exception_handler(RequestValidationError,
                               lambda request, error: validation_error_response(error.errors()))
-    app.state.service, app.state.feedback = service, feedback
-    app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes)
+    app.state.service, app.state.feedback, app.state.documents = service, feedback, documents
+    app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes,
+                       uploads={"/api/documents": settings.documents.max_request_bytes})
     app.add_middleware(BodyReadTimeout, timeout_s=settings.server.body_read_timeout_s)
     if settings.server.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.server.cors_origins, allow_methods=["GET", "POST"],
+        app.add_middleware(CORSMiddleware, allow_origins=settings.server.cors_origins,
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
-    app.include_router(api_router(settings, service, feedback))
+    app.include_router(api_router(settings, service, feedback, [documents_router(settings, documents)]))
     if chat:
-        mount_chat(app, settings, service, feedback)
+        mount_chat(app, settings, service, feedback, documents)
     return app
 
 

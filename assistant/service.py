@@ -13,9 +13,10 @@ from collections.abc import Callable
 from functools import partial
 
 from assistant.chain import Assistant
-from assistant.components import assistant
+from assistant.components import assistant, refreshed_assistant
 from assistant.settings import Settings
 from indexing.errors import WendaError
+from indexing.store import IndexStore
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +30,18 @@ class NotReadyError(WendaError):
 class AssistantService:
     """Builds the assistant once (index, embedding model, LLM) and says whether it is ready."""
 
-    def __init__(self, settings: Settings, factory: Callable[[], Assistant] | None = None) -> None:
+    def __init__(self, settings: Settings, factory: Callable[[], Assistant] | None = None,
+                 refresher: Callable[[Assistant], Assistant] | None = None) -> None:
         self.settings = settings
         self.factory = factory or partial(assistant, settings)
+        # Builds the assistant over a newly published index, reusing the loaded models of the current one.
+        self.refresher = refresher or partial(refreshed_assistant, settings)
         self._assistant: Assistant | None = None
         self._error: str | None = None
         self._lock = threading.Lock()
+        self._swap_lock = threading.Lock()
+        # Documents deleted but possibly still in the loaded index (until a build without them is in use).
+        self._withdrawn: set[str] = set()
 
     def get(self) -> Assistant:
         """The assistant, loading and warming it if nobody is; raises NotReadyError with the reason.
@@ -56,12 +63,57 @@ class AssistantService:
                     self._error = str(error)
                     logger.error("wenda is not ready: %s", error)
                     raise NotReadyError(f"wenda is not ready: {error}") from error
+                loaded.index.withdraw(self._withdrawn)
                 self._assistant, self._error = loaded, None
                 logger.info("wenda is ready (loaded in %.1f s; answers: %s)", time.perf_counter() - started,
                             loaded.backend)
             return self._assistant
         finally:
             self._lock.release()
+
+    @property
+    def loaded(self) -> Assistant | None:
+        """The assistant if it is loaded (never starts a load)."""
+        return self._assistant
+
+    def withdraw(self, doc_id: str) -> None:
+        """Never cite `doc_id` again: its passages leave retrieval at once, before any rebuild."""
+        with self._swap_lock:
+            self._withdrawn.add(doc_id)
+            current = self._assistant
+            if current is not None:
+                current.index.withdraw(self._withdrawn)
+
+    def refresh(self) -> None:
+        """Switch to the index published last, without a restart: the new assistant reuses the loaded models and
+        replaces the old one in one assignment, so a question in flight finishes on the index it started with.
+        Without a loaded assistant (no index before, or a failed load), loading starts again."""
+        with self._swap_lock:
+            current = self._assistant
+            if current is None:
+                self._error = None
+                self.start_loading()
+                return
+            started = time.perf_counter()
+            fresh = self.refresher(current)
+            self._withdrawn &= set(fresh.index.articles)
+            fresh.index.withdraw(self._withdrawn)
+            self._assistant = fresh
+            logger.info("switched to index %s in %.1f s", fresh.index.manifest.build_id,
+                        time.perf_counter() - started)
+
+    def refresh_if_republished(self) -> bool:
+        """Switch to the published index if another process (`wenda index`, `wenda docs`) replaced the one in
+        use; True when it did."""
+        current = self._assistant
+        if current is None:
+            return False
+        published = IndexStore(self.settings.index_dir).current_build()
+        if published is None or published == current.index.folder:
+            return False
+        logger.info("the index was rebuilt outside this server (%s); switching to it", published.name)
+        self.refresh()
+        return True
 
     def status(self) -> tuple[bool, str]:
         """(ready, reason)."""

@@ -128,6 +128,19 @@ class ServerConfig(BaseModel):
     cors_origins: list[str] = Field(default_factory=list)
 
 
+class DocumentsConfig(BaseModel):
+    """Documents added and managed through the API, the Documents tab and `wenda docs`."""
+
+    # Uploads are stored in this folder of the corpus (their doc ids start with it).
+    upload_folder: str = "uploads"
+    # A whole upload request (all its files); each file is also held to loader.max_document_bytes (PDF, Word)
+    # or loader.max_bytes (text).
+    max_request_bytes: int = Field(100_000_000, ge=1024)
+    max_files_per_request: int = Field(20, ge=1)
+    # The Documents tab on the iframe page (/embed/) too; off, so a framing page cannot change documents.
+    tab_in_embed: bool = False
+
+
 def default_prompts_dir() -> Path:
     """The prompt files as installed (the `wenda_prompts` package, which is the repository's prompts/); the
     repository's folder when running from a checkout that was not installed."""
@@ -158,6 +171,11 @@ class Settings(BaseSettings):
     # Comma-separated; when set, every API route except the health checks needs `Authorization: Bearer …`
     # and the chat pages ask for a key as the login password.
     api_keys: str = ""
+    # Comma-separated; when set, only these keys may add, delete or edit documents (they may ask too), while
+    # `api_keys` (or no key, without api_keys) may ask. Without any keys, documents may be changed from
+    # loopback only.
+    admin_keys: str = ""
+    documents: DocumentsConfig = Field(default_factory=DocumentsConfig)
     # Thumbs up/down from the chat and `POST /api/feedback`.
     feedback_db: Path = Path("data/feedback.sqlite3")
     server: ServerConfig = Field(default_factory=ServerConfig)

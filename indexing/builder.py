@@ -21,11 +21,15 @@ from indexing.documents import Article, Chunk
 from indexing.errors import WendaError
 from indexing.keyword import KeywordIndex
 from indexing.lazy import LazyEmbeddings
-from indexing.manifest import DocumentEntry, Manifest
+from indexing.manifest import MANIFEST_FILE, DocumentEntry, Manifest
 from indexing.store import BM25_DIR, FAISS_DIR, IndexStore, new_build_id, write_records
 from indexing.textnorm import normalize_script
 
 logger = logging.getLogger(__name__)
+
+
+# Told how a build goes: (phase, done, total) with phase scan, embed, write or published.
+Progress = Callable[[str, int, int], None]
 
 
 class NothingToIndexError(WendaError):
@@ -83,7 +87,8 @@ class IndexBuilder:
     """Turns a corpus folder into a published index build in an IndexStore."""
 
     def __init__(self, corpus_dir: Path, store: IndexStore, config: IndexConfig, model_id: str,
-                 embeddings_factory: Callable[[], Embeddings], show_progress: bool = True) -> None:
+                 embeddings_factory: Callable[[], Embeddings], show_progress: bool = True,
+                 progress: Progress | None = None) -> None:
         self.corpus_dir = corpus_dir
         self.store = store
         self.config = config
@@ -91,6 +96,7 @@ class IndexBuilder:
         self.embeddings = LazyEmbeddings(embeddings_factory)
         self.chunker = Chunker(config.chunking)
         self.show_progress = show_progress
+        self.progress: Progress = progress or (lambda phase, done, total: None)
 
     def build(self, force: bool = False) -> BuildReport:
         """Bring the index up to date with the corpus; a no-op when nothing changed (unless `force`).
@@ -103,6 +109,8 @@ class IndexBuilder:
     def _build(self, force: bool) -> BuildReport:
         report = BuildReport(build_id=None)
         timer = _Timer(report)
+        self.progress("scan", 0, 0)
+        scanned_at = time.time()
         with timer("scan"):
             scan = scan_corpus(self.corpus_dir, self.config.loader)
             report.skipped = {display_path(s.path): s.reason for s in scan.skipped}
@@ -113,6 +121,8 @@ class IndexBuilder:
         reusable = previous is not None and not force and previous.compatible_with(self.config, self.model_id)
         self._diff(scan, previous if reusable else None, report)
         if reusable and not (report.added or report.changed or report.removed):
+            if previous is not None:
+                self._mark_scanned(previous, scan, scanned_at, report.skipped)
             report.up_to_date = True
             report.build_id = previous.build_id if previous else None
             report.documents, report.chunks = len(scan.articles), previous.chunk_count if previous else 0
@@ -124,10 +134,13 @@ class IndexBuilder:
             vectors = self._previous_vectors() if reusable else {}
         self._embed_missing(chunks, vectors, report, timer)
         report.build_id = new_build_id()
+        self.progress("write", 0, 0)
         with timer("write"), self.store.building(report.build_id) as staging:
-            self._write(staging, scan, chunks_by_doc, chunks, vectors, report)
+            self._write(staging, scan, chunks_by_doc, chunks, vectors, report, scanned_at,
+                        previous if reusable else None)
             self.store.publish(staging, report.build_id)
         report.documents, report.chunks = len(scan.articles), len(chunks)
+        self.progress("published", len(chunks), len(chunks))
         return report
 
     def _diff(self, scan: CorpusScan, previous: Manifest | None, report: BuildReport) -> None:
@@ -179,27 +192,58 @@ class IndexBuilder:
                 elapsed = max(time.perf_counter() - started, 1e-9)
                 bar.set_postfix(docs=f"{finished}/{docs_total}", docs_per_s=f"{finished / elapsed:.2f}")
                 bar.update(len(part))
+                self.progress("embed", min(i + batch, len(ordered)), len(ordered))
+
+    def _mark_scanned(self, manifest: Manifest, scan: CorpusScan, scanned_at: float, skipped: dict[str, str]
+                      ) -> None:
+        """Record in the current build that the corpus was read again with no article changed (so a touched but
+        unchanged file counts as indexed, and a newly broken one as failed), and describe articles that a build
+        made before document entries had titles left bare; one rename replaces the manifest."""
+        folder = self.store.current_build()
+        if folder is None:
+            return
+        documents = dict(manifest.documents)
+        for article in scan.articles:
+            entry = documents.get(article.doc_id)
+            if entry is not None and entry.title is None:
+                documents[article.doc_id] = entry.model_copy(update={
+                    "title": article.title, "date": article.date, "source": article.source,
+                    "file_type": article.file_type, "pages": article.pages,
+                    "indexed_at": entry.indexed_at or manifest.built_at})
+        updated = manifest.model_copy(update={"scanned_at": scanned_at, "skipped": skipped, "documents": documents})
+        temporary = folder / f".{MANIFEST_FILE}.tmp"
+        temporary.write_text(updated.model_dump_json(indent=2), encoding="utf-8")
+        temporary.replace(folder / MANIFEST_FILE)
 
     def _write(self, staging: Path, scan: CorpusScan, chunks_by_doc: dict[str, list[Chunk]],
-               chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport) -> None:
+               chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport, scanned_at: float,
+               previous: Manifest | None) -> None:
         DenseIndex.build([c.chunk_id for c in chunks], np.stack([vectors[c.chunk_id] for c in chunks]),
                          self.embeddings).save(staging / FAISS_DIR)
         KeywordIndex.build([c.chunk_id for c in chunks],
                            [c.embedding_text() for c in chunks]).save(staging / BM25_DIR)
         write_records(staging, scan.articles, chunks)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        earlier = previous.documents if previous else {}
         Manifest(
             build_id=report.build_id or "",
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            built_at=now,
             embedding_model=self.model_id,
             dimensions=len(next(iter(vectors.values()))),
             config=self.config,
-            documents={a.doc_id: _entry(a, chunks_by_doc[a.doc_id]) for a in scan.articles},
+            documents={a.doc_id: _entry(a, chunks_by_doc[a.doc_id], earlier.get(a.doc_id), now)
+                       for a in scan.articles},
             chunk_count=len(chunks),
             skipped=report.skipped,
+            scanned_at=scanned_at,
         ).write(staging)
 
 
-def _entry(article: Article, chunks: list[Chunk]) -> DocumentEntry:
-    return DocumentEntry(path=article.path, content_hash=article.content_hash, chunks=len(chunks))
+def _entry(article: Article, chunks: list[Chunk], before: DocumentEntry | None, now: str) -> DocumentEntry:
+    unchanged = before is not None and before.content_hash == article.content_hash
+    return DocumentEntry(path=article.path, content_hash=article.content_hash, chunks=len(chunks),
+                         title=article.title, date=article.date, source=article.source,
+                         file_type=article.file_type, pages=article.pages,
+                         indexed_at=(before.indexed_at if unchanged and before.indexed_at else now))
 
 

@@ -17,6 +17,7 @@ import tiktoken
 from indexing.config import ChunkingConfig
 from indexing.documents import Article, Chunk
 from indexing.injection import encode_spans, instruction_spans
+from indexing.pages import encode_pages
 
 logger = logging.getLogger(__name__)
 
@@ -146,5 +147,6 @@ class Chunker:
             header=header,
             tokens=self.count(body),
             metadata={k: v for k, v in (("title", article.title), ("date", article.date),
-                                        ("source", article.source), ("instructions", encode_spans(flagged))) if v},
+                                        ("source", article.source), ("instructions", encode_spans(flagged)),
+                                        ("pages", encode_pages(article.page_starts, start, end))) if v},
         )

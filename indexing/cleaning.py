@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexing.pages import PAGE_MARK, without_marks
 from indexing.textnorm import strip_pinyin_artifacts
 
 _DATE_PATTERNS = [
@@ -117,19 +118,28 @@ def clean_article(text: str, known_title: str | None = None, known_author: str |
     result = CleanArticle(text="")
     kept: list[str] = []
     body_started = False
-    for index, line in enumerate(lines):
+    # Page marks (indexing.pages) of dropped lines move to the next kept line, so pages keep their numbers.
+    carried = ""
+    for index, marked in enumerate(lines):
+        line = without_marks(marked).strip()
+        marks = PAGE_MARK * (len(marked) - len(without_marks(marked)))
         if not line:
+            carried += marks
             continue
         if body_started and _TAIL_MARKERS.match(line):
-            result.dropped.extend(lines[index:])
+            result.dropped.extend(without_marks(rest) for rest in lines[index:])
             break
         in_header = not body_started and index < _HEADER_SCAN_LINES
         if is_furniture(line) or (in_header and _header_line(line, result, known_title,
                                                               known_author, known_source)):
             result.dropped.append(line)
+            carried += marks
             continue
-        kept.append(line)
+        kept.append(carried + (marked if marks else line))
+        carried = ""
         body_started = body_started or _looks_like_body(line)
+    if carried and kept:
+        kept[-1] += carried
     result.text = "\n".join(kept)
     return result
 

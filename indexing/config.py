@@ -8,8 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field
 class LoaderConfig(BaseModel):
     """Which files are read from the corpus folder and what counts as broken."""
 
-    extensions: list[str] = Field(default_factory=lambda: [".txt", ".md", ".markdown", ".html", ".htm"])
+    extensions: list[str] = Field(default_factory=lambda: [".txt", ".md", ".markdown", ".html", ".htm", ".pdf",
+                                                           ".docx"])
     max_bytes: int = 5_000_000
+    # PDF and Word files carry fonts and images besides their text.
+    max_document_bytes: int = 50_000_000
+    # A PDF without a text layer (a scan) is read by OCR when the optional OCR package is installed; about
+    # 3-5 s a page on 2 cores, so longer scans are refused with a reason.
+    ocr: bool = True
+    ocr_max_pages: int = Field(30, ge=0)
     metadata_file: str = "metadata.toml"
 
 

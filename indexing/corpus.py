@@ -9,17 +9,21 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexing.cleaning import clean_article
+from indexing.cleaning import clean_article, parse_date
 from indexing.config import LoaderConfig
 from indexing.documents import Article
 from indexing.loaders import LoadError, load_file
 from indexing.metadata import ArticleMeta, load_metadata
+from indexing.pages import split_pages
 from indexing.places import infer_place, place_aliases
+from indexing.registry import DocumentRegistry
 
 logger = logging.getLogger(__name__)
 
 _FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
 _FALLBACK_TITLE_CHARS = 30
+# A document-properties title that only names the file or the program ("Microsoft Word - 报告.docx").
+_FILE_TITLE = re.compile(r"(^microsoft (word|powerpoint)\b|\.(docx?|pdf|wps|txt)$|^untitled$|^无标题)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,38 +102,56 @@ def _fallback_title(text: str) -> str:
     return sentence if len(sentence) <= _FALLBACK_TITLE_CHARS else sentence[:_FALLBACK_TITLE_CHARS] + "…"
 
 
+def _property_title(title: str | None) -> str | None:
+    return title if title and not _FILE_TITLE.search(title.strip()) else None
+
+
 def read_article(path: Path, corpus_dir: Path, config: LoaderConfig, meta: ArticleMeta | None) -> Article:
-    """Load and clean one file into an Article; metadata wins over what the page header says."""
+    """Load and clean one file into an Article. Metadata wins over the page header, which wins over the
+    first page of a document and then its own properties (title, author, date)."""
     source = load_file(path, corpus_dir, config)
     for problem in source.problems:
         logger.warning("%s: %s", display_path(path), problem)
     meta = meta or ArticleMeta()
     cleaned = clean_article(source.text, known_title=meta.title, known_author=meta.author,
                             known_source=meta.source)
-    if not cleaned.text.strip():
+    text, page_starts = split_pages(cleaned.text)
+    if not text.strip():
         raise LoadError("no article text left after removing page furniture")
-    title = meta.title or source.title_hint or cleaned.title or _fallback_title(cleaned.text)
+    properties = source.properties
+    hint = source.title_hint if source.file_type in ("html", "markdown") else _property_title(properties.title)
+    title = meta.title or hint or cleaned.title or _fallback_title(text)
     # Without metadata, the place the article names most is its place, so questions naming it find it.
-    region = meta.region or infer_place(title, cleaned.text)
+    region = meta.region or infer_place(title, text)
     aliases = tuple(meta.aliases) or (place_aliases(region) if region else ())
     return Article(
         doc_id=source.doc_id,
         path=str(path),
         title=title,
-        text=cleaned.text,
-        date=meta.date or cleaned.date,
-        source=meta.source or cleaned.source,
-        author=meta.author or cleaned.author,
+        text=text,
+        date=meta.date or cleaned.date or parse_date(source.first_page) or properties.date,
+        source=meta.source or cleaned.source or properties.author,
+        author=meta.author or cleaned.author or properties.author,
         url=meta.url,
         region=region,
         region_en=meta.region_en,
         aliases=aliases,
+        file_type=source.file_type,
+        page_starts=page_starts,
     )
+
+
+def corpus_metadata(corpus_dir: Path, config: LoaderConfig) -> dict[str, ArticleMeta]:
+    """The metadata file's entries with the edits made through wenda (indexing.registry) on top."""
+    metadata = load_metadata(corpus_dir / config.metadata_file)
+    for doc_id, override in DocumentRegistry(corpus_dir).overrides().items():
+        metadata[doc_id] = (metadata.get(doc_id) or ArticleMeta()).model_copy(update=override)
+    return metadata
 
 
 def scan_corpus(corpus_dir: Path, config: LoaderConfig) -> CorpusScan:
     """Read every article in `corpus_dir`; a broken file is logged by name and skipped."""
-    metadata = load_metadata(corpus_dir / config.metadata_file)
+    metadata = corpus_metadata(corpus_dir, config)
     paths, refused = corpus_entries(corpus_dir, config)
     scan = CorpusScan()
     for entry in refused:

@@ -22,11 +22,26 @@ class Article:
     region: str | None = None
     region_en: str | None = None
     aliases: tuple[str, ...] = ()
+    # pdf, docx, html, markdown or text (None in indexes built before documents had types).
+    file_type: str | None = None
+    # Where page 1, 2, … starts in `text` (paged documents only: PDF).
+    page_starts: tuple[int, ...] = ()
+
+    @property
+    def pages(self) -> int | None:
+        """The number of pages (None for a document without pages)."""
+        return len(self.page_starts) or None
 
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that goes into this article's chunks changes."""
-        payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        fields = asdict(self)
+        # The type follows from the path; pages are left out while unset, so articles indexed before these
+        # fields existed keep their hash (and are not rewritten).
+        del fields["file_type"]
+        if not fields["page_starts"]:
+            del fields["page_starts"]
+        payload = json.dumps(fields, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def header(self) -> str:

@@ -55,6 +55,23 @@ class HybridIndex:
         self.chunks = chunks
         self._query_vectors: dict[str, list[float]] = {}
         self._query_lock = threading.Lock()
+        # Documents deleted since this build was published: never returned, while the next build is made.
+        self.withdrawn: frozenset[str] = frozenset()
+
+    def withdraw(self, doc_ids: set[str] | frozenset[str]) -> None:
+        """Stop returning passages of these documents (those this build holds) from now on."""
+        self.withdrawn = frozenset(d for d in doc_ids if d in self.articles)
+
+    @property
+    def visible_articles(self) -> dict[str, Article]:
+        """The articles of this build that were not withdrawn."""
+        if not self.withdrawn:
+            return self.articles
+        return {doc_id: a for doc_id, a in self.articles.items() if doc_id not in self.withdrawn}
+
+    def article(self, doc_id: str) -> Article | None:
+        """The article `doc_id`, unless it is not in this build or was withdrawn."""
+        return None if doc_id in self.withdrawn else self.articles.get(doc_id)
 
     @property
     def vocabulary(self) -> list[str]:
@@ -110,9 +127,13 @@ class HybridIndex:
         if fusion.keyword_coverage_power:
             scale = self.keyword.coverage(coverage_query or query) ** fusion.keyword_coverage_power
             fusion = fusion.model_copy(update={"keyword_weight": fusion.keyword_weight * scale})
+        # A withdrawn document's passages are never candidates (nor, with `doc_ids`, another article's).
+        allowed = None
+        if doc_ids is not None or self.withdrawn:
+            allowed = set(self.articles if doc_ids is None else doc_ids) - self.withdrawn
         dense_rows = keyword_rows = None
-        if doc_ids is not None:
-            dense_rows, keyword_rows = self._rows(self.dense.ids, doc_ids), self._rows(self.keyword.ids, doc_ids)
+        if allowed is not None:
+            dense_rows, keyword_rows = self._rows(self.dense.ids, allowed), self._rows(self.keyword.ids, allowed)
         dense = self.dense_search(query, fusion.candidates, dense_rows) if fusion.dense_weight > 0 else []
         keyword = self.keyword.search(query, fusion.candidates, keyword_rows) if fusion.keyword_weight > 0 else []
         return fuse(self.chunks, dense, keyword, k, fusion)

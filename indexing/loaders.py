@@ -1,10 +1,10 @@
-"""Read corpus files (.txt, .md, .html) into text, detecting the encoding and rejecting broken input."""
+"""Read corpus files (.txt, .md, .html, .pdf, .docx) into text, detecting the encoding and rejecting broken input."""
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,10 +12,15 @@ import charset_normalizer
 from markdown_it import MarkdownIt
 
 from indexing.config import LoaderConfig
+from indexing.docx_loader import DocxError, extract_docx
 from indexing.errors import WendaError
+from indexing.pages import PAGE_MARK, without_marks
+from indexing.pdf_loader import DocumentProperties, ExtractedDocument, PdfError, extract_pdf
 
 _HTML_SUFFIXES = {".html", ".htm"}
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Documents whose text comes from a library rather than from decoding bytes.
+_DOCUMENT_LOADERS = {".pdf": ("pdf", extract_pdf), ".docx": ("docx", extract_docx)}
 # Page furniture that never holds article text.
 _HTML_NOISE_TAGS = frozenset([
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
@@ -42,6 +47,11 @@ class SourceFile:
     title_hint: str | None = None
     # What was repaired while reading (bad bytes replaced, hidden characters removed), for the build log.
     problems: tuple[str, ...] = ()
+    # pdf, docx, html, markdown or text; a PDF's text carries PAGE_MARK where each later page starts.
+    file_type: str = "text"
+    properties: DocumentProperties = field(default_factory=DocumentProperties)
+    pages: int | None = None
+    first_page: str = ""
 
 
 def doc_id_for(path: Path, corpus_dir: Path) -> str:
@@ -153,22 +163,57 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     return html_to_text(MarkdownIt().render(markdown))
 
 
+def _normalized(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_document(path: Path, corpus_dir: Path, config: LoaderConfig) -> SourceFile:
+    """A PDF or Word file through its library; broken files raise LoadError with the library's reason."""
+    size = path.stat().st_size
+    if size > config.max_document_bytes:
+        raise LoadError(f"too large: {size} bytes (limit {config.max_document_bytes}, see "
+                        "loader.max_document_bytes)")
+    file_type, extract = _DOCUMENT_LOADERS[path.suffix.lower()]
+    options = {"ocr": config.ocr, "ocr_max_pages": config.ocr_max_pages} if file_type == "pdf" else {}
+    try:
+        extracted: ExtractedDocument = extract(path.read_bytes(), **options)
+    except (PdfError, DocxError) as error:
+        raise LoadError(str(error)) from None
+    # A page mark in the file itself would shift every page after it; the loader's marks are kept.
+    pieces = [remove_hidden_characters(without_marks(piece)) for piece in extracted.text.split(PAGE_MARK)]
+    text = PAGE_MARK.join(_normalized(piece) for piece, _ in pieces)
+    removed = sorted({problem for _, found in pieces for problem in found})
+    if extracted.ocr_pages:
+        removed.append(f"a scan: the text of {extracted.ocr_pages} page(s) was recognised by OCR")
+    if not without_marks(text).strip():
+        raise LoadError("no text in file")
+    return SourceFile(doc_id_for(path, corpus_dir), path, text, "utf-8", extracted.properties.title,
+                      tuple(removed), file_type, extracted.properties, extracted.pages,
+                      _normalized(extracted.first_page))
+
+
 def load_file(path: Path, corpus_dir: Path, config: LoaderConfig) -> SourceFile:
-    """Read one corpus file. Raises LoadError with a reason for empty, huge, binary or undecodable files."""
+    """Read one corpus file. Raises LoadError with a reason for empty, huge, binary, undecodable, encrypted,
+    corrupt or text-less files."""
     size = path.stat().st_size
     if size == 0:
         raise LoadError("empty file")
+    suffix = path.suffix.lower()
+    if suffix in _DOCUMENT_LOADERS:
+        return _load_document(path, corpus_dir, config)
     if size > config.max_bytes:
         raise LoadError(f"too large: {size} bytes (limit {config.max_bytes}, see loader.max_bytes)")
     text, encoding, problems = decode(path.read_bytes())
-    text, removed = remove_hidden_characters(text)
+    text, removed = remove_hidden_characters(without_marks(text))
     title = None
-    suffix = path.suffix.lower()
+    file_type = "text"
     if suffix in _HTML_SUFFIXES:
         text, title = html_to_text(text)
+        file_type = "html"
     elif suffix in _MARKDOWN_SUFFIXES:
         text, title = markdown_to_text(text)
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+        file_type = "markdown"
+    text = _normalized(text)
     if not text.strip():
         raise LoadError("no text in file")
-    return SourceFile(doc_id_for(path, corpus_dir), path, text, encoding, title, (*problems, *removed))
+    return SourceFile(doc_id_for(path, corpus_dir), path, text, encoding, title, (*problems, *removed), file_type)

@@ -15,11 +15,18 @@ FORMAT_VERSION = 2
 
 
 class DocumentEntry(BaseModel):
-    """One indexed article."""
+    """One indexed article (the descriptive fields let a document list be made without reading the records)."""
 
     path: str
     content_hash: str
     chunks: int
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    file_type: str | None = None
+    pages: int | None = None
+    # When this article's current passages were first indexed (ISO time).
+    indexed_at: str | None = None
 
 
 class Manifest(BaseModel):
@@ -34,11 +41,16 @@ class Manifest(BaseModel):
     documents: dict[str, DocumentEntry] = Field(default_factory=dict)
     chunk_count: int = 0
     skipped: dict[str, str] = Field(default_factory=dict)
+    # When the build read the corpus (Unix time): a file changed later is not in this build yet.
+    scanned_at: float | None = None
 
     def compatible_with(self, config: IndexConfig, embedding_model: str) -> bool:
-        """True when vectors of this build can be reused under `config` (same model, same chunking)."""
+        """True when vectors of this build can be reused under `config` (same model, same chunking).
+
+        The loader settings only decide which files are read; the per-document diff handles their effect.
+        """
         return (self.format_version == FORMAT_VERSION and self.embedding_model == embedding_model
-                and self.config.model_dump() == config.model_dump())
+                and self.config.model_dump(exclude={"loader"}) == config.model_dump(exclude={"loader"}))
 
     def write(self, folder: Path) -> None:
         """Write `manifest.json` into `folder`."""

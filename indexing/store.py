@@ -148,6 +148,7 @@ def read_records(folder: Path) -> tuple[dict[str, Article], dict[str, Chunk]]:
     articles = {}
     for row in read_jsonl(folder / ARTICLES_FILE):
         row["aliases"] = tuple(row.get("aliases", ()))
+        row["page_starts"] = tuple(row.get("page_starts", ()))
         articles[row["doc_id"]] = Article(**row)
     chunks = {row["chunk_id"]: Chunk(**row) for row in read_jsonl(folder / CHUNKS_FILE)}
     return articles, chunks

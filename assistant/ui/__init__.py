@@ -8,11 +8,13 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from assistant.documents import DocumentManager
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys, key_is_valid
 from assistant.service import AssistantService
 from assistant.settings import Settings
 from assistant.ui.chat import ChatHandlers, build_chat
+from assistant.ui.documents import DocumentHandlers
 
 # System fonts: Gradio's default theme fonts are served by Gradio itself, but CJK text needs the system's.
 THEME = gr.themes.Default(primary_hue="red", font=["system-ui", "PingFang SC", "Noto Sans CJK SC", "sans-serif"],
@@ -22,8 +24,10 @@ CSS_PATH = Path(__file__).with_name("wenda.css")
 HEAD_PATH = Path(__file__).with_name("head.html")
 
 
-def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feedback: FeedbackStore) -> None:
-    """Mount the chat pages. With API keys configured, the pages ask for one (as the password) first."""
+def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feedback: FeedbackStore,
+               documents: DocumentManager | None = None) -> None:
+    """Mount the chat pages (with a Documents tab when `documents` is given; on the iframe page only with
+    `documents.tab_in_embed`). With API keys configured, the pages ask for one (as the password) first."""
     handlers = ChatHandlers(settings, service, feedback)
     keys = api_keys(settings)
     options = {
@@ -34,8 +38,12 @@ def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feed
     }
     if keys:
         _close_schema_pages(app, ["", EMBED_PATH])
-    gr.mount_gradio_app(app, build_chat(handlers, compact=True), path=EMBED_PATH, footer_links=[], **options)
-    gr.mount_gradio_app(app, build_chat(handlers), path="/", footer_links=["api"], **options)
+    tab = DocumentHandlers(settings, documents) if documents is not None else None
+    embedded_tab = tab if settings.documents.tab_in_embed else None
+    options["max_file_size"] = max(settings.loader.max_document_bytes, settings.loader.max_bytes)
+    gr.mount_gradio_app(app, build_chat(handlers, compact=True, documents=embedded_tab), path=EMBED_PATH,
+                        footer_links=[], **options)
+    gr.mount_gradio_app(app, build_chat(handlers, documents=tab), path="/", footer_links=["api"], **options)
 
 
 def _close_schema_pages(app: FastAPI, prefixes: list[str]) -> None:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ from assistant.chain import Retrieved, Token
 from assistant.feedback import FeedbackStore
 from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
+from assistant.ui.documents import DocumentHandlers, build_documents_tab
 from assistant.ui.render import EMPTY_SOURCES, answer_markdown, retrieved_html, sources_html, status_markdown
 from indexing.metadata import load_examples
 
@@ -51,15 +53,18 @@ class ChatHandlers:
         self.settings = settings
         self.service = service
         self.feedback = feedback
+        # With a Documents tab the index changes while the page is open, so the status line keeps polling.
+        self.watch_index = False
 
     def status(self) -> tuple[str, gr.Timer]:
-        """The status line; polling stops once the assistant is ready."""
+        """The status line; polling stops once the assistant is ready (unless documents can change)."""
         ready, reason = self.service.status()
         if not ready:
             return status_markdown(False, reason), gr.Timer(active=True)
         chain = self.service.get()
-        return (status_markdown(True, reason, len(chain.index.articles), len(chain.index.chunks), chain.backend),
-                gr.Timer(active=False))
+        articles = len(chain.index.articles) - len(chain.index.withdrawn)
+        return (status_markdown(True, reason, articles, len(chain.index.chunks), chain.backend),
+                gr.Timer(active=self.watch_index))
 
     def respond(self, question: str, messages: Messages, turns: Turns, answers: Answers
                 ) -> Iterator[tuple[Messages, str, str, Turns, Answers]]:
@@ -102,7 +107,7 @@ class ChatHandlers:
                 answers = {**answers, len(messages) - 1: {"answer": body, "history": history}}
                 turns = [*turns, {"role": "user", "content": question},
                          {"role": "assistant", "content": body["answer"]}]
-                yield messages, sources_html(body, chain.index.articles), "", turns, answers
+                yield messages, sources_html(body, chain.index.visible_articles), "", turns, answers
         except Exception as error:  # the page must say what happened, not hang on the spinner
             logger.exception("answering failed")
             messages[-1] = {"role": "assistant", "content": f"⚠️ Could not answer: {error}. 回答失败。"}
@@ -113,7 +118,8 @@ class ChatHandlers:
         entry = answers.get(_message_index(selected))
         if entry is None:
             return gr.skip()
-        return sources_html(entry["answer"], self.service.get().index.articles)
+        # A document deleted since keeps its quoted passage in the old answer but no longer opens.
+        return sources_html(entry["answer"], self.service.get().index.visible_articles)
 
     def rate(self, answers: Answers, rated: dict[int, int], data: gr.LikeData
              ) -> tuple[dict[int, int], int | None, dict]:
@@ -141,8 +147,10 @@ class ChatHandlers:
         return [], EMPTY_SOURCES, [], {}, {}, None, gr.update(visible=False)
 
 
-def build_chat(handlers: ChatHandlers, compact: bool = False) -> gr.Blocks:
-    """The chat page; `compact` drops the heading and keeps the chat shorter (for iframes)."""
+def build_chat(handlers: ChatHandlers, compact: bool = False, documents: DocumentHandlers | None = None
+               ) -> gr.Blocks:
+    """The chat page; `compact` drops the heading and keeps the chat shorter (for iframes); with `documents`, a
+    Documents tab beside the chat."""
     settings = handlers.settings
     examples = load_examples(settings.corpus_dir / settings.loader.metadata_file)
     with gr.Blocks(title="wenda 问答", analytics_enabled=False, fill_height=compact) as page:
@@ -152,25 +160,33 @@ def build_chat(handlers: ChatHandlers, compact: bool = False) -> gr.Blocks:
                         "passages. 用中文或英文提问，答案附有原文出处。", elem_id="wenda-heading")
         status = gr.Markdown(status_markdown(False, "loading"), elem_id="wenda-status")
         timer = gr.Timer(_STATUS_POLL_S)
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=320):
-                chatbot = gr.Chatbot(elem_id="wenda-chat", show_label=False, height=420 if compact else 520,
-                                     feedback_options=("Like", "Dislike"), buttons=["copy"],
-                                     placeholder="Ask a question about the articles. 请就文章内容提问。")
-                with gr.Row():
-                    question = gr.Textbox(show_label=False, placeholder="Your question… 输入问题…", scale=5,
-                                          max_lines=4, elem_id="wenda-question", autofocus=not compact)
-                    ask = gr.Button("Ask 提问", variant="primary", scale=1, min_width=80, elem_id="wenda-ask")
-                with gr.Row(visible=False, elem_id="wenda-comment-row") as comment_row:
-                    comment = gr.Textbox(show_label=False, scale=5, max_length=2000, elem_id="wenda-comment",
-                                         placeholder="Thanks! Tell us more (optional)… 补充说明（可选）…")
-                    save_comment = gr.Button("Send 发送", scale=1, min_width=80, elem_id="wenda-comment-send")
-                clear = gr.Button("Clear chat 清空对话", size="sm", elem_id="wenda-clear")
-                if examples:
-                    gr.Examples(examples, inputs=question, label="Examples 示例")
-            with gr.Column(scale=2, min_width=280), gr.Accordion("Sources 来源", elem_id="wenda-sources-box"):
-                sources = gr.HTML(EMPTY_SOURCES, elem_id="wenda-sources")
-
+        # Tabs only when there is a Documents tab: the chat alone (the iframe page) keeps its plain layout.
+        tabbed = documents is not None
+        with gr.Tabs(elem_id="wenda-tabs") if tabbed else contextlib.nullcontext():
+            with gr.Tab("Chat 问答", elem_id="wenda-chat-tab") if tabbed else contextlib.nullcontext():  # noqa: SIM117
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        chatbot = gr.Chatbot(elem_id="wenda-chat", show_label=False, height=420 if compact else 520,
+                                             feedback_options=("Like", "Dislike"), buttons=["copy"],
+                                             placeholder="Ask a question about the articles. 请就文章内容提问。")
+                        with gr.Row():
+                            question = gr.Textbox(show_label=False, placeholder="Your question… 输入问题…", scale=5,
+                                                  max_lines=4, elem_id="wenda-question", autofocus=not compact)
+                            ask = gr.Button("Ask 提问", variant="primary", scale=1, min_width=80, elem_id="wenda-ask")
+                        with gr.Row(visible=False, elem_id="wenda-comment-row") as comment_row:
+                            comment = gr.Textbox(show_label=False, scale=5, max_length=2000, elem_id="wenda-comment",
+                                                 placeholder="Thanks! Tell us more (optional)… 补充说明（可选）…")
+                            save_comment = gr.Button("Send 发送", scale=1, min_width=80, elem_id="wenda-comment-send")
+                        clear = gr.Button("Clear chat 清空对话", size="sm", elem_id="wenda-clear")
+                        if examples:
+                            gr.Examples(examples, inputs=question, label="Examples 示例")
+                    with gr.Column(scale=2, min_width=280), gr.Accordion("Sources 来源", elem_id="wenda-sources-box"):
+                        sources = gr.HTML(EMPTY_SOURCES, elem_id="wenda-sources")
+            if documents is not None:
+                handlers.watch_index = True
+                with gr.Tab("Documents 文档", elem_id="wenda-documents-tab"):
+                    document_view = build_documents_tab(documents)
+                page.load(documents.refresh, None, document_view, api_visibility="private")
         page.load(handlers.status, None, [status, timer], api_visibility="private")
         timer.tick(handlers.status, None, [status, timer], api_visibility="private")
         answer_event = {"fn": handlers.respond, "inputs": [question, chatbot, turns, answers],

@@ -53,22 +53,39 @@ def _marked(text: str, start: int, end: int, css_class: str) -> str:
             f"{html.escape(text[end:])}")
 
 
+def page_label(page: int) -> str:
+    """How a page is named in the sources panel."""
+    return f"p. {page}"
+
+
 def _article_html(article: Article, citation: Mapping[str, Any]) -> str:
-    """The whole article with the cited passage shaded and the cited sentence marked."""
-    text, start, end = article.text, citation["start"], citation["end"]
+    """The whole article with the cited passage shaded, the cited sentence marked and, for a paged document,
+    a label where each page starts (so the marked sentence is seen on its page)."""
+    text = article.text
+    clamp = lambda offset: max(0, min(int(offset), len(text)))  # noqa: E731
+    start, end = clamp(citation["start"]), clamp(citation["end"])
+    # (offset, order at that offset, markup): closing tags come before a page label, opening tags after it.
+    cuts = [(start, 3, "<span class='wenda-passage-in-article'>"), (end, 1, "</span>")]
     highlight = citation.get("highlight")
-    passage = text[start:end]
-    inner = (_marked(passage, highlight["start"] - start, highlight["end"] - start, "wenda-cited")
-             if highlight else html.escape(passage))
-    return (f"{html.escape(text[:start])}<span class='wenda-passage-in-article'>{inner}</span>"
-            f"{html.escape(text[end:])}")
+    if highlight and clamp(highlight["start"]) < clamp(highlight["end"]):
+        cuts += [(max(start, clamp(highlight["start"])), 4, "<mark class='wenda-cited'>"),
+                 (min(end, clamp(highlight["end"])), 0, "</mark>")]
+    cuts += [(offset, 2, f"<span class='wenda-page' data-page='{n}'>{page_label(n)}</span>")
+             for n, offset in enumerate(article.page_starts, start=1)]
+    parts, position = [], 0
+    for offset, _, markup in sorted(cuts, key=lambda cut: (cut[0], cut[1])):
+        parts += [html.escape(text[position:offset]), markup]
+        position = offset
+    parts.append(html.escape(text[position:]))
+    return "".join(parts)
 
 
 def source_html(citation: Mapping[str, Any], article: Article | None, candidate: bool = False) -> str:
     """One cited passage: number, title, date and publisher, the passage with its cited sentence marked,
     and the full article behind a disclosure. A `candidate` is a passage retrieved before the answer."""
     n = citation["n"]
-    meta = " · ".join(html.escape(x) for x in (citation.get("date"), citation.get("source")) if x)
+    page = page_label(citation["page"]) if citation.get("page") else None
+    meta = " · ".join(html.escape(x) for x in (page, citation.get("date"), citation.get("source")) if x)
     highlight = citation.get("highlight")
     text = citation["text"].lstrip()
     offset = citation["start"] + len(citation["text"]) - len(text)  # article offset of text[0]

@@ -24,7 +24,9 @@ def api_app(built_index, real_embeddings, tmp_path_factory):
 def test_no_request_gets_a_server_error(api_app):
     # Operations are walked by hand: schemathesis' pytest fixture loader does not run under this pytest.
     schema = schemathesis.openapi.from_asgi("/openapi.json", api_app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # The document routes change the corpus; test_documents_live.py fuzzes them on a corpus of their own.
+    operations = [result.ok() for result in schema.get_all_operations()
+                  if not result.ok().path.startswith(("/api/documents", "/api/indexing"))]
     assert {"/api/ask", "/v1/chat/completions", "/api/feedback"} <= {op.path for op in operations}
     for operation in operations:
 

@@ -68,3 +68,15 @@ def test_retrieved_passages_show_while_the_answer_is_written():
     assert "wenda-candidate" in page and "wenda-source'" not in page and "<mark" not in page and "<details" not in page
     assert "乌兰县共有38个行政村" in page and "Reading these passages" in page
     assert retrieved_html([]) == NO_SOURCES
+
+
+def test_a_paged_source_names_its_page_and_the_full_document_labels_every_page():
+    paged = Article(doc_id="003_x", path="003_x.pdf", title=ARTICLE.title, text=TEXT, date=ARTICLE.date,
+                    file_type="pdf", page_starts=(0, TEXT.index("乌兰县") + 3, TEXT.index("结尾")))
+    page = sources_html(answer(citations=[answer()["citations"][0] | {"page": 1}]), {"003_x": paged})
+    assert "p. 1 · 2016-11-03" in page
+    full = page[page.index("wenda-article-text"):]
+    labels = [full.index(f"data-page='{n}'") for n in (1, 2, 3)]
+    # Page 2 starts inside the cited sentence: its label sits inside the mark, the sentence's text is whole.
+    assert labels == sorted(labels) and full.index("<mark") < labels[1] < full.index("</mark>")
+    assert "乌兰县" in full and "共有38个行政村" in full and full.index("</mark>") < labels[2]
