@@ -33,11 +33,12 @@ models: install
 	$(BIN)/wenda models fetch
 
 # The browser tests drive Debian's chromium (Playwright downloads no browser); a CJK font makes the
-# screenshots readable and is embedded in the Chinese PDFs the document tests generate.
+# screenshots readable and is embedded in the Chinese PDFs the document tests generate; OpenCV (under the
+# OCR of scanned PDFs) loads libGL.
 browser:
-	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . && ldconfig -p | grep -q libGL.so.1 || { \
 		$(SUDO) apt-get update -q && \
-		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-zenhei; }
+		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-zenhei libgl1 libglib2.0-0; }
 
 index: models
 	$(BIN)/wenda index

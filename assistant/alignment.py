@@ -105,6 +105,8 @@ _EN_STOPWORDS = frozenset(
     "total number amount figure count according article articles say says said tell me please name list "
     "give get got s'".split())
 _QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
+# What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
+_STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
 # A word used by at most this share of the articles is specific to some of them.
 _SPECIFIC_SHARE = 0.25
 # Parts of speech (jieba) of Chinese question words that must be stated by the evidence: nouns, names,
@@ -285,9 +287,13 @@ class FrameBuilder:
         the names the index knows are taken from the text before segmenting it."""
         named = []
         for place in sorted(self.place_names, key=len, reverse=True):
-            if len(place) >= 2 and _HAN.search(place) and place in normalized:
+            if len(place) < 2 or not _HAN.search(place):
+                continue
+            # A two-character stem may begin another name (乌兰 of 乌兰察布): it counts before a break only.
+            pattern = re.escape(place) + ("" if len(place) > 2 else _STEM_END)
+            if re.search(pattern, normalized):
                 named.append(place)
-                normalized = normalized.replace(place, " ")
+                normalized = re.sub(pattern, " ", normalized)
         return named, normalized
 
     def _is_place(self, word: str) -> bool:

@@ -19,7 +19,14 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant.alignment import FrameBuilder, QuestionFrame
 from assistant.answer import Answer, Passage, Span, abstention_message
-from assistant.comparison import PlaceFinder, PlaceTarget, figure_frame, place_answer, place_frame
+from assistant.comparison import (
+    PlaceFinder,
+    PlaceTarget,
+    about_each_place,
+    figure_frame,
+    place_answer,
+    place_frame,
+)
 from assistant.evidence import Candidate, Evidence, EvidenceSelector, best_claim, format_evidence
 from assistant.extractive import evidence_answer
 from assistant.grounding import Grounding, drop_citations, ground, renumber_citations
@@ -162,7 +169,7 @@ class Assistant:
         analysis.language = language
         retrieval_started = time.perf_counter()
         wanted = k or self.retriever.k
-        targets = self.places.targets(analysis) if self.places is not None else []
+        targets, asked = self._places(question, standalone, analysis)
         # The evidence may come from a few passages past the k reported (the answering sentence is often
         # ranked just below them); `contexts` stays the k asked for, and a citation carries its own passage.
         size = max(wanted, self.evidence_pool)
@@ -176,21 +183,12 @@ class Assistant:
         if analysis.unknown_names:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
             self._abstain(answer)
-        elif len(targets) >= 2:
-            frame = self.frames.build(analysis.question, language, places=analysis.expansions)
-            yield from self._answer_places(analysis, frame, pool, targets, answer, started)
         else:
             frame = self.frames.build(analysis.question, language, places=analysis.expansions)
-            candidates = self.selector.candidates(frame, pool)
-            evidence = self._evidence(frame, pool, candidates)
-            gap = answer_gap(frame, evidence, candidates)
-            if gap:
-                answer.notes.append(gap)
-                self._abstain(answer)
-            elif self.chat_model is not None:
-                yield from self._generate(analysis, frame, evidence, answer, started)
+            if len(targets) >= 2:
+                yield from self._answer_places(analysis, frame, pool, targets, asked, answer, started)
             else:
-                self._extract(frame, evidence, answer)
+                yield from self._answer(analysis, frame, pool, answer, started)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
@@ -222,6 +220,35 @@ class Assistant:
             return f"{rewritten} ({', '.join(before[:2])})"
         return rewritten
 
+    def _answer(self, analysis: QueryAnalysis, frame: QuestionFrame, pool: list[Passage], answer: Answer,
+                started: float) -> Iterator[Token]:
+        """Answer from the evidence of the whole pool: abstain on a near miss, else generate or extract."""
+        candidates = self.selector.candidates(frame, pool)
+        evidence = self._evidence(frame, pool, candidates)
+        gap = answer_gap(frame, evidence, candidates)
+        if gap:
+            answer.notes.append(gap)
+            self._abstain(answer)
+        elif self.chat_model is not None:
+            yield from self._generate(analysis, frame, evidence, answer, started)
+        else:
+            self._extract(frame, evidence, answer)
+
+    def _places(self, question: str, standalone: str, analysis: QueryAnalysis) -> tuple[list[PlaceTarget], str]:
+        """The places a question asks about each of (two or more make it a question about several places), and
+        the words that ask it.
+
+        A follow-up carried along with the previous question (no LLM rewrite) is judged by its own words, so
+        乌兰县呢？ after a question about 扎赉特旗 is not a comparison of the two.
+        """
+        if self.places is None:
+            return [], standalone
+        own = question if standalone.startswith(f"{question} (") and standalone.endswith(")") else standalone
+        if own != analysis.question:
+            analysis = self.analyzer.analyze(own)
+        targets = self.places.targets(analysis)
+        return (targets if len(targets) >= 2 and about_each_place(own) else []), own
+
     def _pool_by_place(self, question: str, targets: Sequence[PlaceTarget], size: int) -> list[Passage]:
         """Passages for a question about several places: each place's best, taken in turns, so no place is
         crowded out by another's passages."""
@@ -230,8 +257,9 @@ class Assistant:
         return to_passages([d for turn in zip_longest(*ranked) for d in turn if d is not None])
 
     def _answer_places(self, analysis: QueryAnalysis, frame: QuestionFrame, pool: list[Passage],
-                       targets: Sequence[PlaceTarget], answer: Answer, started: float) -> Iterator[Token]:
-        """Answer a question about several places from each place's own evidence.
+                       targets: Sequence[PlaceTarget], asked: str, answer: Answer, started: float
+                       ) -> Iterator[Token]:
+        """Answer a question about several places (`asked`, in the user's words) from each place's own evidence.
 
         A how-many question gets each place's best-aligned figure, quoted and cited, with the comparison it
         asks for computed from them; any other question goes to the LLM (or extraction) with every place's
@@ -240,8 +268,19 @@ class Assistant:
         frame = figure_frame(frame)
         frames = [place_frame(frame, t, targets) for t in targets]
         lines = max(_PLACE_LINES, (self.evidence_lines + _LIST_EXTRA_LINES) // len(targets))
-        chosen = [e for t, f in zip(targets, frames, strict=True)
-                  for e in self.selector.select(f, [p for p in pool if p.doc_id in t.doc_ids], lines)]
+        chosen: list[Evidence] = []
+        gaps: dict[str, str] = {}
+        for target, place in zip(targets, frames, strict=True):
+            passages = [p for p in pool if p.doc_id in target.doc_ids]
+            candidates = self.selector.candidates(place, passages)
+            selected = self.selector.select(place, passages, lines, candidates=candidates)
+            # A near miss for one place (the fact exists only for the other) leaves that place unanswered.
+            gap = answer_gap(place, selected, candidates)
+            if gap:
+                gaps[target.place] = gap
+            else:
+                chosen += selected
+        answer.notes += [f"{place}: {gap}" for place, gap in gaps.items()]
         chosen.sort(key=lambda e: (e.passage.n, e.start))
         evidence = [replace(e, n=n) for n, e in enumerate(chosen, start=1)]
         if not evidence:
@@ -256,7 +295,8 @@ class Assistant:
             return
         answered, missing = [], []
         for target, place in zip(targets, frames, strict=True):
-            claim = best_claim(place, [e for e in evidence if e.passage.doc_id in target.doc_ids])
+            items = [e for e in evidence if e.passage.doc_id in target.doc_ids]
+            claim = best_claim(place, items) if items else None
             if claim is None:
                 missing.append(target)
             else:
@@ -265,7 +305,7 @@ class Assistant:
             answer.notes.append("no clause of the named places' evidence gives a figure for what the question asks")
             self._abstain(answer)
             return
-        text, cited, spans = place_answer(analysis.question, analysis.language, answered, missing)
+        text, cited, spans = place_answer(asked, analysis.language, answered, missing)
         answer.notes.append("each place answered from its own evidence; a comparison is computed from the quotes")
         self._cite(answer, text, cited, evidence, spans)
         answer.backend = "extractive" if self.chat_model is None else f"{self.backend}+extractive"

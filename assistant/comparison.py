@@ -24,18 +24,30 @@ from indexing.textnorm import normalize, normalize_script
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _MIN_NAME_CHARS = 2
 
+_ADJECTIVES_EN = "more|higher|larger|greater|bigger|fewer|lower|smaller|less"
 _DIFFERENCE = re.compile(
-    r"多出|多多少|少多少|相差|差多少|差距|高出|低多少|多几|少几|比[^？?。，,]{1,12}?[多少高低][^？?。，,]{0,6}?(?:多少|几)|"
-    r"\bhow (?:many|much) (?:more|fewer|less|higher|lower)\b|\bdifference\b|\bby how (?:many|much)\b",
+    r"多出|多多少|少多少|相差|差多少|高出|低多少|多几|少几|比[^？?。，,]{1,12}?[多少高低][^？?。，,]{0,6}?(?:多少|几)|"
+    rf"\bhow (?:many|much) (?:{_ADJECTIVES_EN})\b|\bdifference between\b|\bby how (?:many|much)\b",
     re.IGNORECASE)
-_TOTAL = re.compile(r"加起来|合计|总共|一共|共计|总计|加在一起|\badding up\b|\badd(?:ed)? up\b|\baltogether\b|"
-                    r"\bcombined\b|\bin total\b|\bsum\b", re.IGNORECASE)
-_WHICH = re.compile(r"(?:哪(?:个|一个|里|家|方|边)?|谁)[^？?。，,]{0,12}?更|哪个[多高大少低小]|"
-                    r"\bwhich\b.*\b(?:more|higher|larger|greater|bigger|fewer|lower|smaller|less)\b|"
-                    r"\b(?:more|higher|larger|greater|bigger|fewer|lower|smaller|less)\b.*\bwhich\b", re.IGNORECASE)
-_LESS = re.compile(r"更[少低小]|哪个[少低小]|\b(?:fewer|lower|smaller|less)\b", re.IGNORECASE)
-_ZH_ADJECTIVE = re.compile(r"更([多高大少低小])|哪个([多高大少低小])")
-_EN_ADJECTIVE = re.compile(r"\b(more|higher|larger|greater|bigger|fewer|lower|smaller|less)\b", re.IGNORECASE)
+# A total of all the places (not 各自一共, each place's own total).
+_TOTAL = re.compile(r"(?<!各)(?<!各自)(?<!分别)(?:加起来|合计|总共|一共|共计|总计|加在一起)|\badding up\b|"
+                    r"\badd(?:ed)? up\b|\baltogether\b|\bin total\b", re.IGNORECASE)
+# Which place has more: 哪个…更多, 谁更高, "which … higher" (not "more than 100 households").
+_WHICH_ZH = re.compile(r"(?:哪个|哪一个|哪里|哪家|哪方|哪边|谁)[^？?。，,]{0,12}?更([多高大少低小])|"
+                       r"哪个([多高大少低小])")
+_WHICH_EN = re.compile(rf"\bwhich\b[^?]*?\b({_ADJECTIVES_EN})\b(?!\s+than)|"
+                       rf"\b({_ADJECTIVES_EN})\b(?!\s+than)[^?]*\bwhich\b", re.IGNORECASE)
+_LESS = frozenset("少 低 小 fewer lower smaller less".split())
+# Places named side by side, or each place asked: the question is about each of them.
+_COORDINATED = re.compile(r"和|与|、|及|跟|同|还是|或|各|分别|\b(?:and|or|than|vs\.?|versus|both|each|"
+                          r"compared)\b", re.IGNORECASE)
+_DECIMALS = 4
+
+
+def _comparative(question: str) -> str | None:
+    """The comparative the question asks about (多, 高, "higher"), or None when it asks no "which is more"."""
+    match = _WHICH_ZH.search(question) or _WHICH_EN.search(question)
+    return next((g.lower() for g in match.groups() if g), None) if match else None
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,13 @@ _COMPARISON_WORDS = frozenset(
 def asks_comparison(question: str) -> bool:
     """Whether the question asks which place has more, by how much, or the total."""
     question = normalize_script(question)
-    return bool(_WHICH.search(question) or _DIFFERENCE.search(question) or _TOTAL.search(question))
+    return bool(_comparative(question) or _DIFFERENCE.search(question) or _TOTAL.search(question))
+
+
+def about_each_place(question: str) -> bool:
+    """Whether a question naming several places asks about each of them (乌海市和乌兰县…, "X or Y", 各/分别, a
+    comparison), not about one place's dealings with another (扎赉特旗向乌兰县派出了多少名干部)."""
+    return bool(_COORDINATED.search(normalize_script(question)) or asks_comparison(question))
 
 
 def figure_frame(frame: QuestionFrame) -> QuestionFrame:
@@ -134,55 +152,65 @@ def place_frame(frame: QuestionFrame, target: PlaceTarget, targets: Sequence[Pla
     return replace(frame, places=target.names, terms=terms)
 
 
+def _number(value: float) -> str:
+    """A computed figure without float noise or exponent (1050000, 18.9, 0.35)."""
+    return f"{value:.{_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
 def _format_value(value: float, unit: str | None, language: str) -> str:
     """A computed figure, written in the scale the articles use (8500万元, not 85000000元)."""
     if unit and UNIT_CLASSES.get(unit) == "money":
-        for scale, name, english in ((1e8, "亿元", None), (1e4, "万元", None)):
-            if abs(value) >= scale and english is None:
-                number = f"{round(value / scale, 4):g}"
+        for scale, name in ((1e8, "亿元"), (1e4, "万元")):
+            if abs(value) >= scale:
+                number = _number(value / scale)
                 return f"{number}{name}" if language == "zh" else f"{number}{name} ({value:,.0f} yuan)"
-        return f"{value:g}元" if language == "zh" else f"{value:g} yuan"
-    number = f"{round(value, 4):g}"
+        return f"{_number(value)}元" if language == "zh" else f"{_number(value)} yuan"
     if unit in ("%", "％"):
-        return f"{number}个百分点" if language == "zh" else f"{number} percentage points"
-    return f"{number}{unit or ''}" if language == "zh" else number
+        return f"{_number(value)}个百分点" if language == "zh" else f"{_number(value)} percentage points"
+    return f"{_number(value)}{unit or ''}" if language == "zh" else _number(value)
+
+
+# Money figures are read into yuan whatever their scale (万元, 亿元); other figures compare only in one unit.
+_SCALED_MONEY = frozenset({"元", "万元", "亿元"})
 
 
 def comparable(claims: Sequence[Claim]) -> bool:
-    """Whether the figures count the same kind of thing (people with people, money with money)."""
-    classes = {UNIT_CLASSES.get(c.unit) if c.unit else None for c in claims}
-    return len(classes) == 1
+    """Whether the figures can be compared as numbers: money in yuan, anything else in one measure word
+    (名 with 名, not 亩 with 公顷 or 人次 with 名)."""
+    units = {c.unit for c in claims}
+    return units <= _SCALED_MONEY or len(units) == 1
 
 
 def arithmetic(question: str, language: str, answered: Sequence[tuple[PlaceTarget, Claim]]) -> str | None:
     """The comparison the question asks for, computed from each place's figure; None when it asks none or
-    the figures cannot be compared."""
+    the figures cannot be compared (different units; a total of rates)."""
     claims = [c for _, c in answered]
     if len(answered) < 2 or not comparable(claims):
         return None
     question = normalize_script(question)
     unit = claims[0].unit
+    ratio = unit is not None and UNIT_CLASSES.get(unit) == "percent"
     if _TOTAL.search(question) and not _DIFFERENCE.search(question):
+        if ratio:
+            return None
         total = _format_value(sum(c.value for c in claims), unit, language)
         return f"合计{total}。" if language == "zh" else f"In total: {total}."
     ordered = sorted(answered, key=lambda pair: pair[1].value, reverse=True)
     (high, high_claim), (low, low_claim) = ordered[0], ordered[-1]
+    comparative = _comparative(question)
+    if not (comparative or _DIFFERENCE.search(question)):
+        return None
+    if len({c.value for c in claims}) == 1:
+        return "两地的数字相同。" if language == "zh" else "The figures are the same."
     if _DIFFERENCE.search(question) and len(answered) == 2:
         gap = _format_value(high_claim.value - low_claim.value, unit, language)
         if language == "zh":
             return f"{high.label}比{low.label}多{gap}。"
         return f"{high.label} exceeds {low.label} by {gap}."
-    if not _WHICH.search(question):
-        return None
-    wants_less = bool(_LESS.search(question))
-    winner = low if wants_less else high
+    winner = low if comparative in _LESS else high
     if language == "zh":
-        match = _ZH_ADJECTIVE.search(question)
-        adjective = next((g for g in match.groups() if g), "多") if match else ("少" if wants_less else "多")
-        return f"{winner.label}更{adjective}。"
-    match = _EN_ADJECTIVE.search(question)
-    adjective = match.group(1).lower() if match else ("lower" if wants_less else "higher")
-    return f"The figure is {adjective} for {winner.label}."
+        return f"{winner.label}更{comparative}。"
+    return f"The figure is {comparative} for {winner.label}."
 
 
 def place_answer(question: str, language: str, answered: Sequence[tuple[PlaceTarget, Claim]],

@@ -9,6 +9,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import date as calendar_date
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -16,10 +17,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from assistant.documents import DocumentManager, document_json
-from assistant.keys import document_permission
+from assistant.keys import api_keys, document_permission
 from assistant.settings import Settings
 from indexing.library import (
     CorruptDocumentError,
+    DocumentError,
     DocumentNotFoundError,
     DocumentTooLargeError,
     UnsupportedDocumentError,
@@ -79,12 +81,36 @@ def require_document_rights(settings: Settings):
         if not permission.allowed:
             raise HTTPException(permission.status, permission.reason, headers={"WWW-Authenticate": "Bearer"}
                                 if permission.status == 401 else None)
+        if not api_keys(settings):
+            # Allowed for being on this machine: so would be any web page this machine's browser opens, unless
+            # a request from another site (or a rebound DNS name) is refused.
+            reason = _cross_site(request)
+            if reason:
+                raise HTTPException(403, reason)
 
     return check
 
 
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _cross_site(request: Request) -> str | None:
+    """Why a keyless change from this machine looks like another site's doing, or None."""
+    if request.headers.get("Sec-Fetch-Site", "") in ("cross-site", "same-site"):
+        return "documents may not be changed from another site's page"
+    host = urlsplit(f"//{request.headers.get('Host', '')}").hostname
+    if host and host not in _LOCAL_HOSTS:
+        return f"without API keys, documents are changed only through localhost, not {host!r}"
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and urlsplit(origin).hostname not in _LOCAL_HOSTS:
+        return "documents may not be changed from another site's page"
+    return None
+
+
 def _refused(error: Exception) -> HTTPException:
-    return HTTPException(_STATUS[type(error)], str(error))
+    # Any other refusal of the library (no free file name, say) is a conflict with what is stored, not a crash.
+    status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 409)
+    return HTTPException(status, str(error))
 
 
 def documents_router(settings: Settings, manager: DocumentManager) -> APIRouter:
@@ -118,7 +144,7 @@ def documents_router(settings: Settings, manager: DocumentManager) -> APIRouter:
         uploads = [Upload(f.filename or "document", await f.read()) for f in files]
         try:
             results = await run_in_threadpool(manager.add, uploads)
-        except (UnsupportedDocumentError, DocumentTooLargeError, CorruptDocumentError) as error:
+        except DocumentError as error:
             raise _refused(error) from None
         body = {"documents": [vars(r) for r in results], "indexing": manager.status().to_json()}
         added = any(r.status == "added" for r in results)

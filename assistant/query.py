@@ -27,7 +27,7 @@ _MIN_STEM_PINYIN = 4
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡|县|旗)")
 # Text in quotes is a name of something (a programme, a product), not a place to look up.
 # An apostrophe inside a word (Qi'an, Alxa's) opens and closes no quote.
-_QUOTED = re.compile(r"(?<![A-Za-z])[\"“‘'][^\"”’']*[\"”’'](?![A-Za-z])")
+_QUOTED = re.compile(r"(?:[\"“]|(?<![A-Za-z])['‘])[^\"”’']*(?:[\"”]|['’](?![A-Za-z]))")
 # One-character place suffixes: jieba may join one to the next word (海棠 + 镇共).
 _SUFFIX_CHARACTERS = frozenset(s for s in PLACE_SUFFIXES if len(s) == 1)
 # Capitalised words that are not names of places or people in these articles' world.

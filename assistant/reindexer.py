@@ -24,7 +24,7 @@ _BUSY_ATTEMPTS = 150
 
 @dataclass
 class BuildStatus:
-    """The background indexer's state, as `GET /api/documents/status` reports it."""
+    """The background indexer's state, as `GET /api/indexing` reports it."""
 
     # idle (nothing to do), queued, running, failed (see error)
     state: str = "idle"

@@ -63,8 +63,9 @@ class AssistantService:
                     self._error = str(error)
                     logger.error("wenda is not ready: %s", error)
                     raise NotReadyError(f"wenda is not ready: {error}") from error
-                loaded.index.withdraw(self._withdrawn)
-                self._assistant, self._error = loaded, None
+                with self._swap_lock:  # a withdrawal during the load is not lost
+                    loaded.index.withdraw(frozenset(self._withdrawn))
+                    self._assistant, self._error = loaded, None
                 logger.info("wenda is ready (loaded in %.1f s; answers: %s)", time.perf_counter() - started,
                             loaded.backend)
             return self._assistant
@@ -82,7 +83,7 @@ class AssistantService:
             self._withdrawn.add(doc_id)
             current = self._assistant
             if current is not None:
-                current.index.withdraw(self._withdrawn)
+                current.index.withdraw(frozenset(self._withdrawn))
 
     def refresh(self) -> None:
         """Switch to the index published last, without a restart: the new assistant reuses the loaded models and
@@ -97,7 +98,7 @@ class AssistantService:
             started = time.perf_counter()
             fresh = self.refresher(current)
             self._withdrawn &= set(fresh.index.articles)
-            fresh.index.withdraw(self._withdrawn)
+            fresh.index.withdraw(frozenset(self._withdrawn))
             self._assistant = fresh
             logger.info("switched to index %s in %.1f s", fresh.index.manifest.build_id,
                         time.perf_counter() - started)

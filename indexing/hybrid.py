@@ -59,7 +59,8 @@ class HybridIndex:
         self.withdrawn: frozenset[str] = frozenset()
 
     def withdraw(self, doc_ids: set[str] | frozenset[str]) -> None:
-        """Stop returning passages of these documents (those this build holds) from now on."""
+        """From now on, return no passage of these documents (those this build holds); the set replaces the
+        one given before."""
         self.withdrawn = frozenset(d for d in doc_ids if d in self.articles)
 
     @property

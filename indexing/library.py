@@ -178,7 +178,7 @@ class DocumentLibrary:
                 status, reason = ("indexing" if building else "pending"), None
             override = record.override if record else MetadataOverride()
             documents.append(DocumentInfo(
-                id=doc_id, path=str(path), status=status, reason=reason,
+                id=doc_id, path=path.relative_to(self.corpus_dir).as_posix(), status=status, reason=reason,
                 title=override.title or (entry.title if entry else None) or (record.title if record else None)
                 or path.stem,
                 date=override.date or (entry.date if entry else None),

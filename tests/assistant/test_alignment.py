@@ -311,3 +311,9 @@ def test_a_year_after_a_figure_is_a_baselines_not_the_figures(frames: FrameBuild
         "全县村集体经济收入总额达到2650万元，比2019年的1980万元增长33.8%。"), 3)
     claim = best_claim(frame, shown)
     assert claim is not None and claim.value == 26_500_000
+
+
+def test_a_two_character_stem_inside_another_name_is_not_the_place() -> None:
+    frames = FrameBuilder(BilingualLexicon(VOCABULARY), ["乌兰县", "乌兰"], ["乌兰县选派第一书记19名。"])
+    assert "乌兰" not in frames.build("乌兰察布市有多少个村？", "zh").places  # 乌兰 begins another name here
+    assert frames.build("乌兰的第一书记有多少名？", "zh").places[:1] == ("乌兰",)

@@ -12,6 +12,7 @@ from assistant.answer import Passage
 from assistant.comparison import (
     PlaceFinder,
     PlaceTarget,
+    about_each_place,
     arithmetic,
     asks_comparison,
     figure_frame,
@@ -82,6 +83,9 @@ def test_each_place_frame_is_about_its_place_without_the_comparison_words():
     ("How many more did Qingling send than Songxi?", True),
     ("Adding up Qingling and Songxi, how many in total?", True),
     ("青岭县和松溪县各选派了多少名第一书记？", False),
+    ("青岭县为缩小城乡差距做了什么？", False),
+    ("Which villages of Qingling have more than 100 households?", False),
+    ("Qingling's combined efforts: what were they?", False),
 ])
 def test_comparisons_are_recognised(question, asks):
     assert asks_comparison(question) is asks
@@ -129,3 +133,31 @@ def test_the_answer_quotes_and_cites_each_place_and_says_which_has_none():
     text, cited, spans = place_answer("青岭县比松溪县多选派了多少名第一书记？", "zh", answered, [SX])
     assert text == "青岭县：青岭县选派第一书记52名 [1]；松溪县：文章没有提到。"
     assert cited == [1] and spans == {1: (0, 12)}
+
+
+@pytest.mark.parametrize(("question", "each"), [
+    ("青岭县和松溪县各有多少个行政村？", True),
+    ("Which had more first secretaries, Qingling or Songxi?", True),
+    ("青岭县向松溪县派出了多少名干部？", False),  # one place's dealings with another
+])
+def test_a_question_about_each_place_is_told_from_one_naming_another(question, each):
+    assert about_each_place(question) is each
+
+
+@pytest.mark.parametrize(("question", "values", "units", "expected"), [
+    ("青岭县和松溪县哪个的第一书记更多？", (52, 52), ("名", "名"), "两地的数字相同。"),
+    ("青岭县和松溪县一共有多少人？", (700000, 350000), ("人", "人"), "合计1050000人。"),
+    ("青岭县和松溪县各自一共有多少人？", (700000, 350000), ("人", "人"), None),  # each place's own total
+    ("青岭县和松溪县的贫困发生率加起来是多少？", (12.5, 8.25), ("%", "%"), None),  # rates do not add up
+    ("青岭县比松溪县的贫困发生率高出多少？", (12.5, 8.25), ("%", "%"), "青岭县比松溪县多4.25个百分点。"),
+    ("青岭县比松溪县的茶园多多少？", (300, 20), ("亩", "公顷"), None),  # different measure words
+])
+def test_ties_totals_rates_and_units(question, values, units, expected):
+    answered = [(QL, _claim(values[0], units[0], 1)), (SX, _claim(values[1], units[1], 2))]
+    assert arithmetic(question, "zh", answered) == expected
+
+
+def test_the_direction_is_the_comparatives_not_another_words():
+    answered = [(QL, _claim(12, "个", 1)), (SX, _claim(7, "个", 2))]
+    question = "Which has more villages with fewer than 100 households, Qingling or Songxi?"
+    assert arithmetic(question, "en", answered) == "The figure is more for 青岭县."

@@ -37,7 +37,7 @@ def app_for(tmp_path, **changes):
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(app_for(tmp_path), client=LOOPBACK) as client:
+    with TestClient(app_for(tmp_path), client=LOOPBACK, base_url="http://127.0.0.1") as client:
         yield client
 
 
@@ -71,11 +71,12 @@ def test_a_corrupt_file_is_422_with_the_reason_and_nothing_else_changes(client, 
 def test_files_over_the_limits_are_413(tmp_path, samples):
     app = app_for(tmp_path, loader=make_settings(tmp_path, tmp_path).loader.model_copy(
         update={"max_document_bytes": 5000}))
-    with TestClient(app, client=LOOPBACK) as client:
+    with TestClient(app, client=LOOPBACK, base_url="http://127.0.0.1") as client:
         response = upload(client, ("tea.pdf", samples[0]))
         assert response.status_code == 413 and "over the limit of 5000" in response.json()["detail"]
     small = make_settings(tmp_path, tmp_path).documents.model_copy(update={"max_request_bytes": 2048})
-    with TestClient(app_for(tmp_path / "b", documents=small), client=LOOPBACK) as client:
+    with TestClient(app_for(tmp_path / "b", documents=small), client=LOOPBACK,
+                    base_url="http://127.0.0.1") as client:
         response = upload(client, ("tea.pdf", samples[0]))
         assert response.status_code == 413 and "2048" in response.json()["detail"]
 
@@ -115,7 +116,7 @@ def test_missing_documents_are_404_and_bad_edits_422(client):
     ({"api_keys": "user"}, {"Authorization": "Bearer nope"}, LOOPBACK, 401),
 ])
 def test_who_may_change_documents(tmp_path, changes, headers, peer, expected):
-    with TestClient(app_for(tmp_path, **changes), client=peer) as client:
+    with TestClient(app_for(tmp_path, **changes), client=peer, base_url="http://127.0.0.1") as client:
         assert upload(client, ("x.png", PNG), headers=headers).status_code == expected
         # An unchangeable document is refused the same way before it is looked up.
         expected_delete = 404 if expected == 415 else expected
@@ -129,3 +130,21 @@ def test_asking_needs_no_admin_key(tmp_path):
         assert client.get("/api/documents").status_code == 401
         assert client.get("/api/documents", headers={"Authorization": "Bearer user"}).status_code == 200
         assert client.get("/api/documents", headers={"Authorization": "Bearer boss"}).status_code == 200
+
+
+@pytest.mark.parametrize(("headers", "base_url"), [
+    ({"Sec-Fetch-Site": "cross-site"}, "http://127.0.0.1"),       # another site's page, in this machine's browser
+    ({"Origin": "http://evil.example"}, "http://127.0.0.1"),
+    ({}, "http://rebound.example"),                                # a DNS name rebound to 127.0.0.1
+])
+def test_a_keyless_change_from_this_machine_on_another_sites_behalf_is_refused(tmp_path, headers, base_url):
+    with TestClient(app_for(tmp_path), client=LOOPBACK, base_url=base_url) as client:
+        response = upload(client, ("x.png", PNG), headers=headers)
+        assert response.status_code == 403, response.text
+        assert client.delete("/api/documents/uploads/none", headers=headers).status_code == 403
+
+
+def test_the_chat_page_of_this_machine_may_change_documents_without_keys(tmp_path):
+    same_origin = {"Origin": "http://127.0.0.1:7860", "Sec-Fetch-Site": "same-origin"}
+    with TestClient(app_for(tmp_path), client=LOOPBACK, base_url="http://127.0.0.1:7860") as client:
+        assert upload(client, ("x.png", PNG), headers=same_origin).status_code == 415  # allowed, then judged
