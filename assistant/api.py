@@ -26,7 +26,7 @@ from assistant.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def _encodable(text: str) -> str:
+def encodable(text: str) -> str:
     """Text that UTF-8 can carry: an unpaired surrogate (\\ud800 in JSON) is refused with a reason."""
     try:
         text.encode("utf-8")
@@ -41,8 +41,8 @@ def _not_blank(text: str) -> str:
     return text
 
 
-Text = Annotated[str, AfterValidator(_encodable)]
-Question = Annotated[str, Field(min_length=1), AfterValidator(_encodable), AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(encodable)]
+Question = Annotated[str, Field(min_length=1), AfterValidator(encodable), AfterValidator(_not_blank)]
 # Request bodies are JSON: a number is not a string, nor a boolean a number ("5", true for `k` are refused).
 _STRICT = ConfigDict(strict=True)
 

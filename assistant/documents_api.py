@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from assistant.api import encodable
 from assistant.documents import DocumentManager, document_json
 from assistant.keys import api_keys, document_permission
 from assistant.settings import Settings
@@ -36,14 +37,6 @@ _STATUS = {UnsupportedDocumentError: 415, DocumentTooLargeError: 413, CorruptDoc
            DocumentNotFoundError: 404}
 
 
-def _encodable(text: str) -> str:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("text contains an unpaired surrogate character") from error
-    return text
-
-
 def _date(text: str) -> str:
     try:
         if not _DATE.match(text) or (text and not calendar_date.fromisoformat(text)):
@@ -53,7 +46,7 @@ def _date(text: str) -> str:
     return text
 
 
-Field300 = Annotated[str, Field(max_length=300), AfterValidator(_encodable)]
+Field300 = Annotated[str, Field(max_length=300), AfterValidator(encodable)]
 
 
 class MetadataUpdate(BaseModel):
@@ -64,10 +57,10 @@ class MetadataUpdate(BaseModel):
     title: Field300 | None = None
     date: Annotated[str, Field(max_length=10), AfterValidator(_date)] | None = None
     source: Field300 | None = None
-    region: Annotated[str, Field(max_length=100), AfterValidator(_encodable)] | None = None
-    region_en: Annotated[str, Field(max_length=100), AfterValidator(_encodable)] | None = None
+    region: Annotated[str, Field(max_length=100), AfterValidator(encodable)] | None = None
+    region_en: Annotated[str, Field(max_length=100), AfterValidator(encodable)] | None = None
     # Other names of the place, romanised ones too ("Qingsong"): English questions find the document by them.
-    aliases: list[Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_encodable)]] | None = Field(
+    aliases: list[Annotated[str, Field(min_length=1, max_length=100), AfterValidator(encodable)]] | None = Field(
         None, max_length=30)
 
 
