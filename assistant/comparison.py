@@ -69,7 +69,8 @@ def _chinese_names(article: Article) -> list[str]:
 
 
 def _english_label(article: Article) -> str | None:
-    """How an English answer names the article's place (its first romanised alias, or its English region)."""
+    """How an English answer names the article's place (its English region's first name, else its first
+    romanised alias)."""
     if article.region_en:
         # "Jalaid Banner (Zalaite Banner), Hinggan League" → "Jalaid Banner"
         return re.split(r"[,(（]", article.region_en)[0].strip()
@@ -85,8 +86,8 @@ class PlaceFinder:
 
     def targets(self, analysis: QueryAnalysis) -> list[PlaceTarget]:
         """The places of the question in the order it names them, each with its articles; two or more make a
-        question about several places. A romanised name counts through its Chinese expansion."""
-        # Romanised names count through their Chinese expansions, appended after the question's own text.
+        question about several places. A romanised name counts through its Chinese expansion (appended after
+        the question's own text, so the names the question writes come first)."""
         expansions = [e for e in analysis.expansions if e not in analysis.entities]
         text = normalize(normalize_script(" ".join([analysis.question, *expansions])))
         found: list[tuple[int, int, str]] = []
