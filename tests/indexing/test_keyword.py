@@ -1,3 +1,5 @@
+import numpy as np
+
 from indexing.keyword import KeywordIndex, tokenize
 
 
@@ -26,3 +28,12 @@ def test_unknown_words_find_nothing_and_coverage_says_so():
     assert index.search("capital of France", k=3) == []
     assert index.coverage("capital of France") == 0.0
     assert index.coverage("乌海市第一书记") == 1.0
+
+
+def test_a_search_among_some_rows_returns_only_those():
+    index = KeywordIndex.build(["a", "b", "c"], ["乌海市选派第一书记19名。", "乌兰县选派第一书记19名。",
+                                                 "阿拉善右旗驼奶产量达300吨。"])
+    assert {cid for cid, _ in index.search("选派第一书记", k=3)} == {"a", "b"}
+    assert [cid for cid, _ in index.search("选派第一书记", k=3, rows=np.array([1, 2]))] == ["b"]
+    assert index.search("选派第一书记", k=3, rows=np.array([], dtype=np.int64)) == []
+
