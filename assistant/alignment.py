@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba.posseg
 
@@ -421,6 +422,7 @@ def elided_noun_clause(previous: str | None, clause: str) -> str | None:
 _NOUN_FLAGS = ("n", "vn", "b", "j")
 
 
+@lru_cache(maxsize=4096)
 def without_counted_nouns(clause: str) -> str:
     """The clause without the nouns its own figures count (成立47支党员志愿服务队 → 成立47支): a next clause lends
     a figure the words about what it does (到村任第一书记), not the names of what it counts itself."""
