@@ -35,6 +35,19 @@ def make_settings(corpus: Path, index: Path) -> Settings:
     return Settings(corpus_dir=corpus, index_dir=index, feedback_db=index.parent / "feedback.sqlite3")
 
 
+def indexed_small_corpus(root: Path, embeddings) -> Settings:
+    """Settings over a one-article corpus (乌兰县) in `root`, indexed with `embeddings`, answering extractively."""
+    from assistant.components import index_builder
+
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copy(article_path("003"), corpus)
+    settings = make_settings(corpus, root / "index")
+    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"backend": "extractive"})})
+    index_builder(settings, show_progress=False, embeddings=embeddings).build()
+    return settings
+
+
 @pytest.fixture(scope="session")
 def embedding_model_path() -> str:
     """The real embedding model; fails (does not skip) when `wenda models fetch` was not run."""

@@ -6,7 +6,6 @@ document routes of another app: whatever a client sends, never a 5xx."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from functools import partial
 
@@ -16,27 +15,16 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from assistant.components import assistant, index_builder
+from assistant.components import assistant
 from assistant.server import create_app
 from evals.sample_documents import DOCX_QUESTION, PDF_FACT_PAGE, PDF_QUESTION, make_docx, make_pdf
-from tests.conftest import article_path, make_settings
+from tests.conftest import indexed_small_corpus
 from tests.live import serve
-
-
-def small_corpus(root, real_embeddings):
-    """Settings over a one-article corpus, indexed, answering extractively."""
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True)
-    shutil.copy(article_path("003"), corpus)
-    config = make_settings(corpus, root / "index")
-    config = config.model_copy(update={"llm": config.llm.model_copy(update={"backend": "extractive"})})
-    index_builder(config, show_progress=False, embeddings=real_embeddings).build()
-    return config
 
 
 @pytest.fixture(scope="module")
 def api_url(tmp_path_factory, real_embeddings):
-    config = small_corpus(tmp_path_factory.mktemp("live-docs"), real_embeddings)
+    config = indexed_small_corpus(tmp_path_factory.mktemp("live-docs"), real_embeddings)
     yield from serve(create_app(config, chat=False, factory=partial(assistant, config, embeddings=real_embeddings)))
 
 
@@ -96,7 +84,7 @@ def test_upload_index_ask_edit_and_delete(api_url, tmp_path):
 
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory, real_embeddings):
-    config = small_corpus(tmp_path_factory.mktemp("fuzz-docs"), real_embeddings)
+    config = indexed_small_corpus(tmp_path_factory.mktemp("fuzz-docs"), real_embeddings)
     app = create_app(config, load_on_start=False, chat=False,
                      factory=partial(assistant, config, embeddings=real_embeddings))
     app.state.service.get()

@@ -4,7 +4,6 @@ and a deleted document is never cited again, from the moment it is deleted."""
 
 from __future__ import annotations
 
-import shutil
 from functools import partial
 
 import pytest
@@ -14,17 +13,12 @@ from assistant.reindexer import Reindexer
 from assistant.service import AssistantService
 from evals.sample_documents import PDF_FACT_PAGE, PDF_QUESTION, make_docx, make_pdf
 from indexing.library import Upload
-from tests.conftest import article_path, make_settings
+from tests.conftest import indexed_small_corpus
 
 
 @pytest.fixture
 def running(tmp_path, real_embeddings):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(article_path("003"), corpus)
-    settings = make_settings(corpus, tmp_path / "index")
-    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"backend": "extractive"})})
-    index_builder(settings, show_progress=False, embeddings=real_embeddings).build()
+    settings = indexed_small_corpus(tmp_path, real_embeddings)
     service = AssistantService(settings, factory=partial(assistant, settings, embeddings=real_embeddings),
                                refresher=partial(refreshed_assistant, settings))
     phases: list[str] = []

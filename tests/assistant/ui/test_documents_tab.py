@@ -4,14 +4,13 @@ that it is no longer cited."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from functools import partial
 
 import pytest
 from playwright.sync_api import Page
 
-from assistant.components import assistant, index_builder
+from assistant.components import assistant
 from assistant.server import create_app
 from evals.sample_documents import (
     DOCX_QUESTION,
@@ -23,7 +22,7 @@ from evals.sample_documents import (
     make_pdf,
 )
 from tests.assistant.ui.test_live_chat import SCREENSHOTS, open_chat
-from tests.conftest import article_path, make_settings
+from tests.conftest import article_path, indexed_small_corpus
 from tests.live import serve
 
 INDEXING_TIMEOUT_MS = 600_000
@@ -31,13 +30,7 @@ INDEXING_TIMEOUT_MS = 600_000
 
 @pytest.fixture(scope="module")
 def docs_url(tmp_path_factory, real_embeddings) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("docs-tab")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(article_path("003"), corpus)
-    config = make_settings(corpus, root / "index")
-    config = config.model_copy(update={"llm": config.llm.model_copy(update={"backend": "extractive"})})
-    index_builder(config, show_progress=False, embeddings=real_embeddings).build()
+    config = indexed_small_corpus(tmp_path_factory.mktemp("docs-tab"), real_embeddings)
     yield from serve(create_app(config, factory=partial(assistant, config, embeddings=real_embeddings)))
 
 
