@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from assistant.answer import Answer
 from assistant.chain import Token
-from assistant.components import assistant, document_library, index_builder, open_index
+from assistant.components import assistant, document_library, export_embedding_model, index_builder, open_index
 from assistant.feedback import FeedbackStore, to_gold_item
 from assistant.model_store import ModelStore
 from assistant.settings import BackendName, RetrievalConfig, RetrievalMode, Settings
@@ -26,6 +26,7 @@ from indexing.builder import BuildReport
 from indexing.errors import WendaError
 from indexing.library import DocumentInfo, Upload
 from indexing.offline import enable_offline_mode
+from indexing.onnx_encoder import OnnxUnavailableError
 from indexing.registry import MetadataOverride
 from indexing.store import IndexStore, read_records
 
@@ -58,10 +59,26 @@ def models_fetch(
     force: Annotated[bool, typer.Option(help="Assemble again even if present.")] = False,
 ) -> None:
     """Download, assemble and verify the models; skip those already in the cache."""
-    store = ModelStore(Settings().models, progress=_tqdm_progress)
+    settings = Settings()
+    store = ModelStore(settings.models, progress=_tqdm_progress)
     with reported_errors():
         for path in store.fetch(names, force=force):
             console.print(f"[green]ready[/green] {path}")
+        if names is None or settings.embedding.model in names:
+            _export_encoder(settings, force)
+
+
+def _export_encoder(settings: Settings, force: bool) -> None:
+    """The ONNX export of the embedding model, when that backend is configured (torch is the fallback)."""
+    if settings.embedding.backend != "onnx":
+        return
+    try:
+        path = export_embedding_model(settings, force=force)
+    except OnnxUnavailableError as error:
+        console.print(f"[yellow]no ONNX export[/yellow] ({error}); the embedding model will run in torch")
+        return
+    if path is not None:
+        console.print(f"[green]ready[/green] {path}")
 
 
 @models_app.command("status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -24,12 +25,22 @@ from indexing.embeddings import load_embeddings
 from indexing.hybrid import HybridIndex
 from indexing.lazy import LazyEmbeddings
 from indexing.library import DocumentLibrary
+from indexing.onnx_encoder import export_onnx
 from indexing.store import IndexStore
 
 
 def embedding_model_path(settings: Settings) -> str:
     """The local path (or hub id) of the configured embedding model."""
     return ModelStore(settings.models).resolve(settings.embedding.model)
+
+
+def export_embedding_model(settings: Settings, force: bool = False) -> Path | None:
+    """Export the configured embedding model to ONNX beside it (once; a verified export is kept). None when the
+    model is not a local folder (a hub id) and so cannot be exported here."""
+    folder = Path(embedding_model_path(settings))
+    if not folder.is_dir():
+        return None
+    return export_onnx(folder, settings.embedding.onnx_quantization, force=force)
 
 
 def lazy_embeddings(settings: Settings) -> LazyEmbeddings:
