@@ -63,8 +63,9 @@ def _run(command: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def cluster() -> Iterator[str]:
-    """Run a PostgreSQL server until the block ends; yields the URL of its `postgres` database."""
+def cluster(fsync: bool = False) -> Iterator[str]:
+    """Run a PostgreSQL server until the block ends; yields the URL of its `postgres` database. Without `fsync`
+    (tests: a test cluster never needs to survive a crash) commits do not wait for the disk."""
     binaries = postgres_bin()
     # Not under pytest's tmp_path: that is private to root, and the server may run as another user.
     root = Path(tempfile.mkdtemp(prefix="wenda-pg-"))
@@ -78,9 +79,9 @@ def cluster() -> Iterator[str]:
     try:
         _run([str(binaries / "initdb"), "-D", str(data), "-U", "wenda", "--auth=trust", "--encoding=UTF8",
               "--locale=C.UTF-8", "--no-sync"])
-        # fsync off: a test cluster never needs to survive a crash.
+        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1" + ("" if fsync else " -c fsync=off")
         _run([str(binaries / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "60",
-              "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+              "-o", options, "start"])
         try:
             yield f"postgresql://wenda@127.0.0.1:{port}/postgres"
         finally:
