@@ -22,8 +22,9 @@ from evals.runner import percentile
 
 ANSWER = {"question": "乌兰县共有多少个行政村？", "answer": "乌兰县共有38个行政村 [1]", "abstained": False,
           "language": "zh", "backend": "extractive", "citations": [{
-              "n": 1, "doc_id": "003_x", "chunk_id": "003_x#1", "title": "乌兰县", "text": "乌兰县共有38个行政村。" * 20,
-              "start": 0, "end": 240, "highlight": {"start": 0, "end": 12}, "page": None}]}
+              "n": 1, "doc_id": "003_x", "chunk_id": "003_x#1", "title": "乌兰县",
+              "text": "乌兰县共有38个行政村。" * 20, "start": 0, "end": 240, "highlight": {"start": 0, "end": 12},
+              "page": None}]}
 
 
 def _timed(operation: Callable[[], object], n: int) -> dict[str, float]:
