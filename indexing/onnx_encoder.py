@@ -241,11 +241,17 @@ class OnnxEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Documents with the document prompt (none by default: the index formats them with its template)."""
-        return self.encode([self.document_prefix + t for t in texts]).tolist()
+        return self.encode([self.document_prefix + _one_line(t) for t in texts]).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """A query with the model's query prompt."""
-        return self.encode([self.query_prefix + text])[0].tolist()
+        return self.encode([self.query_prefix + _one_line(text)])[0].tolist()
+
+
+def _one_line(text: str) -> str:
+    """Newlines as spaces, as LangChain's sentence-transformers integration (the torch backend) sends text, so
+    both backends embed the same string."""
+    return text.replace("\n", " ")
 
 
 def _prompt(prompts: dict[str, str], name: str | None) -> str:

@@ -79,6 +79,13 @@ def test_queries_get_the_models_query_prompt(real_embeddings):
     assert not np.allclose(real_embeddings.encode([QUESTIONS[0]])[0], with_prompt, atol=1e-2)
 
 
+def test_newlines_are_embedded_as_spaces_like_the_torch_backend(real_embeddings):
+    two_lines = "title: 扎赉特旗 | text: 第一段。\n第二段有196名干部。"
+    one_line = two_lines.replace("\n", " ")
+    assert np.allclose(real_embeddings.embed_documents([two_lines])[0], real_embeddings.embed_documents([one_line])[0])
+    assert np.allclose(real_embeddings.embed_query("第一行\n第二行"), real_embeddings.embed_query("第一行 第二行"))
+
+
 def test_a_vector_does_not_depend_on_its_batch(real_embeddings):
     alone = [real_embeddings.encode([text])[0] for text in PASSAGES]
     together = real_embeddings.encode(list(reversed(PASSAGES)))[::-1]
