@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 
@@ -20,15 +21,19 @@ from assistant.retrieval import HybridRetriever
 from assistant.sentences import EmbeddingSentenceScorer
 from assistant.settings import Settings
 from indexing.builder import IndexBuilder, Progress
-from indexing.embeddings import load_embeddings
+from indexing.embeddings import embedding_model_id, load_embeddings
 from indexing.hybrid import HybridIndex
 from indexing.lazy import LazyEmbeddings
 from indexing.library import DocumentLibrary
 from indexing.store import IndexStore
 
+logger = logging.getLogger(__name__)
 
-def embedding_model_path(settings: Settings) -> str:
-    """The local path (or hub id) of the configured embedding model."""
+
+def embedding_model_path(settings: Settings) -> str | None:
+    """The local path (or hub id) of the configured embedding model (None for a server: backend "openai")."""
+    if settings.embedding.backend == "openai":
+        return None
     return ModelStore(settings.models).resolve(settings.embedding.model)
 
 
@@ -54,7 +59,7 @@ def index_builder(settings: Settings, show_progress: bool = True, embeddings: Em
         corpus_dir=settings.corpus_dir,
         store=IndexStore(settings.index_dir),
         config=settings.index_config(),
-        model_id=settings.embedding.model,
+        model_id=embedding_model_id(settings.embedding),
         embeddings_factory=factory,
         show_progress=show_progress,
         progress=progress,
@@ -69,7 +74,12 @@ def document_library(settings: Settings) -> DocumentLibrary:
 
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> HybridIndex:
     """The published index, ready for search."""
-    return HybridIndex.open(IndexStore(settings.index_dir), embeddings or lazy_embeddings(settings))
+    index = HybridIndex.open(IndexStore(settings.index_dir), embeddings or lazy_embeddings(settings))
+    configured = embedding_model_id(settings.embedding)
+    if index.manifest.embedding_model != configured:
+        logger.warning("the index in %s was embedded with %s, but questions are embedded with %s: run "
+                       "`wenda index` to rebuild it", settings.index_dir, index.manifest.embedding_model, configured)
+    return index
 
 
 def chat_model(settings: Settings, backend: str | None = None) -> BaseChatModel | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class LoaderConfig(BaseModel):
@@ -30,9 +32,34 @@ class ChunkingConfig(BaseModel):
     max_chunks_per_document: int = Field(2000, ge=1)
 
 
+# EmbeddingGemma's prompts (its config_sentence_transformers.json), by the names `query_prompt` and
+# `document_prompt` use.
+EMBEDDINGGEMMA_PROMPTS = {"query": "task: search result | query: ", "document": "title: none | text: "}
+
+
+class OpenAIEmbeddingConfig(BaseModel):
+    """An OpenAI-compatible `/v1/embeddings` server (TEI, vLLM, Infinity, llama.cpp/xllamacpp).
+
+    Such servers embed the texts they are sent as they are, so the client adds the prompts itself: `prompts`
+    maps the prompt names of EmbeddingConfig (`query_prompt`, `document_prompt`) to their texts.
+    """
+
+    base_url: str = "http://127.0.0.1:8080/v1"
+    model: str = "embeddinggemma-300m"
+    # From WENDA_EMBEDDING__OPENAI__API_KEY; excluded from dumps, so it never reaches a manifest or a log.
+    api_key: SecretStr | None = Field(None, exclude=True)
+    batch_size: int = Field(32, ge=1)
+    timeout_s: float = Field(60.0, gt=0)
+    retries: int = Field(3, ge=0)
+    # The vector size the server must return (None: whatever it returns, the same for every text).
+    dimensions: int | None = Field(None, ge=1)
+    prompts: dict[str, str] = Field(default_factory=lambda: dict(EMBEDDINGGEMMA_PROMPTS))
+
+
 class EmbeddingConfig(BaseModel):
     """The dense embedding model: a configured model name, a local folder or a hub id."""
 
+    backend: Literal["sentence-transformers", "openai"] = "sentence-transformers"
     model: str = "embeddinggemma-300m"
     batch_size: int = Field(16, ge=1)
     query_prompt: str | None = "query"
@@ -41,6 +68,15 @@ class EmbeddingConfig(BaseModel):
     document_template: str | None = "title: {title} | text: {text}"
     document_prompt: str | None = None
     threads: int | None = None
+    openai: OpenAIEmbeddingConfig = Field(default_factory=OpenAIEmbeddingConfig)
+
+
+# Settings that change how fast vectors are made, not what they are: a change keeps an index's vectors reusable.
+OPERATIONAL_FIELDS: dict = {
+    "loader": True,
+    "embedding": {"batch_size": True, "threads": True,
+                  "openai": {"base_url": True, "batch_size": True, "timeout_s": True, "retries": True}},
+}
 
 
 class IndexConfig(BaseModel):

@@ -1,4 +1,4 @@
-"""The dense embedding model, loaded through LangChain's sentence-transformers integration."""
+"""The dense embedding model: sentence-transformers through LangChain, or an OpenAI-compatible server."""
 
 from __future__ import annotations
 
@@ -11,16 +11,29 @@ from langchain_huggingface import HuggingFaceEmbeddings
 
 from indexing.config import EmbeddingConfig
 from indexing.offline import enable_offline_mode
+from indexing.openai_embeddings import OpenAICompatibleEmbeddings, openai_model_id
 
 logger = logging.getLogger(__name__)
 
 
-def load_embeddings(config: EmbeddingConfig, model_path: str) -> Embeddings:
-    """Load the sentence-transformers model at `model_path` (a folder, or a hub id when a hub is reachable).
+def embedding_model_id(config: EmbeddingConfig) -> str:
+    """The id a manifest records for the configured model (a build reuses only vectors of the same id)."""
+    if config.backend == "openai":
+        return openai_model_id(config.openai)
+    return config.model
+
+
+def load_embeddings(config: EmbeddingConfig, model_path: str | None) -> Embeddings:
+    """Load the sentence-transformers model at `model_path` (a folder, or a hub id when a hub is reachable), or
+    connect to the configured server (backend "openai", which needs no `model_path`).
 
     Queries and documents are encoded with the model's own prompts (EmbeddingGemma: `query`/`document`)
     and normalised, so inner product is cosine similarity.
     """
+    if config.backend == "openai":
+        return OpenAICompatibleEmbeddings(config)
+    if model_path is None:
+        raise ValueError("the sentence-transformers backend needs the model's path")
     enable_offline_mode()
     if config.threads:
         torch.set_num_threads(config.threads)
