@@ -101,7 +101,8 @@ def local_assistant(built_index, real_embeddings, local_llm):
 # Fixtures that load a real model, build a real index or start a real server: tests using them (directly or
 # through another fixture) are `integration`, so `pytest -m "not integration"` is the fast subset.
 _INTEGRATION_FIXTURES = frozenset({"embedding_model_path", "real_embeddings", "built_index", "local_llm",
-                                   "local_assistant", "base_url", "live_server", "browser", "page"})
+                                   "local_assistant", "base_url", "live_server", "browser", "page",
+                                   "embedding_server"})
 _INTEGRATION_FILES = ("test_cli.py", "test_live_chat.py", "test_live_server.py", "test_model_store.py")
 
 
