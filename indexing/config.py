@@ -54,6 +54,9 @@ class OpenAIEmbeddingConfig(BaseModel):
     # The vector size the server must return (None: whatever it returns, the same for every text).
     dimensions: int | None = Field(None, ge=1)
     prompts: dict[str, str] = Field(default_factory=lambda: dict(EMBEDDINGGEMMA_PROMPTS))
+    # The local backend (LangChain's HuggingFaceEmbeddings) embeds every newline as a space; doing the same
+    # keeps the vectors equal to the local model's.
+    newlines_as_spaces: bool = True
 
 
 class EmbeddingConfig(BaseModel):

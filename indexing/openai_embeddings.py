@@ -3,8 +3,8 @@ large corpus can be embedded on GPU machines.
 
 Such a server embeds exactly the text it is sent. The local backend's prompts (EmbeddingGemma's
 "task: search result | query: " before a question) are therefore added here, from the config's prompt texts, so
-a question and a passage get the same vectors as from the local model. Passages arrive already formatted with
-the document template (indexing.builder.dense_text).
+a question and a passage get the same vectors as from the local model (newlines become spaces, as there).
+Passages arrive already formatted with the document template (indexing.builder.dense_text).
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ class OpenAICompatibleEmbeddings(Embeddings):
     def _embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+        if self.config.newlines_as_spaces:
+            texts = [t.replace("\n", " ") for t in texts]
         started = time.perf_counter()
         server = self.config.base_url
         try:
