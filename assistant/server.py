@@ -18,16 +18,19 @@ from assistant.api import (
     BodySizeLimit,
     api_router,
     not_ready_response,
+    storage_unavailable_response,
     validation_error_response,
 )
 from assistant.chain import Assistant
 from assistant.components import assistant, deferred_embeddings
+from assistant.conversations import ConversationStore
 from assistant.documents import document_manager
 from assistant.documents_api import documents_router
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys
 from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
+from assistant.storage import Database, StorageUnavailableError
 from assistant.ui import mount_chat
 
 logger = logging.getLogger(__name__)
@@ -37,12 +40,14 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
                factory: Callable[[], Assistant] | None = None) -> FastAPI:
     """The FastAPI application; the assistant loads in the background (see /readyz).
 
-    `factory` builds the assistant (default: from `settings`); `chat=False` serves the API alone.
+    `factory` builds the assistant (default: from `settings`); `chat=False` serves the API alone. Raises
+    StorageError at once when the database (`database_url`, else the SQLite file) cannot be used.
     """
     embeddings = deferred_embeddings(settings)
     # One embedding model for answering and for the builds the Documents tab and API start.
     service = AssistantService(settings, factory or partial(assistant, settings, embeddings=embeddings))
-    feedback = FeedbackStore(settings.feedback_db)
+    database = Database.from_settings(settings)
+    feedback, conversations = FeedbackStore(database), ConversationStore(database)
     documents = document_manager(settings, service, embeddings)
 
     @asynccontextmanager
@@ -53,6 +58,7 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
             threading.Thread(target=documents.watch_index, args=(stop,), daemon=True, name="wenda-index-watch").start()
         yield
         stop.set()
+        database.close()
 
     # With API keys the schema and docs pages are closed too (and /docs would load its script from a CDN,
     # which an offline intranet cannot reach).
@@ -60,9 +66,11 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
     app = FastAPI(title="wenda", description="Questions about a collection of Chinese articles.", lifespan=lifespan,
                   **docs)
     app.add_exception_handler(NotReadyError, lambda request, error: not_ready_response(error))
+    app.add_exception_handler(StorageUnavailableError, lambda request, error: storage_unavailable_response(error))
     app.add_exception_handler(RequestValidationError,
                               lambda request, error: validation_error_response(error.errors()))
     app.state.service, app.state.feedback, app.state.documents = service, feedback, documents
+    app.state.conversations = conversations
     app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes,
                        uploads={"/api/documents": settings.documents.max_request_bytes})
     app.add_middleware(BodyReadTimeout, timeout_s=settings.server.body_read_timeout_s)
@@ -70,9 +78,10 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
         app.add_middleware(CORSMiddleware, allow_origins=settings.server.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
-    app.include_router(api_router(settings, service, feedback, [documents_router(settings, documents)]))
+    app.include_router(api_router(settings, service, feedback, [documents_router(settings, documents)],
+                                  conversations=conversations))
     if chat:
-        mount_chat(app, settings, service, feedback, documents)
+        mount_chat(app, settings, service, feedback, documents, conversations=conversations)
     return app
 
 

@@ -122,6 +122,8 @@ class ServerConfig(BaseModel):
     max_question_chars: int = Field(1000, ge=1)
     max_history_turns: int = Field(20, ge=0)
     max_turn_chars: int = Field(4000, ge=1)
+    # Turns one stored conversation may hold; then the client is asked to start a new one.
+    max_conversation_turns: int = Field(200, ge=1)
     max_body_bytes: int = Field(64_000, ge=1024)
     # A client that announces a body and stops sending it is answered 408 after this long.
     body_read_timeout_s: float = Field(15.0, gt=0)
@@ -176,8 +178,12 @@ class Settings(BaseSettings):
     # loopback only.
     admin_keys: str = ""
     documents: DocumentsConfig = Field(default_factory=DocumentsConfig)
-    # Thumbs up/down from the chat and `POST /api/feedback`.
+    # Thumbs up/down from the chat and `POST /api/feedback`, and the conversations: this SQLite file unless
+    # `database_url` is set.
     feedback_db: Path = Path("data/feedback.sqlite3")
+    # `postgresql://user:password@host:port/database` (WENDA_DATABASE_URL): feedback and conversations in
+    # PostgreSQL, shared by every replica; empty for the SQLite file `feedback_db`.
+    database_url: str = ""
     server: ServerConfig = Field(default_factory=ServerConfig)
 
     @classmethod

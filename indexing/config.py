@@ -62,8 +62,13 @@ class OpenAIEmbeddingConfig(BaseModel):
 class EmbeddingConfig(BaseModel):
     """The dense embedding model: a configured model name, a local folder or a hub id."""
 
-    backend: Literal["sentence-transformers", "openai"] = "sentence-transformers"
     model: str = "embeddinggemma-300m"
+    # "onnx": the model exported to ONNX by `wenda models fetch` and run by ONNX Runtime (torch is used when the
+    # export or ONNX Runtime is missing); "sentence-transformers": the model in torch; "openai": an
+    # OpenAI-compatible /v1/embeddings server (`openai` below).
+    backend: Literal["sentence-transformers", "onnx", "openai"] = "onnx"
+    # The ONNX export's weights: "qint8" (dynamic int8 matrix products) or "fp32".
+    onnx_quantization: Literal["qint8", "fp32"] = "qint8"
     batch_size: int = Field(16, ge=1)
     query_prompt: str | None = "query"
     # EmbeddingGemma's document format takes the article header as the title; with a template here the

@@ -1,16 +1,17 @@
-"""The dense embedding model: sentence-transformers through LangChain, or an OpenAI-compatible server."""
+"""The dense embedding model: sentence-transformers in torch, its ONNX export run by ONNX Runtime, or an
+OpenAI-compatible server."""
 
 from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
-import torch
 from langchain_core.embeddings import Embeddings
-from langchain_huggingface import HuggingFaceEmbeddings
 
 from indexing.config import EmbeddingConfig
 from indexing.offline import enable_offline_mode
+from indexing.onnx_encoder import OnnxEmbeddings, OnnxUnavailableError, verified_export
 from indexing.openai_embeddings import OpenAICompatibleEmbeddings, openai_model_id
 
 logger = logging.getLogger(__name__)
@@ -24,8 +25,9 @@ def embedding_model_id(config: EmbeddingConfig) -> str:
 
 
 def load_embeddings(config: EmbeddingConfig, model_path: str | None) -> Embeddings:
-    """Load the sentence-transformers model at `model_path` (a folder, or a hub id when a hub is reachable), or
-    connect to the configured server (backend "openai", which needs no `model_path`).
+    """The embedding model at `model_path` (a folder, or a hub id when a hub is reachable), on the configured
+    backend; the ONNX backend falls back to torch, with a warning, when its export or ONNX Runtime is missing.
+    Backend "openai" connects to the configured server and needs no `model_path`.
 
     Queries and documents are encoded with the model's own prompts (EmbeddingGemma: `query`/`document`)
     and normalised, so inner product is cosine similarity.
@@ -33,8 +35,34 @@ def load_embeddings(config: EmbeddingConfig, model_path: str | None) -> Embeddin
     if config.backend == "openai":
         return OpenAICompatibleEmbeddings(config)
     if model_path is None:
-        raise ValueError("the sentence-transformers backend needs the model's path")
+        raise ValueError(f"the {config.backend} embeddings backend needs the model's path")
     enable_offline_mode()
+    if config.backend == "onnx":
+        try:
+            return load_onnx_embeddings(config, model_path)
+        except OnnxUnavailableError as error:
+            logger.warning("%s; embedding with torch instead (run `wenda models fetch` to export)", error)
+    return load_torch_embeddings(config, model_path)
+
+
+def load_onnx_embeddings(config: EmbeddingConfig, model_path: str) -> OnnxEmbeddings:
+    """The verified ONNX export of the model at `model_path`. Raises OnnxUnavailableError without one."""
+    started = time.perf_counter()
+    folder = Path(model_path)
+    path = verified_export(folder, config.onnx_quantization) if folder.is_dir() else None
+    if path is None:
+        raise OnnxUnavailableError(f"no verified {config.onnx_quantization} ONNX export of {model_path}")
+    embeddings = OnnxEmbeddings.load(folder, path, threads=config.threads, query_prompt=config.query_prompt,
+                                     document_prompt=config.document_prompt)
+    logger.info("loaded ONNX embedding model %s in %.1f s", path, time.perf_counter() - started)
+    return embeddings
+
+
+def load_torch_embeddings(config: EmbeddingConfig, model_path: str) -> Embeddings:
+    """The sentence-transformers model at `model_path`, in torch, through LangChain's integration."""
+    import torch
+    from langchain_huggingface import HuggingFaceEmbeddings
+
     if config.threads:
         torch.set_num_threads(config.threads)
     started = time.perf_counter()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,11 +100,45 @@ def local_assistant(built_index, real_embeddings, local_llm):
     return assistant(settings, embeddings=real_embeddings, llm=local_llm)
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server (Debian's, see tests/postgres.py) for the session: the URL of its `postgres`
+    database. Fails (does not skip) without PostgreSQL: `make test` installs it."""
+    from tests.postgres import PostgresUnavailableError, cluster
+
+    try:
+        with cluster() as url:
+            yield url
+    except PostgresUnavailableError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database, once as a SQLite file and once on the session's PostgreSQL server: store tests run the
+    same body over both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wenda.sqlite3'}"
+    from tests.postgres import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_server"), f"test_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def database(storage_url: str):
+    """The storage layer over `storage_url`, closed after the test."""
+    from assistant.storage import Database
+
+    opened = Database(storage_url)
+    yield opened
+    opened.close()
+
+
 # Fixtures that load a real model, build a real index or start a real server: tests using them (directly or
 # through another fixture) are `integration`, so `pytest -m "not integration"` is the fast subset.
 _INTEGRATION_FIXTURES = frozenset({"embedding_model_path", "real_embeddings", "built_index", "local_llm",
                                    "local_assistant", "base_url", "live_server", "browser", "page",
-                                   "embedding_server"})
+                                   "postgres_server", "embedding_server"})
 _INTEGRATION_FILES = ("test_cli.py", "test_live_chat.py", "test_live_server.py", "test_model_store.py")
 
 

@@ -8,6 +8,7 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from assistant.conversations import ConversationStore
 from assistant.documents import DocumentManager
 from assistant.feedback import FeedbackStore
 from assistant.keys import api_keys, key_is_valid
@@ -25,10 +26,11 @@ HEAD_PATH = Path(__file__).with_name("head.html")
 
 
 def mount_chat(app: FastAPI, settings: Settings, service: AssistantService, feedback: FeedbackStore,
-               documents: DocumentManager | None = None) -> None:
+               documents: DocumentManager | None = None, conversations: ConversationStore | None = None) -> None:
     """Mount the chat pages (with a Documents tab when `documents` is given; on the iframe page only with
-    `documents.tab_in_embed`). With API keys configured, the pages ask for one (as the password) first."""
-    handlers = ChatHandlers(settings, service, feedback)
+    `documents.tab_in_embed`). With API keys configured, the pages ask for one (as the password) first.
+    Conversations are kept in `conversations` (default: the feedback's database)."""
+    handlers = ChatHandlers(settings, service, feedback, conversations)
     keys = api_keys(settings)
     options = {
         "theme": THEME, "css_paths": [CSS_PATH], "head_paths": [HEAD_PATH],

@@ -1,4 +1,4 @@
-"""Ratings in SQLite and their export as draft gold items."""
+"""Ratings in SQLite and PostgreSQL (the store tests run over both) and their export as draft gold items."""
 
 import json
 
@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.feedback import FeedbackStore, to_gold_item
+from assistant.storage import Database
 from evals.runner import load_gold
 
 ARTICLE = "前文。乌兰县共有38个行政村。后文。"
@@ -22,19 +23,21 @@ def answer(text: str = "乌兰县共有38个行政村 [1]", abstained: bool = Fa
 
 
 @pytest.fixture
-def store(tmp_path):
-    return FeedbackStore(tmp_path / "feedback.sqlite3")
+def store(database):
+    return FeedbackStore(database)
 
 
-def test_ratings_survive_a_new_store(store, tmp_path):
+def test_ratings_survive_a_new_store(store):
     first = store.record(answer(), liked=True, comment="对")
     second = store.record(answer(), liked=False, history=[{"role": "user", "content": "乌兰县"}])
-    again = FeedbackStore(tmp_path / "feedback.sqlite3")
+    reopened = Database(store.database.url)
+    again = FeedbackStore(reopened)
     records = list(again.records())
     assert [r.id for r in records] == [first, second]
     assert (records[0].rating, records[0].comment, records[0].citations[0]["doc_id"]) == (1, "对", "003_x")
     assert records[1].history == [{"role": "user", "content": "乌兰县"}]
     assert [r.id for r in again.records(rating=-1)] == [second]
+    reopened.close()
 
 
 def test_ratings_can_change_and_take_a_comment(store):
@@ -87,3 +90,22 @@ def test_export_without_feedback_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("WENDA_FEEDBACK_DB", str(tmp_path / "none.sqlite3"))
     result = CliRunner().invoke(app, ["feedback", "export"])
     assert result.exit_code == 1 and "no feedback yet" in result.output
+
+
+def test_export_reads_the_database_the_url_names(storage_url, tmp_path, monkeypatch):
+    database = Database(storage_url)
+    FeedbackStore(database).record(answer(), liked=True)
+    database.close()
+    monkeypatch.setenv("WENDA_DATABASE_URL", storage_url)
+    monkeypatch.setenv("WENDA_FEEDBACK_DB", str(tmp_path / "unused.sqlite3"))
+    monkeypatch.setenv("WENDA_INDEX_DIR", str(tmp_path / "no-index"))
+    result = CliRunner().invoke(app, ["feedback", "export"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["乌兰县共有多少个行政村？"]
+    assert not (tmp_path / "unused.sqlite3").exists()
+
+
+def test_export_from_an_unreachable_database_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENDA_DATABASE_URL", "postgresql://wenda:pw@127.0.0.1:1/wenda")
+    result = CliRunner().invoke(app, ["feedback", "export"])
+    assert result.exit_code == 1 and "cannot connect to the database" in result.output and ":pw@" not in result.output

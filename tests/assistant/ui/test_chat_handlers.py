@@ -1,4 +1,5 @@
-"""The chat's event handlers over the real index: loading, not-ready, limits, fallback, rating, clearing.
+"""The chat's event handlers over the real index: loading, not-ready, limits, fallback, rating, clearing, and
+the stored conversation a reload restores.
 
 The page itself is tested in a real browser (test_browser.py); here the handlers are called directly.
 """
@@ -16,8 +17,8 @@ from assistant.ui.render import EMPTY_SOURCES, FALLBACK_NOTE
 from tests.conftest import make_settings
 
 
-def last_output(handlers: ChatHandlers, question: str, messages=None, turns=None, answers=None):
-    outputs = list(handlers.respond(question, messages or [], turns or [], answers or {}))
+def last_output(handlers: ChatHandlers, question: str, messages=None, turns=None, answers=None, conversation=None):
+    outputs = list(handlers.respond(question, messages or [], turns or [], answers or {}, conversation))
     return outputs[-1]
 
 
@@ -36,9 +37,9 @@ def test_while_loading_the_chat_says_so_and_keeps_the_question(built_index, tmp_
     service.start_loading()
     try:
         handlers = ChatHandlers(settings, service, FeedbackStore(tmp_path / "f.sqlite3"))
-        messages, _, kept, turns, _ = last_output(handlers, "乌海市选派了多少名干部？")
+        messages, _, kept, turns, _, conversation = last_output(handlers, "乌海市选派了多少名干部？")
         assert "not ready" in messages[-1]["content"] and "loading" in messages[-1]["content"]
-        assert kept == "乌海市选派了多少名干部？" and turns == []
+        assert kept == "乌海市选派了多少名干部？" and turns == [] and conversation is None
         assert "Loading" in handlers.status()[0]
     finally:
         release.set()
@@ -61,12 +62,12 @@ def test_empty_and_overlong_questions(extractive_handlers):
 def test_an_answer_fills_chat_sources_and_conversation_then_rates(extractive_handlers):
     outputs = list(extractive_handlers.respond("乌兰县共有多少个行政村？", [], [], {}))
     assert any("wenda-candidate" in str(panel) for _, panel, *_ in outputs[:-1])  # passages shown first
-    messages, sources, box, turns, answers = outputs[-1]
+    messages, sources, box, turns, answers, conversation = outputs[-1]
     assert box == "" and [m["role"] for m in messages] == ["user", "assistant"]
     assert "38" in messages[1]["content"] and "#wenda-source-1" in messages[1]["content"]
     assert "wenda-cited" in sources and turns[0]["content"] == "乌兰县共有多少个行政村？"
-    follow_up = last_output(extractive_handlers, "资助了多少名贫困学生？", messages, turns, answers)
-    assert "179" in follow_up[0][-1]["content"] and len(follow_up[3]) == 4
+    follow_up = last_output(extractive_handlers, "资助了多少名贫困学生？", messages, turns, answers, conversation)
+    assert "179" in follow_up[0][-1]["content"] and len(follow_up[3]) == 4 and follow_up[5] == conversation
 
     rated, pending, row = extractive_handlers.rate(answers, {}, gr.LikeData(None, {"index": 1, "value": "",
                                                                                    "liked": False}))
@@ -92,6 +93,32 @@ def test_a_failing_llm_gives_the_extractive_answer_and_says_so(built_index, real
 
 
 def test_clear_starts_a_new_conversation():
-    messages, sources, turns, answers, rated, pending, row = ChatHandlers.clear()
-    assert (messages, turns, answers, rated, pending) == ([], [], {}, {}, None) and row["visible"] is False
+    messages, sources, turns, answers, rated, pending, row, conversation = ChatHandlers.clear()
+    assert (messages, turns, answers, rated, pending, conversation) == ([], [], {}, {}, None, None)
+    assert row["visible"] is False
     assert sources == EMPTY_SOURCES
+
+
+def test_a_reload_restores_the_stored_conversation_and_its_ratings(extractive_handlers):
+    messages, _, _, turns, answers, conversation = last_output(extractive_handlers, "乌兰县共有多少个行政村？")
+    messages, _, _, turns, answers, _ = last_output(extractive_handlers, "资助了多少名贫困学生？", messages, turns,
+                                                    answers, conversation)
+    restored = extractive_handlers.restore(conversation)
+    assert restored[0] == messages and restored[2] == turns and restored[7] == conversation
+    assert restored[3][3]["answer"]["citations"] == answers[3]["answer"]["citations"]
+    assert restored[3][3]["history"] == answers[3]["history"]
+    extractive_handlers.rate(restored[3], {}, gr.LikeData(None, {"index": 3, "value": "", "liked": True}))
+    assert next(extractive_handlers.feedback.records()).question == "资助了多少名贫困学生？"
+    # An id the store does not know (a reset database, a stale browser) gives an empty chat.
+    assert extractive_handlers.restore("A" * 22) == ChatHandlers.clear() == extractive_handlers.restore(None)
+
+
+def test_a_full_conversation_goes_on_in_a_new_one(built_index, real_embeddings, tmp_path):
+    settings, _ = built_index
+    settings = settings.model_copy(update={"feedback_db": tmp_path / "feedback.sqlite3", "server":
+                                           settings.server.model_copy(update={"max_conversation_turns": 1})})
+    service = AssistantService(settings, lambda: assistant(settings, backend="extractive", embeddings=real_embeddings))
+    handlers = ChatHandlers(settings, service, FeedbackStore(settings.feedback_db))
+    messages, _, _, turns, answers, first = last_output(handlers, "乌兰县共有多少个行政村？")
+    *_, second = last_output(handlers, "资助了多少名贫困学生？", messages, turns, answers, first)
+    assert second != first and len(handlers.conversations.turns(second)) == 1
