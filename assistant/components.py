@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,24 +22,29 @@ from assistant.retrieval import HybridRetriever
 from assistant.sentences import EmbeddingSentenceScorer
 from assistant.settings import Settings
 from indexing.builder import IndexBuilder, Progress
-from indexing.embeddings import load_embeddings
+from indexing.embeddings import embedding_model_id, load_embeddings
 from indexing.hybrid import HybridIndex
 from indexing.lazy import LazyEmbeddings
 from indexing.library import DocumentLibrary
 from indexing.onnx_encoder import export_onnx
 from indexing.store import IndexStore
 
+logger = logging.getLogger(__name__)
 
-def embedding_model_path(settings: Settings) -> str:
-    """The local path (or hub id) of the configured embedding model."""
+
+def embedding_model_path(settings: Settings) -> str | None:
+    """The local path (or hub id) of the configured embedding model (None for a server: backend "openai")."""
+    if settings.embedding.backend == "openai":
+        return None
     return ModelStore(settings.models).resolve(settings.embedding.model)
 
 
 def export_embedding_model(settings: Settings, force: bool = False) -> Path | None:
     """Export the configured embedding model to ONNX beside it (once; a verified export is kept). None when the
-    model is not a local folder (a hub id) and so cannot be exported here."""
-    folder = Path(embedding_model_path(settings))
-    if not folder.is_dir():
+    model is not a local folder (a hub id, or a server: backend "openai") and so cannot be exported here."""
+    path = embedding_model_path(settings)
+    folder = Path(path) if path is not None else None
+    if folder is None or not folder.is_dir():
         return None
     return export_onnx(folder, settings.embedding.onnx_quantization, force=force)
 
@@ -65,7 +71,7 @@ def index_builder(settings: Settings, show_progress: bool = True, embeddings: Em
         corpus_dir=settings.corpus_dir,
         store=IndexStore(settings.index_dir),
         config=settings.index_config(),
-        model_id=settings.embedding.model,
+        model_id=embedding_model_id(settings.embedding),
         embeddings_factory=factory,
         show_progress=show_progress,
         progress=progress,
@@ -80,7 +86,12 @@ def document_library(settings: Settings) -> DocumentLibrary:
 
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> HybridIndex:
     """The published index, ready for search."""
-    return HybridIndex.open(IndexStore(settings.index_dir), embeddings or lazy_embeddings(settings))
+    index = HybridIndex.open(IndexStore(settings.index_dir), embeddings or lazy_embeddings(settings))
+    configured = embedding_model_id(settings.embedding)
+    if index.manifest.embedding_model != configured:
+        logger.warning("the index in %s was embedded with %s, but questions are embedded with %s: run "
+                       "`wenda index` to rebuild it", settings.index_dir, index.manifest.embedding_model, configured)
+    return index
 
 
 def chat_model(settings: Settings, backend: str | None = None) -> BaseChatModel | None:

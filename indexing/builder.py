@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -13,8 +14,9 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
+from indexing.checkpoint import CHECKPOINT_FILE, EmbeddingCheckpoint
 from indexing.chunking import Chunker
-from indexing.config import IndexConfig
+from indexing.config import OPERATIONAL_FIELDS, IndexConfig
 from indexing.corpus import CorpusScan, display_path, scan_corpus
 from indexing.dense import DenseIndex
 from indexing.documents import Article, Chunk
@@ -36,6 +38,10 @@ class NothingToIndexError(WendaError):
     """The corpus folder holds no readable article."""
 
 
+class EmbeddingDimensionError(WendaError):
+    """The embedding model returned vectors of another size than the rest of the index."""
+
+
 @dataclass
 class BuildReport:
     """What a build did and where its time went."""
@@ -45,6 +51,8 @@ class BuildReport:
     documents: int = 0
     chunks: int = 0
     embedded_chunks: int = 0
+    # Passages whose vectors came from the checkpoint of an interrupted build (not embedded again).
+    resumed_chunks: int = 0
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -132,6 +140,9 @@ class IndexBuilder:
             chunks = [c for a in scan.articles for c in chunks_by_doc[a.doc_id]]
         with timer("reuse"):
             vectors = self._previous_vectors() if reusable else {}
+        checkpoint_path = self.store.root / CHECKPOINT_FILE
+        if force:
+            checkpoint_path.unlink(missing_ok=True)
         self._embed_missing(chunks, vectors, report, timer)
         report.build_id = new_build_id()
         self.progress("write", 0, 0)
@@ -139,6 +150,8 @@ class IndexBuilder:
             self._write(staging, scan, chunks_by_doc, chunks, vectors, report, scanned_at,
                         previous if reusable else None)
             self.store.publish(staging, report.build_id)
+        # The published build holds every vector now; a later build reuses them from there.
+        checkpoint_path.unlink(missing_ok=True)
         report.documents, report.chunks = len(scan.articles), len(chunks)
         self.progress("published", len(chunks), len(chunks))
         return report
@@ -164,35 +177,63 @@ class IndexBuilder:
             logger.warning("cannot reuse vectors of %s: %s", folder, error)
             return {}
 
+    def checkpoint_fingerprint(self) -> str:
+        """What the checkpointed vectors depend on besides their text: the model and its prompts."""
+        embedding = self.config.embedding.model_dump(mode="json", exclude=OPERATIONAL_FIELDS["embedding"])
+        return json.dumps({"model": self.model_id, "embedding": embedding}, sort_keys=True, ensure_ascii=False)
+
     def _embed_missing(self, chunks: list[Chunk], vectors: dict[str, np.ndarray], report: BuildReport,
                        timer: _Timer) -> None:
+        """Embed the chunks without a vector, taking those an interrupted build saved from its checkpoint and
+        saving each new batch there before going on."""
         missing = [c for c in chunks if c.chunk_id not in vectors]
-        report.embedded_chunks = len(missing)
         if not missing:
             return
+        template = self.config.embedding.document_template
+        texts = {c.chunk_id: dense_text(c, template) for c in missing}
+        with timer("checkpoint"):
+            checkpoint = EmbeddingCheckpoint.open(self.store.root / CHECKPOINT_FILE, self.checkpoint_fingerprint())
+            for chunk in missing:
+                saved = checkpoint.get(texts[chunk.chunk_id])
+                if saved is not None:
+                    vectors[chunk.chunk_id] = saved
+        todo = [c for c in missing if c.chunk_id not in vectors]
+        report.resumed_chunks, report.embedded_chunks = len(missing) - len(todo), len(todo)
+        if report.resumed_chunks:
+            logger.info("resuming: %d of %d passages already embedded", report.resumed_chunks, len(missing))
+        if not todo:
+            return
+        dimensions = len(next(iter(vectors.values()))) if vectors else None
         with timer("load_model"):
             self.embeddings.get()
-        template = self.config.embedding.document_template
         batch = self.config.embedding.batch_size
         # Similar lengths in a batch waste less padding; order back by id afterwards.
-        ordered = sorted(missing, key=lambda c: len(c.text))
+        ordered = sorted(todo, key=lambda c: len(c.text))
         docs_total = len({c.doc_id for c in missing})
-        done_docs: dict[str, int] = {}
         needed = {d: sum(1 for c in missing if c.doc_id == d) for d in {c.doc_id for c in missing}}
-        with timer("embed"), tqdm(total=len(ordered), unit="chunk", desc="embedding",
-                                  disable=not self.show_progress) as bar:
+        done_docs: dict[str, int] = {}
+        for chunk in missing:
+            if chunk.chunk_id in vectors:
+                done_docs[chunk.doc_id] = done_docs.get(chunk.doc_id, 0) + 1
+        with tqdm(total=len(missing), initial=report.resumed_chunks, unit="chunk", desc="embedding",
+                  disable=not self.show_progress) as bar:
             started = time.perf_counter()
             for i in range(0, len(ordered), batch):
                 part = ordered[i:i + batch]
-                for chunk, vector in zip(part, self.embeddings.embed_documents(
-                        [dense_text(c, template) for c in part]), strict=True):
-                    vectors[chunk.chunk_id] = np.asarray(vector, dtype=np.float32)
+                part_texts = [texts[c.chunk_id] for c in part]
+                with timer("embed"):
+                    matrix = np.asarray(self.embeddings.embed_documents(part_texts), dtype=np.float32)
+                dimensions = _checked_dimensions(matrix, len(part), dimensions)
+                with timer("checkpoint"):
+                    checkpoint.append(part_texts, matrix)
+                for chunk, vector in zip(part, matrix, strict=True):
+                    vectors[chunk.chunk_id] = vector
                     done_docs[chunk.doc_id] = done_docs.get(chunk.doc_id, 0) + 1
                 finished = sum(1 for d, n in done_docs.items() if n == needed[d])
                 elapsed = max(time.perf_counter() - started, 1e-9)
                 bar.set_postfix(docs=f"{finished}/{docs_total}", docs_per_s=f"{finished / elapsed:.2f}")
                 bar.update(len(part))
-                self.progress("embed", min(i + batch, len(ordered)), len(ordered))
+                self.progress("embed", report.resumed_chunks + min(i + batch, len(ordered)), len(missing))
 
     def _mark_scanned(self, manifest: Manifest, scan: CorpusScan, scanned_at: float, skipped: dict[str, str]
                       ) -> None:
@@ -237,6 +278,18 @@ class IndexBuilder:
             skipped=report.skipped,
             scanned_at=scanned_at,
         ).write(staging)
+
+
+def _checked_dimensions(matrix: np.ndarray, count: int, expected: int | None) -> int:
+    """The vector size of an embedded batch, which must be one vector per text and match the index's."""
+    if matrix.ndim != 2 or matrix.shape[0] != count:
+        raise EmbeddingDimensionError(f"the embedding model returned {matrix.shape[0] if matrix.ndim else 0} "
+                                      f"vectors for {count} passages")
+    if expected is not None and matrix.shape[1] != expected:
+        raise EmbeddingDimensionError(f"the embedding model returned {matrix.shape[1]}-dimensional vectors, but "
+                                      f"this index holds {expected}-dimensional ones; rebuild with --force if "
+                                      "the model was meant to change")
+    return matrix.shape[1]
 
 
 def _entry(article: Article, chunks: list[Chunk], before: DocumentEntry | None, now: str) -> DocumentEntry:

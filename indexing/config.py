@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class LoaderConfig(BaseModel):
@@ -32,13 +32,41 @@ class ChunkingConfig(BaseModel):
     max_chunks_per_document: int = Field(2000, ge=1)
 
 
+# EmbeddingGemma's prompts (its config_sentence_transformers.json), by the names `query_prompt` and
+# `document_prompt` use.
+EMBEDDINGGEMMA_PROMPTS = {"query": "task: search result | query: ", "document": "title: none | text: "}
+
+
+class OpenAIEmbeddingConfig(BaseModel):
+    """An OpenAI-compatible `/v1/embeddings` server (TEI, vLLM, Infinity, llama.cpp/xllamacpp).
+
+    Such servers embed the texts they are sent as they are, so the client adds the prompts itself: `prompts`
+    maps the prompt names of EmbeddingConfig (`query_prompt`, `document_prompt`) to their texts.
+    """
+
+    base_url: str = "http://127.0.0.1:8080/v1"
+    model: str = "embeddinggemma-300m"
+    # From WENDA_EMBEDDING__OPENAI__API_KEY; excluded from dumps, so it never reaches a manifest or a log.
+    api_key: SecretStr | None = Field(None, exclude=True)
+    batch_size: int = Field(32, ge=1)
+    timeout_s: float = Field(60.0, gt=0)
+    retries: int = Field(3, ge=0)
+    # The vector size the server must return (None: whatever it returns, the same for every text).
+    dimensions: int | None = Field(None, ge=1)
+    prompts: dict[str, str] = Field(default_factory=lambda: dict(EMBEDDINGGEMMA_PROMPTS))
+    # The local backend (LangChain's HuggingFaceEmbeddings) embeds every newline as a space; doing the same
+    # keeps the vectors equal to the local model's.
+    newlines_as_spaces: bool = True
+
+
 class EmbeddingConfig(BaseModel):
     """The dense embedding model: a configured model name, a local folder or a hub id."""
 
     model: str = "embeddinggemma-300m"
     # "onnx": the model exported to ONNX by `wenda models fetch` and run by ONNX Runtime (torch is used when the
-    # export or ONNX Runtime is missing); "sentence-transformers": the model in torch.
-    backend: Literal["sentence-transformers", "onnx"] = "onnx"
+    # export or ONNX Runtime is missing); "sentence-transformers": the model in torch; "openai": an
+    # OpenAI-compatible /v1/embeddings server (`openai` below).
+    backend: Literal["sentence-transformers", "onnx", "openai"] = "onnx"
     # The ONNX export's weights: "qint8" (dynamic int8 matrix products) or "fp32".
     onnx_quantization: Literal["qint8", "fp32"] = "qint8"
     batch_size: int = Field(16, ge=1)
@@ -48,6 +76,15 @@ class EmbeddingConfig(BaseModel):
     document_template: str | None = "title: {title} | text: {text}"
     document_prompt: str | None = None
     threads: int | None = None
+    openai: OpenAIEmbeddingConfig = Field(default_factory=OpenAIEmbeddingConfig)
+
+
+# Settings that change how fast vectors are made, not what they are: a change keeps an index's vectors reusable.
+OPERATIONAL_FIELDS: dict = {
+    "loader": True,
+    "embedding": {"batch_size": True, "threads": True,
+                  "openai": {"base_url": True, "batch_size": True, "timeout_s": True, "retries": True}},
+}
 
 
 class IndexConfig(BaseModel):

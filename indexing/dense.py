@@ -14,8 +14,14 @@ import faiss
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from indexing.errors import WendaError
+
 INDEX_FILE = "index.faiss"
 IDS_FILE = "ids.json"
+
+
+class DimensionMismatchError(WendaError):
+    """A query vector of another size than the index's passage vectors (another embedding model)."""
 
 
 class DenseIndex:
@@ -55,6 +61,11 @@ class DenseIndex:
     def search(self, vector: list[float], k: int, rows: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The `k` chunk ids closest to `vector`, with their inner products, best first (among `rows` only,
         when given: the row numbers of the chunks that may be returned)."""
+        if len(vector) != self.index.d:
+            raise DimensionMismatchError(
+                f"the embedding model made a {len(vector)}-dimensional query vector, but the index holds "
+                f"{self.index.d}-dimensional passage vectors: it was built with another model; rebuild it "
+                "with the configured model (`wenda index --force`) or configure the model it was built with")
         if not self.ids or (rows is not None and not len(rows)):
             return []
         params = None

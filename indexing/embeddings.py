@@ -1,4 +1,5 @@
-"""The dense embedding model: sentence-transformers in torch, or its ONNX export run by ONNX Runtime."""
+"""The dense embedding model: sentence-transformers in torch, its ONNX export run by ONNX Runtime, or an
+OpenAI-compatible server."""
 
 from __future__ import annotations
 
@@ -11,17 +12,30 @@ from langchain_core.embeddings import Embeddings
 from indexing.config import EmbeddingConfig
 from indexing.offline import enable_offline_mode
 from indexing.onnx_encoder import OnnxEmbeddings, OnnxUnavailableError, verified_export
+from indexing.openai_embeddings import OpenAICompatibleEmbeddings, openai_model_id
 
 logger = logging.getLogger(__name__)
 
 
-def load_embeddings(config: EmbeddingConfig, model_path: str) -> Embeddings:
+def embedding_model_id(config: EmbeddingConfig) -> str:
+    """The id a manifest records for the configured model (a build reuses only vectors of the same id)."""
+    if config.backend == "openai":
+        return openai_model_id(config.openai)
+    return config.model
+
+
+def load_embeddings(config: EmbeddingConfig, model_path: str | None) -> Embeddings:
     """The embedding model at `model_path` (a folder, or a hub id when a hub is reachable), on the configured
     backend; the ONNX backend falls back to torch, with a warning, when its export or ONNX Runtime is missing.
+    Backend "openai" connects to the configured server and needs no `model_path`.
 
     Queries and documents are encoded with the model's own prompts (EmbeddingGemma: `query`/`document`)
     and normalised, so inner product is cosine similarity.
     """
+    if config.backend == "openai":
+        return OpenAICompatibleEmbeddings(config)
+    if model_path is None:
+        raise ValueError(f"the {config.backend} embeddings backend needs the model's path")
     enable_offline_mode()
     if config.backend == "onnx":
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from indexing.config import IndexConfig
+from indexing.config import OPERATIONAL_FIELDS, IndexConfig
 
 MANIFEST_FILE = "manifest.json"
 # 2: the dense index is a FAISS index file and JSON ids (no pickle).
@@ -48,9 +48,10 @@ class Manifest(BaseModel):
         """True when vectors of this build can be reused under `config` (same model, same chunking).
 
         The loader settings only decide which files are read; the per-document diff handles their effect.
+        Batch sizes, threads and server addresses change how fast vectors are made, not what they are.
         """
         return (self.format_version == FORMAT_VERSION and self.embedding_model == embedding_model
-                and self.config.model_dump(exclude={"loader"}) == config.model_dump(exclude={"loader"}))
+                and self.config.model_dump(exclude=OPERATIONAL_FIELDS) == config.model_dump(exclude=OPERATIONAL_FIELDS))
 
     def write(self, folder: Path) -> None:
         """Write `manifest.json` into `folder`."""

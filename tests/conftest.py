@@ -138,7 +138,7 @@ def database(storage_url: str):
 # through another fixture) are `integration`, so `pytest -m "not integration"` is the fast subset.
 _INTEGRATION_FIXTURES = frozenset({"embedding_model_path", "real_embeddings", "built_index", "local_llm",
                                    "local_assistant", "base_url", "live_server", "browser", "page",
-                                   "postgres_server"})
+                                   "postgres_server", "embedding_server"})
 _INTEGRATION_FILES = ("test_cli.py", "test_live_chat.py", "test_live_server.py", "test_model_store.py")
 
 

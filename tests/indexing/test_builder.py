@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from indexing.builder import IndexBuilder, NothingToIndexError
-from indexing.config import ChunkingConfig, IndexConfig
+from indexing.builder import EmbeddingDimensionError, IndexBuilder, NothingToIndexError, dense_text
+from indexing.checkpoint import CHECKPOINT_FILE, saved_vectors
+from indexing.config import ChunkingConfig, EmbeddingConfig, IndexConfig
 from indexing.hybrid import HybridIndex
 from indexing.keyword import KeywordIndex
 from indexing.store import IndexStore
@@ -129,3 +130,85 @@ def test_a_failure_while_writing_keeps_the_previous_index(corpus_copy, tmp_path,
     assert after == before
     assert not list((tmp_path / "index").glob(".tmp-*"))
     HybridIndex.open(IndexStore(tmp_path / "index"), FakeHashEmbeddings())
+
+
+class FailingAfterBatches(FakeHashEmbeddings):
+    """The fake embedder, failing (like a killed or crashed model) once it has embedded `batches` batches."""
+
+    def __init__(self, batches: int) -> None:
+        super().__init__()
+        self.batches = batches
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if self.batches == 0:
+            raise RuntimeError("the model crashed")
+        self.batches -= 1
+        return super().embed_documents(texts)
+
+
+SMALL_BATCHES = IndexConfig(embedding=EmbeddingConfig(batch_size=8))
+
+
+def interrupted_build(corpus: Path, index: Path, batches: int = 3, model_id: str = "fake",
+                      force: bool = False) -> FailingAfterBatches:
+    failing = FailingAfterBatches(batches)
+    with pytest.raises(RuntimeError, match="crashed"):
+        builder(corpus, index, failing, config=SMALL_BATCHES, model_id=model_id).build(force=force)
+    assert saved_vectors(index / CHECKPOINT_FILE) == 8 * batches
+    return failing
+
+
+def test_a_failed_build_resumes_from_its_checkpoint(corpus_copy, tmp_path):
+    failing = interrupted_build(corpus_copy, tmp_path / "index")
+    fake = FakeHashEmbeddings()
+    report = builder(corpus_copy, tmp_path / "index", fake, config=SMALL_BATCHES).build()
+    assert report.resumed_chunks == 24 and report.embedded_chunks == report.chunks - 24 == len(fake.embedded)
+    assert not set(fake.embedded) & set(failing.embedded), "nothing checkpointed was embedded again"
+    assert not (tmp_path / "index" / CHECKPOINT_FILE).exists(), "the checkpoint is deleted once published"
+
+    clean = FakeHashEmbeddings()
+    builder(corpus_copy, tmp_path / "clean", clean, config=SMALL_BATCHES).build()
+    resumed_index = HybridIndex.open(IndexStore(tmp_path / "index"), fake)
+    clean_index = HybridIndex.open(IndexStore(tmp_path / "clean"), clean)
+    assert resumed_index.dense.ids == clean_index.dense.ids
+    resumed_vectors, clean_vectors = resumed_index.dense.vectors(), clean_index.dense.vectors()
+    for chunk_id, vector in clean_vectors.items():
+        np.testing.assert_array_equal(resumed_vectors[chunk_id], vector)
+
+
+def test_a_changed_article_gets_fresh_vectors_not_its_checkpointed_ones(corpus_copy, tmp_path):
+    interrupted_build(corpus_copy, tmp_path / "index", batches=6)
+    changed = next(corpus_copy.glob("003_*.txt"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("第一书记", "驻村书记"), encoding="utf-8")
+    fake = FakeHashEmbeddings()
+    report = builder(corpus_copy, tmp_path / "index", fake, config=SMALL_BATCHES).build()
+    assert 0 < report.resumed_chunks < 48
+    index = HybridIndex.open(IndexStore(tmp_path / "index"), fake)
+    vectors = index.dense.vectors()
+    template = SMALL_BATCHES.embedding.document_template
+    for chunk_id, chunk in index.chunks.items():
+        np.testing.assert_allclose(vectors[chunk_id], fake._vector(dense_text(chunk, template)), rtol=1e-6)
+
+
+def test_a_checkpoint_of_another_model_or_a_forced_build_is_not_resumed(corpus_copy, tmp_path):
+    interrupted_build(corpus_copy, tmp_path / "index", model_id="other-model")
+    report = builder(corpus_copy, tmp_path / "index", FakeHashEmbeddings(), config=SMALL_BATCHES).build()
+    assert report.resumed_chunks == 0 and report.embedded_chunks == report.chunks
+
+    interrupted_build(corpus_copy, tmp_path / "index", batches=1, force=True)
+    forced = builder(corpus_copy, tmp_path / "index", FakeHashEmbeddings(), config=SMALL_BATCHES).build(force=True)
+    assert forced.resumed_chunks == 0 and forced.embedded_chunks == forced.chunks
+
+
+def test_vectors_of_another_size_stop_the_build_with_a_reason(corpus_copy, tmp_path):
+    builder(corpus_copy, tmp_path / "index", FakeHashEmbeddings()).build()
+    before = IndexStore(tmp_path / "index").current_manifest()
+    (corpus_copy / "005_new.md").write_text("# 新文章\n\n某县选派第一书记7名。\n", encoding="utf-8")
+
+    class LongerVectors(FakeHashEmbeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return [v + v for v in super().embed_documents(texts)]
+
+    with pytest.raises(EmbeddingDimensionError, match="32-dimensional vectors, but this index holds 16"):
+        builder(corpus_copy, tmp_path / "index", LongerVectors()).build()
+    assert IndexStore(tmp_path / "index").current_manifest() == before

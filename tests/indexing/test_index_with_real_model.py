@@ -11,7 +11,10 @@ import sys
 import textwrap
 import time
 
+import numpy as np
+
 from assistant.components import index_builder, open_index
+from indexing.checkpoint import CHECKPOINT_FILE, saved_vectors
 from indexing.hybrid import HybridIndex
 from indexing.store import IndexStore
 from tests.conftest import CORPUS, REPO, article_path, make_settings
@@ -122,3 +125,46 @@ def test_killed_build_leaves_the_previous_index_usable(tmp_path, real_embeddings
 def test_the_repository_corpus_is_what_gets_indexed(built_index):
     settings, report = built_index
     assert settings.corpus_dir == CORPUS and not report.skipped
+
+
+def test_a_build_killed_with_sigkill_resumes_where_it_stopped(tmp_path, real_embeddings):
+    """`wenda index` is killed with SIGKILL after a few batches; the re-run embeds only the remainder and publishes
+    the same index as an uninterrupted build."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = article_path("002").read_text(encoding="utf-8")
+    (corpus / "002_part.txt").write_text(text[:len(text) * 2 // 5], encoding="utf-8")  # a few chunks
+    settings = make_settings(corpus, tmp_path / "clean")
+    settings = settings.model_copy(update={"embedding": settings.embedding.model_copy(update={"batch_size": 1})})
+    clean = index_builder(settings, show_progress=False, embeddings=real_embeddings).build()
+    total = clean.embedded_chunks
+    assert total >= 4 and clean.resumed_chunks == 0
+
+    env = {"WENDA_CORPUS_DIR": str(corpus), "WENDA_INDEX_DIR": str(tmp_path / "index"),
+           "WENDA_EMBEDDING__BATCH_SIZE": "1"}
+    checkpoint = tmp_path / "index" / CHECKPOINT_FILE
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--quiet"], cwd=REPO,
+                               env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while saved_vectors(checkpoint) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    saved = saved_vectors(checkpoint)
+    assert 2 <= saved < total, f"{saved} of {total} vectors checkpointed when killed"
+    assert IndexStore(tmp_path / "index").current_build() is None
+
+    resumed = wenda("index", "--quiet", env=env, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"resuming: {saved} of {total} passages already embedded" in resumed.stderr
+    assert f"embedded {total - saved} " in resumed.stdout and f"resumed {saved} from the checkpoint" in resumed.stdout
+    assert not checkpoint.exists()
+
+    resumed_index = HybridIndex.open(IndexStore(tmp_path / "index"), real_embeddings)
+    clean_index = HybridIndex.open(IndexStore(tmp_path / "clean"), real_embeddings)
+    assert resumed_index.dense.ids == clean_index.dense.ids
+    expected = clean_index.dense.vectors()
+    for chunk_id, vector in resumed_index.dense.vectors().items():
+        np.testing.assert_allclose(vector, expected[chunk_id], atol=1e-5)
