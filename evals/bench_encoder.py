@@ -25,7 +25,7 @@ BACKENDS = ("sentence-transformers", "onnx")
 
 
 def measure_backend(backend: str, corpus: Path, extras: list[Path], gold: list[Path], k: int,
-                    queries: int) -> dict[str, Any]:
+                    queries: int, with_quality: bool = True) -> dict[str, Any]:
     """One backend: cold indexing, query latency and retrieval quality (run in a process of its own)."""
     from assistant.components import assistant, index_builder
     from assistant.settings import Settings
@@ -52,7 +52,7 @@ def measure_backend(backend: str, corpus: Path, extras: list[Path], gold: list[P
             embeddings.embed_query(question)
             latencies.append((time.perf_counter() - started) * 1000)
         quality = {}
-        for path in gold:
+        for path in gold if with_quality else []:
             items = load_gold(path)
             results = run_gold(items, lambda q, history: chain.ask(q, history).to_json(),
                                Path(scratch) / f"{path.stem}.jsonl", progress=False)
@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=50, help="Questions timed for the query latency.")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--no-sorting", action="store_true", help="Skip the sorted-batching measurement.")
+    parser.add_argument("--no-quality", action="store_true",
+                        help="Speed and memory only: skip answering the gold files.")
     parser.add_argument("--out", type=Path, default=Path("evals/out/bench_encoder.json"))
     parser.add_argument("--child", choices=[*BACKENDS, "sorting"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -160,12 +162,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.child:
         print(json.dumps(measure_backend(args.child, args.corpus, args.add_articles, args.gold, args.k,
-                                         args.queries)))
+                                         args.queries, with_quality=not args.no_quality)))
         return
     common = ["--corpus", str(args.corpus), "--k", str(args.k), "--queries", str(args.queries),
               "--gold", *map(str, args.gold)]
     if args.add_articles:
         common += ["--add-articles", *map(str, args.add_articles)]
+    if args.no_quality:
+        common.append("--no-quality")
     runs = {}
     for backend in BACKENDS:
         print(f"measuring {backend} ...", file=sys.stderr, flush=True)
