@@ -4,18 +4,22 @@ keys; request limits with reasons."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import secrets
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Annotated, Any, Literal, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.admission import QueueFullError, RequestCancelledError, cancellable
 from assistant.answer import passage_json
 from assistant.chain import Assistant, Retrieved, Token
 from assistant.conversations import (
@@ -292,6 +296,75 @@ def not_ready_response(error: NotReadyError) -> JSONResponse:
                         headers={"Retry-After": str(NotReadyError.retry_after_s)})
 
 
+def busy_response(error: QueueFullError) -> JSONResponse:
+    """A 503 saying every answer slot is busy and the queue is full, with when to try again."""
+    return JSONResponse({"detail": str(error), "retry_after_s": error.retry_after_s}, status_code=503,
+                        headers={"Retry-After": str(error.retry_after_s)})
+
+
+def cancelled_response(error: RequestCancelledError) -> JSONResponse:
+    """499 (client closed request): nobody reads it, but the log says why the request ended."""
+    return JSONResponse({"detail": str(error)}, status_code=499)
+
+
+T = TypeVar("T")
+_END = object()
+
+
+async def while_connected(request: Request, work: Callable[[], T]) -> T:
+    """Run the blocking `work` in a worker thread; if the client disconnects first, the request is cancelled (a
+    question waiting for an answer slot leaves the queue, one being written stops)."""
+    gone = threading.Event()
+
+    def run() -> T:
+        with cancellable(gone):
+            return work()
+
+    async def watch() -> None:
+        # The body has been read, so the server's receive() now only returns when the client goes away.
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    result: Any = None
+    failure: Exception | None = None
+    async with anyio.create_task_group() as group:
+        group.start_soon(watch)
+        try:
+            result = await anyio.to_thread.run_sync(run)
+        except Exception as error:  # re-raised outside the group, unwrapped, for the app's exception handlers
+            failure = error
+        group.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
+    return result
+
+
+def streamed_while_connected(events: Iterator[str]) -> AsyncIterator[str]:
+    """`events` produced in worker threads for a streaming response; when the client disconnects (Starlette then
+    cancels the response), the request is cancelled even while a step is waiting for an answer slot."""
+    gone = threading.Event()
+    context = contextvars.copy_context()
+
+    def step() -> Any:
+        # Every step in one context, so the chain and the model see the request's cancellation.
+        with cancellable(gone):
+            return next(events, _END)
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            while (item := await anyio.to_thread.run_sync(context.run, step, abandon_on_cancel=True)) is not _END:
+                yield item
+        finally:
+            gone.set()
+
+    return stream()
+
+
+def _busy_event(error: QueueFullError) -> dict[str, Any]:
+    return {"detail": str(error), "status": 503, "retry_after_s": error.retry_after_s}
+
+
 def health_router(service: AssistantService) -> APIRouter:
     """Liveness and readiness; never behind API keys (load balancers call them)."""
     router = APIRouter(tags=["health"])
@@ -325,7 +398,13 @@ class RequestLimits:
             raise HTTPException(422, f"history longer than {limits.max_history_turns} turns")
         if any(len(turn.content) > limits.max_turn_chars for turn in request.history):
             raise HTTPException(422, f"a history turn is longer than {limits.max_turn_chars} characters")
-        return self.service.get(), [turn.model_dump() for turn in request.history]
+        chain = self.service.get()
+        # Refused before retrieval when the model's queue is already full: retrieving for a question that will
+        # not be answered takes CPU from the answers being written.
+        gate = getattr(chain.chat_model, "gate", None)
+        if gate is not None:
+            gate.check()
+        return chain, [turn.model_dump() for turn in request.history]
 
 
 class ConversationLog:
@@ -383,29 +462,39 @@ def ask_router(checked: RequestLimits, log: ConversationLog) -> APIRouter:
         return chain, history if stored is None else stored, owner
 
     @router.post("/api/ask")
-    def ask(request: AskRequest, http: Request) -> dict:
+    async def ask(request: AskRequest, http: Request) -> dict:
         """Answer a question; the body of `wenda ask --json` and the `conversation_id` the turn was stored in
-        (pass it back to continue the conversation)."""
-        chain, history, owner = prepared(request, http)
-        return log.record(request.conversation_id, chain.ask(request.question, history, k=request.k).to_json(),
-                          owner)
+        (pass it back to continue the conversation). 503 with Retry-After when every answer slot is busy and
+        the queue is full."""
+
+        def answer() -> dict:
+            chain, history, owner = prepared(request, http)
+            return log.record(request.conversation_id, chain.ask(request.question, history, k=request.k).to_json(),
+                              owner)
+
+        return await while_connected(http, answer)
 
     @router.post("/api/ask/stream")
-    def ask_stream(request: AskRequest, http: Request) -> StreamingResponse:
+    async def ask_stream(request: AskRequest, http: Request) -> StreamingResponse:
         """Server-sent events: one `passages` event (what was retrieved), `token` events as the LLM writes,
-        then one `answer` event (authoritative, with the `conversation_id`)."""
-        chain, history, owner = prepared(request, http)
+        then one `answer` event (authoritative, with the `conversation_id`). A question refused once the stream
+        has begun (the answer slots filled up meanwhile) ends with an `error` event (status 503, retry_after_s)."""
+        chain, history, owner = await anyio.to_thread.run_sync(prepared, request, http)
 
         def events() -> Iterator[str]:
-            for event in chain.stream(request.question, history, k=request.k):
-                if isinstance(event, Retrieved):
-                    yield _sse("passages", {"passages": [passage_json(p) for p in event.passages]})
-                elif isinstance(event, Token):
-                    yield _sse("token", {"text": event.text})
-                else:
-                    yield _sse("answer", log.record(request.conversation_id, event.to_json(), owner))
+            try:
+                for event in chain.stream(request.question, history, k=request.k):
+                    if isinstance(event, Retrieved):
+                        yield _sse("passages", {"passages": [passage_json(p) for p in event.passages]})
+                    elif isinstance(event, Token):
+                        yield _sse("token", {"text": event.text})
+                    else:
+                        yield _sse("answer", log.record(request.conversation_id, event.to_json(), owner))
+            except QueueFullError as error:
+                yield _sse("error", _busy_event(error))
 
-        return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return StreamingResponse(streamed_while_connected(events()), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
 
     @router.get("/api/conversations/{conversation_id}")
     def conversation(conversation_id: Annotated[str, Path(pattern=ID_PATTERN)], http: Request) -> dict:
@@ -425,7 +514,7 @@ def openai_router(checked: RequestLimits) -> APIRouter:
     router = APIRouter(tags=["openai"])
 
     @router.post("/v1/chat/completions")
-    def chat_completions(request: ChatCompletionRequest) -> Response:
+    async def chat_completions(request: ChatCompletionRequest, http: Request) -> Response:
         """OpenAI-compatible chat: the last user message is the question, earlier turns the history.
 
         The answer is grounded before it is sent, so a stream carries the checked answer; citations come
@@ -438,11 +527,14 @@ def openai_router(checked: RequestLimits) -> APIRouter:
             raise HTTPException(422, "the last user message is empty")
         ask_request = AskRequest(question=turns[-1].content, history=[Turn(role=m.role, content=m.content)
                                                                         for m in turns[:-1]])
-        chain, history = checked(ask_request)
         completion_id = f"chatcmpl-{secrets.token_hex(12)}"
         created = int(time.time())
         if not request.stream:
-            answer = chain.ask(ask_request.question, history)
+            def ask() -> Any:
+                chain, history = checked(ask_request)
+                return chain.ask(ask_request.question, history)
+
+            answer = await while_connected(http, ask)
             return JSONResponse({
                 "id": completion_id, "object": "chat.completion", "created": created, "model": request.model,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer},
@@ -450,6 +542,8 @@ def openai_router(checked: RequestLimits) -> APIRouter:
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 **_wenda_fields(answer.to_json()),
             })
+
+        chain, history = await anyio.to_thread.run_sync(checked, ask_request)
 
         def chunks() -> Iterator[str]:
             def chunk(delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
@@ -459,13 +553,20 @@ def openai_router(checked: RequestLimits) -> APIRouter:
                 return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
             yield chunk({"role": "assistant", "content": ""})
-            answer = chain.ask(ask_request.question, history).to_json()
+            try:
+                answer = chain.ask(ask_request.question, history).to_json()
+            except QueueFullError as error:  # the stream has begun: OpenAI's clients read an error chunk
+                error_body = {"message": str(error), "type": "server_busy", "code": 503,
+                              "retry_after_s": error.retry_after_s}
+                yield f"data: {json.dumps({'error': error_body}, ensure_ascii=False)}\n\n"
+                return
             for start in range(0, len(answer["answer"]), _STREAM_PIECE_CHARS):
                 yield chunk({"content": answer["answer"][start:start + _STREAM_PIECE_CHARS]})
             yield chunk({}, "stop", _wenda_fields(answer))
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(chunks(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return StreamingResponse(streamed_while_connected(chunks()), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
 
     @router.get("/v1/models")
     def models() -> dict:

@@ -17,6 +17,7 @@ from langchain_core.documents import Document
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
+from assistant.admission import AdmissionError
 from assistant.alignment import FrameBuilder, QuestionFrame
 from assistant.answer import Answer, Passage, Span, abstention_message
 from assistant.comparison import (
@@ -206,6 +207,8 @@ class Assistant:
                 # A small model sometimes translates the question; one in another language is not used.
                 if rewritten and NOT_FOUND not in rewritten and detect_language(rewritten) == detect_language(question):
                     return self._carry_places(rewritten.splitlines()[0].strip(), previous)
+            except AdmissionError:
+                raise  # busy or cancelled: the request ends here, with no answer to give
             except Exception as error:  # any backend failure (HTTP, timeout, model) must not lose the question
                 logger.warning("could not rewrite the follow-up: %s", error)
                 answer.notes.append(f"could not rewrite the follow-up with the LLM: {error}")
@@ -337,6 +340,8 @@ class Assistant:
                     yield Token(held)
                     held = ""
                 yield Token(piece)
+        except AdmissionError:
+            raise  # busy (the front end answers 503) or cancelled: no fallback answer for nobody
         except Exception as error:  # any backend failure (HTTP, timeout, model) falls back to extraction
             logger.warning("LLM failed, answering extractively: %s", error)
             answer.notes.append(f"the LLM failed ({error}); extractive answer given instead")

@@ -13,10 +13,13 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
+from assistant.admission import QueueFullError, RequestCancelledError
 from assistant.api import (
     BodyReadTimeout,
     BodySizeLimit,
     api_router,
+    busy_response,
+    cancelled_response,
     not_ready_response,
     storage_unavailable_response,
     validation_error_response,
@@ -67,6 +70,8 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
                   **docs)
     app.add_exception_handler(NotReadyError, lambda request, error: not_ready_response(error))
     app.add_exception_handler(StorageUnavailableError, lambda request, error: storage_unavailable_response(error))
+    app.add_exception_handler(QueueFullError, lambda request, error: busy_response(error))
+    app.add_exception_handler(RequestCancelledError, lambda request, error: cancelled_response(error))
     app.add_exception_handler(RequestValidationError,
                               lambda request, error: validation_error_response(error.errors()))
     app.state.service, app.state.feedback, app.state.documents = service, feedback, documents

@@ -101,8 +101,17 @@ class LLMConfig(BaseModel):
 
     backend: BackendName = "local"
     model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
-    context_tokens: int = Field(4096, ge=512)
+    # Each request's context (prompt and answer); the local model's KV cache holds `parallel` of them. Answer
+    # prompts are a few hundred tokens (evidence lines, not passages); a long follow-up history is the largest.
+    context_tokens: int = Field(2048, ge=512)
     threads: int = Field(2, ge=1)
+    # Local model: answers written at once (llama.cpp slots with continuous batching share each decoding step),
+    # and questions that may wait for a slot, first come first served; beyond that a question is refused with
+    # 503 and Retry-After rather than left to hang.
+    parallel: int = Field(4, ge=1, le=32)
+    max_queue: int = Field(8, ge=0)
+    # llama.cpp keeps prompts of finished requests in RAM to reuse their prefix; bounded so memory stays flat.
+    prompt_cache_mib: int = Field(256, ge=0)
     max_tokens: int = Field(160, ge=8)
     temperature: float = Field(0.0, ge=0)
     timeout_s: float = Field(60.0, gt=0)

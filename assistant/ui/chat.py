@@ -20,6 +20,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.admission import QueueFullError
 from assistant.answer import passage_json
 from assistant.chain import Retrieved, Token
 from assistant.conversations import ConversationStore, ConversationTurn, UnknownConversationError
@@ -127,6 +128,11 @@ class ChatHandlers:
                          {"role": "assistant", "content": body["answer"]}]
                 yield (messages, sources_html(body, chain.index.visible_articles), "", turns, answers,
                        conversation_id)
+        except QueueFullError as error:
+            messages[-1] = {"role": "assistant", "content": f"⏳ wenda is busy answering other questions; please ask "
+                                                            f"again in {error.retry_after_s} s. 正在回答其他问题，"
+                                                            f"请 {error.retry_after_s} 秒后再问。"}
+            yield messages, EMPTY_SOURCES, question, turns, answers, conversation_id
         except Exception as error:  # the page must say what happened, not hang on the spinner
             logger.exception("answering failed")
             messages[-1] = {"role": "assistant", "content": f"⚠️ Could not answer: {error}. 回答失败。"}
@@ -261,7 +267,8 @@ def build_chat(handlers: ChatHandlers, compact: bool = False, documents: Documen
         timer.tick(handlers.status, None, [status, timer], api_visibility="private")
         answer_event = {"fn": handlers.respond, "inputs": [question, chatbot, turns, answers, conversation],
                         "outputs": [chatbot, sources, question, turns, answers, conversation],
-                        "concurrency_limit": 1, "concurrency_id": "answer", "show_progress": "minimal"}
+                        "concurrency_limit": settings.llm.parallel, "concurrency_id": "answer",
+                        "show_progress": "minimal"}
         question.submit(**answer_event, api_name="ask")
         ask.click(**answer_event, api_visibility="private")
         chatbot.select(handlers.show_sources, [answers], [sources], api_visibility="private")
