@@ -3,8 +3,8 @@
 This is the `openai` backend's scale-out path run on one machine, with the same model, slots and context as the
 in-process backend. Usage:
 
-    python -m assistant.llm_server --port 8080          # the configured model; --port 0 picks a free port
-    WENDA_LLM__BACKEND=openai WENDA_LLM__BASE_URL=http://127.0.0.1:8080/v1 wenda serve
+    python -m assistant.llm_server --port 8000          # the configured model; --port 0 picks a free port
+    WENDA_LLM__BACKEND=openai WENDA_LLM__BASE_URL=http://127.0.0.1:8000/v1 wenda serve
 
 It prints `listening on <base url>` once the model is loaded and serves until SIGTERM or Ctrl-C. Clients send
 `Authorization: Bearer <llm.api_key>` (wenda's `openai` backend does); `--api-key ""` serves without a key.
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed)")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port (printed)")
     parser.add_argument("--model", help="GGUF file (default: the configured llm.model from the model store)")
     parser.add_argument("--parallel", type=int, default=settings.llm.parallel, help="requests generated at once")
     parser.add_argument("--context-tokens", type=int, default=settings.llm.context_tokens,

@@ -21,6 +21,9 @@ def embedding_model_id(config: EmbeddingConfig) -> str:
     """The id a manifest records for the configured model (a build reuses only vectors of the same id)."""
     if config.backend == "openai":
         return openai_model_id(config.openai)
+    if config.backend == "onnx":
+        # int8 vectors differ a little from fp32 ones: an index is never extended with the other kind.
+        return f"{config.model}@onnx-{config.onnx_quantization}"
     return config.model
 
 

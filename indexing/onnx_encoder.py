@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -208,6 +209,9 @@ class OnnxEmbeddings(Embeddings):
         self.prompts = prompts
         self.query_prefix = _prompt(prompts, query_prompt)
         self.document_prefix = _prompt(prompts, document_prompt)
+        # A fast tokenizer is one Rust object whose truncation state each call sets: concurrent calls (answers
+        # in parallel slots, a background build) would fail with "Already borrowed". The session is thread-safe.
+        self._tokenizer_lock = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: Path, path: Path, threads: int | None, query_prompt: str | None = "query",
@@ -233,7 +237,8 @@ class OnnxEmbeddings(Embeddings):
         """
         vectors = []
         for text in texts:
-            features = self.tokenizer([text], truncation=True, max_length=self.max_length, return_tensors="np")
+            with self._tokenizer_lock:
+                features = self.tokenizer([text], truncation=True, max_length=self.max_length, return_tensors="np")
             vector = self.session.run(None, {"input_ids": features["input_ids"].astype(np.int64),
                                              "attention_mask": features["attention_mask"].astype(np.int64)})[0][0]
             vectors.append((vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32))

@@ -118,6 +118,6 @@ def test_the_chat_says_it_is_busy_and_keeps_the_question(full_queue, busy_settin
     service = AssistantService(busy_settings, factory=lambda: assistant(busy_settings, embeddings=real_embeddings,
                                                                        llm=busy_model))
     handlers = ChatHandlers(busy_settings, service, FeedbackStore(tmp_path / "feedback.sqlite3"))
-    *_, (messages, _, question_box, turns, _) = handlers.respond(QUESTION, [], [], {})
+    *_, (messages, _, question_box, turns, _, conversation) = handlers.respond(QUESTION, [], [], {})
     assert "busy" in messages[-1]["content"] and "秒后再问" in messages[-1]["content"]
-    assert question_box == QUESTION and turns == []
+    assert question_box == QUESTION and turns == [] and conversation is None
