@@ -141,9 +141,12 @@ class Assistant:
         self.frames.build("预热的问题", "zh")
         self.index.embeddings.embed_query("预热")
         if self.chat_model is not None:
-            prompt = answer_prompt(self.prompts_dir, "en")
+            prompt = answer_prompt(self.prompts_dir, "en").invoke({"passages": "[1] -", "question": "-"})
+            # A local model's parallel slots each keep their own cache: every one gets the system prompt, so no
+            # question of the first busy moment reads it again.
+            slots = getattr(self.chat_model, "parallel", 1)
             try:
-                self.chat_model.bind(max_tokens=1).invoke(prompt.invoke({"passages": "[1] -", "question": "-"}))
+                self.chat_model.bind(max_tokens=1).batch([prompt] * slots)
             except Exception as error:  # a failing LLM is reported per question, with the fallback
                 logger.warning("LLM warm-up failed: %s", error)
 

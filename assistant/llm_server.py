@@ -13,6 +13,7 @@ It prints `listening on <base url>` once the model is loaded and serves until SI
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import sys
@@ -31,7 +32,8 @@ def serving_from(settings: Settings, model_path: str | None = None) -> GGUFServi
     config = settings.llm
     path = model_path or ModelStore(settings.models).resolve(config.model)
     return GGUFServing(model_path=path, context_tokens=config.context_tokens, threads=config.threads,
-                       parallel=config.parallel, prompt_cache_mib=config.prompt_cache_mib)
+                       parallel=config.parallel, prompt_cache_mib=config.prompt_cache_mib,
+                       repack_weights=config.repack_weights)
 
 
 def start(serving: GGUFServing, host: str, port: int, api_key: str) -> object:
@@ -59,9 +61,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-key", default=settings.llm.api_key, help="key clients must send (\"\" for none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    serving = serving_from(settings, args.model)
-    serving = GGUFServing(model_path=serving.model_path, context_tokens=args.context_tokens, threads=args.threads,
-                          parallel=args.parallel, prompt_cache_mib=serving.prompt_cache_mib)
+    serving = dataclasses.replace(serving_from(settings, args.model), context_tokens=args.context_tokens,
+                                  threads=args.threads, parallel=args.parallel)
     try:
         server = start(serving, args.host, args.port, args.api_key)
     except (LLMUnavailableError, RuntimeError) as error:

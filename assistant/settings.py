@@ -111,7 +111,9 @@ class LLMConfig(BaseModel):
     parallel: int = Field(4, ge=1, le=32)
     max_queue: int = Field(8, ge=0)
     # llama.cpp keeps prompts of finished requests in RAM to reuse their prefix; bounded so memory stays flat.
-    prompt_cache_mib: int = Field(256, ge=0)
+    prompt_cache_mib: int = Field(64, ge=0)
+    # Let llama.cpp copy the weights into a CPU-specific layout (~600 MB more RAM; no faster on this machine).
+    repack_weights: bool = False
     max_tokens: int = Field(160, ge=8)
     temperature: float = Field(0.0, ge=0)
     timeout_s: float = Field(60.0, gt=0)
