@@ -35,14 +35,19 @@ def export(embedding_model_path: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def torch_model(embedding_model_path: str):
-    """The same model in torch, chosen through the configured backend."""
-    return load_embeddings(EmbeddingConfig(backend="sentence-transformers"), embedding_model_path)
+def onnx_model(embedding_model_path: str, export) -> OnnxEmbeddings:
+    """The int8 export, chosen through the configured backend."""
+    return load_embeddings(EmbeddingConfig(backend="onnx"), embedding_model_path)
 
 
-def test_the_configured_backend_is_onnx_and_tests_run_on_it(real_embeddings, export):
-    assert Settings().embedding.backend == "onnx"
-    assert isinstance(real_embeddings, OnnxEmbeddings)
+@pytest.fixture(scope="module")
+def torch_model(real_embeddings):
+    """The same model in torch: the default backend, loaded once for the session."""
+    return real_embeddings
+
+
+def test_the_onnx_backend_loads_the_export(onnx_model):
+    assert isinstance(onnx_model, OnnxEmbeddings)
 
 
 def test_the_export_is_recorded_with_its_sha256(embedding_model_path, export):
@@ -53,46 +58,46 @@ def test_the_export_is_recorded_with_its_sha256(embedding_model_path, export):
     assert export.stat().st_size < 500_000_000  # int8 matrices: about a quarter of the 1.2 GB fp32 weights
 
 
-def test_int8_vectors_stay_close_to_torch(real_embeddings, torch_model):
-    onnx_documents = np.array(real_embeddings.embed_documents(PASSAGES))
+def test_int8_vectors_stay_close_to_torch(onnx_model, torch_model):
+    onnx_documents = np.array(onnx_model.embed_documents(PASSAGES))
     torch_documents = np.array(torch_model.embed_documents(PASSAGES))
     assert (onnx_documents * torch_documents).sum(axis=1).min() > 0.95
     for question in QUESTIONS:
-        cosine = float(np.dot(real_embeddings.embed_query(question), torch_model.embed_query(question)))
+        cosine = float(np.dot(onnx_model.embed_query(question), torch_model.embed_query(question)))
         assert cosine > 0.95
 
 
-def test_int8_keeps_the_ranking_of_passages(real_embeddings, torch_model):
-    documents_onnx = np.array(real_embeddings.embed_documents(PASSAGES))
+def test_int8_keeps_the_ranking_of_passages(onnx_model, torch_model):
+    documents_onnx = np.array(onnx_model.embed_documents(PASSAGES))
     documents_torch = np.array(torch_model.embed_documents(PASSAGES))
     for question in QUESTIONS:
-        onnx_ranking = np.argsort(-documents_onnx @ np.array(real_embeddings.embed_query(question)))
+        onnx_ranking = np.argsort(-documents_onnx @ np.array(onnx_model.embed_query(question)))
         torch_ranking = np.argsort(-documents_torch @ np.array(torch_model.embed_query(question)))
         assert onnx_ranking[0] == torch_ranking[0] == 0
 
 
-def test_queries_get_the_models_query_prompt(real_embeddings):
-    prompt = real_embeddings.prompts["query"]
+def test_queries_get_the_models_query_prompt(onnx_model):
+    prompt = onnx_model.prompts["query"]
     assert prompt.startswith("task: search result")
-    with_prompt = real_embeddings.encode([prompt + QUESTIONS[0]])[0]
-    assert np.allclose(real_embeddings.embed_query(QUESTIONS[0]), with_prompt, atol=1e-5)
-    assert not np.allclose(real_embeddings.encode([QUESTIONS[0]])[0], with_prompt, atol=1e-2)
+    with_prompt = onnx_model.encode([prompt + QUESTIONS[0]])[0]
+    assert np.allclose(onnx_model.embed_query(QUESTIONS[0]), with_prompt, atol=1e-5)
+    assert not np.allclose(onnx_model.encode([QUESTIONS[0]])[0], with_prompt, atol=1e-2)
 
 
-def test_newlines_are_embedded_as_spaces_like_the_torch_backend(real_embeddings):
+def test_newlines_are_embedded_as_spaces_like_the_torch_backend(onnx_model):
     two_lines = "title: 扎赉特旗 | text: 第一段。\n第二段有196名干部。"
     one_line = two_lines.replace("\n", " ")
-    assert np.allclose(real_embeddings.embed_documents([two_lines])[0], real_embeddings.embed_documents([one_line])[0])
-    assert np.allclose(real_embeddings.embed_query("第一行\n第二行"), real_embeddings.embed_query("第一行 第二行"))
+    assert np.allclose(onnx_model.embed_documents([two_lines])[0], onnx_model.embed_documents([one_line])[0])
+    assert np.allclose(onnx_model.embed_query("第一行\n第二行"), onnx_model.embed_query("第一行 第二行"))
 
 
-def test_concurrent_callers_get_the_vectors_a_single_caller_gets(real_embeddings):
+def test_concurrent_callers_get_the_vectors_a_single_caller_gets(onnx_model):
     """Answers run in parallel slots and a background build shares the encoder with live questions."""
     from concurrent.futures import ThreadPoolExecutor
 
-    alone = [real_embeddings.embed_query(text) for text in PASSAGES]
+    alone = [onnx_model.embed_query(text) for text in PASSAGES]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        together = list(pool.map(real_embeddings.embed_query, PASSAGES * 4))
+        together = list(pool.map(onnx_model.embed_query, PASSAGES * 4))
     for i, vector in enumerate(together):
         assert np.allclose(vector, alone[i % len(PASSAGES)], atol=1e-6)
 
@@ -119,13 +124,14 @@ def test_an_altered_export_is_refused_and_torch_is_used(embedding_model_path, ex
     onnx_file(folder, "qint8").write_bytes(b"not the exported graph")
     assert verified_export(folder, "qint8") is None
     with caplog.at_level(logging.WARNING, logger="indexing.embeddings"):
-        embeddings = load_embeddings(EmbeddingConfig(), str(folder))
+        embeddings = load_embeddings(EmbeddingConfig(backend="onnx"), str(folder))
     assert not isinstance(embeddings, OnnxEmbeddings)
     assert "embedding with torch instead" in caplog.text
     assert len(embeddings.embed_query(QUESTIONS[1])) == 768
 
 
-def test_the_torch_backend_can_be_chosen(torch_model):
+def test_torch_is_the_default_backend(torch_model):
     from langchain_huggingface import HuggingFaceEmbeddings
 
+    assert Settings().embedding.backend == "sentence-transformers"
     assert isinstance(torch_model, HuggingFaceEmbeddings)
