@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -177,15 +176,14 @@ def _quantize(source: Path, target: Path) -> None:
 
 
 def _save_single_file(source: Path, target: Path) -> None:
-    """`source` with its external weights as one file when it fits protobuf's limit, else copied with them."""
+    """`source` with its external weights in one file; a graph over protobuf's 2 GB limit is refused (it would
+    need a weights file beside it, which the sha256 record does not cover)."""
     import onnx
 
     model = onnx.load(str(source), load_external_data=True)
-    if model.ByteSize() < 2_000_000_000:
-        onnx.save_model(model, str(target))
-        return
-    onnx.save_model(model, str(target), save_as_external_data=True, location=f"{target.name}.data")
-    shutil.move(str(target) + ".data", str(target.parent / f"{target.name}.data"))
+    if model.ByteSize() >= 2_000_000_000:
+        raise OnnxUnavailableError(f"the ONNX graph of {source.name} is over 2 GB; export it as qint8")
+    onnx.save_model(model, str(target))
 
 
 def _check_against(path: Path, model_dir: Path, reference: np.ndarray, min_cosine: float = 0.95) -> None:
