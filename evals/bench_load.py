@@ -280,8 +280,11 @@ def plot(runs: dict[str, dict[str, object]], path: Path) -> None:
         line, = latency.plot(users, [r["p95_s"] for r in run["levels"]], marker="o", label=f"{name} p95")
         latency.plot(users, [r["p50_s"] for r in run["levels"]], linestyle="--", color=line.get_color(),
                      label=f"{name} p50")
+    levels = sorted({r["users"] for run in runs.values() for r in run["levels"]})
     for axis, label in ((throughput, "answers/s"), (latency, "seconds per answer")):
         axis.set_xscale("log", base=2)
+        axis.set_xticks(levels, [str(users) for users in levels])
+        axis.set_ylim(bottom=0)
         axis.set_xlabel("concurrent users")
         axis.set_ylabel(label)
         axis.grid(True, alpha=0.3)
