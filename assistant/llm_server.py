@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> None:
         serving = dataclasses.replace(serving_from(settings, args.model), context_tokens=args.context_tokens,
                                       threads=args.threads, parallel=args.parallel)
         server = start(serving, args.host, args.port, args.api_key)
-    except (WendaError, RuntimeError) as error:  # no model, a port in use: say so, no traceback
+    except WendaError as error:  # no model: say so, no traceback
         parser.exit(1, f"error: {error}\n")
+    except RuntimeError as error:  # xllamacpp says no more than this when it cannot listen
+        parser.exit(1, f"error: {error} (is {args.host}:{args.port} free?)\n")
     stop = threading.Event()
 
     def on_signal(number: int, frame: FrameType | None) -> None:
