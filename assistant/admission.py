@@ -26,6 +26,8 @@ _RETRY_AFTER_BOUNDS_S = (1, 120)
 
 _cancellation: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
     "wenda_request_cancellation", default=None)
+# The gate whose slot the request being served in this context already holds (see AdmissionGate.held).
+_holding: contextvars.ContextVar[AdmissionGate | None] = contextvars.ContextVar("wenda_held_gate", default=None)
 
 
 class AdmissionError(WendaError):
@@ -140,6 +142,25 @@ class AdmissionGate:
             self._active += 1
             self._condition.notify_all()  # a second free slot lets the next waiter in too
             return time.monotonic()
+
+    @contextlib.contextmanager
+    def held(self, deadline: float | None = None, cancelled: threading.Event | None = None) -> Iterator[None]:
+        """Hold a slot for the whole block (waiting for it as `enter` does); the model calls made inside it, in this
+        context, use that slot instead of queueing again."""
+        if self.holds_here():
+            yield
+            return
+        entered = self.enter(deadline, cancelled)
+        token = _holding.set(self)
+        try:
+            yield
+        finally:
+            _holding.reset(token)
+            self.leave(entered)
+
+    def holds_here(self) -> bool:
+        """True inside `held` (the current request already has a slot)."""
+        return _holding.get() is self
 
     def leave(self, entered: float) -> None:
         """Give the slot back (`entered` is what `enter` returned); the next waiter is let in."""

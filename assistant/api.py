@@ -4,6 +4,7 @@ keys; request limits with reasons."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
@@ -19,7 +20,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.admission import QueueFullError, RequestCancelledError, cancellable
+from assistant.admission import (
+    AdmissionTimeoutError,
+    QueueFullError,
+    RequestCancelledError,
+    cancellable,
+    current_cancellation,
+)
 from assistant.answer import passage_json
 from assistant.chain import Assistant, Retrieved, Token
 from assistant.conversations import (
@@ -389,6 +396,7 @@ class RequestLimits:
     def __init__(self, settings: Settings, service: AssistantService) -> None:
         self.limits = settings.server
         self.service = service
+        self.slot_wait_s = settings.llm.timeout_s
 
     def __call__(self, request: AskRequest) -> tuple[Assistant, list[dict[str, str]]]:
         limits = self.limits
@@ -405,6 +413,23 @@ class RequestLimits:
         if gate is not None:
             gate.check()
         return chain, [turn.model_dump() for turn in request.history]
+
+    @contextlib.contextmanager
+    def admitted(self, request: AskRequest) -> Iterator[tuple[Assistant, list[dict[str, str]]]]:
+        """As a call, but holding one of the local model's answer slots for the whole request (retrieval too): a
+        burst of questions waits, or is refused, before any work rather than after its retrieval."""
+        chain, history = self(request)
+        gate = getattr(chain.chat_model, "gate", None)
+        if gate is None:
+            yield chain, history
+            return
+        try:
+            with gate.held(time.monotonic() + self.slot_wait_s, current_cancellation()):
+                yield chain, history
+        except AdmissionTimeoutError as error:  # only waiting raises it: the model converts its own
+            retry = gate.retry_after_s()
+            raise QueueFullError(f"no answer slot became free within {self.slot_wait_s:g} s; try again in "
+                                 f"{retry} s", retry) from error
 
 
 class ConversationLog:
@@ -468,9 +493,11 @@ def ask_router(checked: RequestLimits, log: ConversationLog) -> APIRouter:
         the queue is full."""
 
         def answer() -> dict:
-            chain, history, owner = prepared(request, http)
-            return log.record(request.conversation_id, chain.ask(request.question, history, k=request.k).to_json(),
-                              owner)
+            owner = log.owner(http)
+            with checked.admitted(request) as (chain, history):
+                stored = log.history(request, owner)
+                answered = chain.ask(request.question, history if stored is None else stored, k=request.k)
+            return log.record(request.conversation_id, answered.to_json(), owner)
 
         return await while_connected(http, answer)
 
@@ -531,8 +558,8 @@ def openai_router(checked: RequestLimits) -> APIRouter:
         created = int(time.time())
         if not request.stream:
             def ask() -> Any:
-                chain, history = checked(ask_request)
-                return chain.ask(ask_request.question, history)
+                with checked.admitted(ask_request) as (chain, history):
+                    return chain.ask(ask_request.question, history)
 
             answer = await while_connected(http, ask)
             return JSONResponse({

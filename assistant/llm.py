@@ -55,7 +55,7 @@ class GGUFServing:
     """
 
     model_path: str
-    context_tokens: int = 2048
+    context_tokens: int = 1536
     threads: int = 2
     parallel: int = 4
     prompt_cache_mib: int = 64
@@ -98,7 +98,7 @@ class LocalGGUFChat(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     model_path: str
-    context_tokens: int = 2048
+    context_tokens: int = 1536
     threads: int = 2
     parallel: int = Field(4, ge=1)
     max_queue: int = Field(8, ge=0)
@@ -173,8 +173,10 @@ class LocalGGUFChat(BaseChatModel):
         request = {**self._request(messages, stop, **kwargs), "stream": True}
         deadline = time.monotonic() + self.timeout_s
         cancelled = current_cancellation()
+        # A request admitted as a whole (the API does that) already holds its slot.
+        queued = not self._gate.holds_here()
         try:
-            entered = self._gate.enter(deadline, cancelled)
+            entered = self._gate.enter(deadline, cancelled) if queued else time.monotonic()
         except AdmissionTimeoutError as error:
             raise LLMUnavailableError(f"the local model did not finish within {self.timeout_s:g} s "
                                       f"(all {self.parallel} slots stayed busy)") from error
@@ -195,13 +197,15 @@ class LocalGGUFChat(BaseChatModel):
             finally:
                 # The slot is given back only when llama.cpp has let go of it, so no more than `parallel`
                 # requests ever run there.
-                self._gate.leave(entered)
+                if queued:
+                    self._gate.leave(entered)
                 tokens.put(_DONE)
 
         try:
             threading.Thread(target=produce, daemon=True, name="llm-generate").start()
         except BaseException:
-            self._gate.leave(entered)
+            if queued:
+                self._gate.leave(entered)
             raise
         try:
             yield from self._consume(tokens, deadline, run_manager, cancelled)

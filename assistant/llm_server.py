@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import signal
 import sys
 import threading
@@ -23,6 +24,7 @@ from types import FrameType
 from assistant.llm import GGUFServing, LLMUnavailableError
 from assistant.model_store import ModelStore
 from assistant.settings import Settings
+from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +40,6 @@ def serving_from(settings: Settings, model_path: str | None = None) -> GGUFServi
 
 def start(serving: GGUFServing, host: str, port: int, api_key: str) -> object:
     """Load the model and start llama.cpp's HTTP server; returns the xllamacpp Server (it serves until deleted)."""
-    import os
-
     import xllamacpp
 
     if not os.path.isfile(serving.model_path):
@@ -61,12 +61,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-key", default=settings.llm.api_key, help="key clients must send (\"\" for none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    serving = dataclasses.replace(serving_from(settings, args.model), context_tokens=args.context_tokens,
-                                  threads=args.threads, parallel=args.parallel)
     try:
+        serving = dataclasses.replace(serving_from(settings, args.model), context_tokens=args.context_tokens,
+                                      threads=args.threads, parallel=args.parallel)
         server = start(serving, args.host, args.port, args.api_key)
-    except (LLMUnavailableError, RuntimeError) as error:
+    except WendaError as error:  # no model: say so, no traceback
         parser.exit(1, f"error: {error}\n")
+    except RuntimeError as error:  # xllamacpp says no more than this when it cannot listen
+        parser.exit(1, f"error: {error} (is {args.host}:{args.port} free?)\n")
     stop = threading.Event()
 
     def on_signal(number: int, frame: FrameType | None) -> None:

@@ -101,9 +101,10 @@ class LLMConfig(BaseModel):
 
     backend: BackendName = "local"
     model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
-    # Each request's context (prompt and answer); the local model's KV cache holds `parallel` of them. Answer
-    # prompts are a few hundred tokens (evidence lines, not passages); a long follow-up history is the largest.
-    context_tokens: int = Field(2048, ge=512)
+    # Each request's context (prompt and answer); the local model's KV cache holds `parallel` of them (28 KB a
+    # token). Answer prompts measured 300-520 tokens (evidence lines, not passages) plus max_tokens; a long
+    # follow-up history is the largest, and a prompt that does not fit fails alone (the chain falls back).
+    context_tokens: int = Field(1536, ge=512)
     threads: int = Field(2, ge=1)
     # Local model: answers written at once (llama.cpp slots with continuous batching share each decoding step),
     # and questions that may wait for a slot, first come first served; beyond that a question is refused with

@@ -246,7 +246,7 @@ def markdown(runs: dict[str, dict[str, object]], side_by_side: list[dict[str, ob
                           f"file-backed {memory['after'].get('RssFile')} MB at the end)."]
         lines.append("")
     if side_by_side:
-        lines += ["### parallel vs serial (same users, same questions)", "",
+        lines += ["### most slots vs fewest (same users, same questions; ratio > 1: more answers/s, slower p95)", "",
                   "| users | answers/s ratio | p95 ratio | CPU s/answer ratio |", "|---|---|---|---|"]
         lines += [f"| {r['users']} | {r['answers_per_s_ratio']} | {r['p95_ratio']} | {r['cpu_per_answer_ratio']} |"
                   for r in side_by_side]
@@ -280,8 +280,11 @@ def plot(runs: dict[str, dict[str, object]], path: Path) -> None:
         line, = latency.plot(users, [r["p95_s"] for r in run["levels"]], marker="o", label=f"{name} p95")
         latency.plot(users, [r["p50_s"] for r in run["levels"]], linestyle="--", color=line.get_color(),
                      label=f"{name} p50")
+    levels = sorted({r["users"] for run in runs.values() for r in run["levels"]})
     for axis, label in ((throughput, "answers/s"), (latency, "seconds per answer")):
         axis.set_xscale("log", base=2)
+        axis.set_xticks(levels, [str(users) for users in levels])
+        axis.set_ylim(bottom=0)
         axis.set_xlabel("concurrent users")
         axis.set_ylabel(label)
         axis.grid(True, alpha=0.3)
@@ -330,8 +333,10 @@ def main(argv: list[str] | None = None) -> None:
     else:
         runs["server"] = run_curve(url.rstrip("/"), args.pid, args.users, args.requests, args.timeout, headers,
                                    questions, args.warmup_users)
-    names = list(runs)
-    side_by_side = compare(runs[names[0]], runs[names[-1]]) if len(names) >= 2 else []
+    side_by_side = []
+    if args.compare and len(set(args.compare)) >= 2:
+        serial, parallel = f"parallel={min(args.compare)}", f"parallel={max(args.compare)}"
+        side_by_side = compare(runs[serial], runs[parallel])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"runs": runs, "parallel_vs_serial": side_by_side}, indent=2,
                                    ensure_ascii=False), encoding="utf-8")

@@ -144,3 +144,25 @@ def test_the_request_cancellation_is_visible_in_its_context_only():
 def test_a_gate_needs_a_slot():
     with pytest.raises(ValueError):
         AdmissionGate(slots=0, max_waiting=1)
+
+
+def test_a_held_slot_is_reused_within_its_block_and_given_back_after():
+    gate = AdmissionGate(slots=1, max_waiting=0)
+    elsewhere: list[BaseException] = []
+    with gate.held():
+        assert gate.holds_here() and gate.active == 1
+        with gate.held():  # the same request again: no second slot, no waiting for itself
+            assert gate.active == 1
+        thread = threading.Thread(target=_enter_elsewhere, args=(gate, elsewhere))
+        thread.start()
+        thread.join(timeout=5)
+    assert isinstance(elsewhere[0], QueueFullError)
+    assert not gate.holds_here() and gate.active == 0
+
+
+def _enter_elsewhere(gate: AdmissionGate, outcome: list[BaseException]) -> None:
+    """Another thread (another request's context) does not share the slot."""
+    try:
+        gate.enter()
+    except QueueFullError as error:
+        outcome.append(error)

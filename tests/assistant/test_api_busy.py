@@ -8,17 +8,20 @@ released (the real model cannot be made to stay busy on cue).
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
+from assistant.admission import AdmissionGate, QueueFullError
+from assistant.api import AskRequest, RequestLimits
 from assistant.components import assistant
 from assistant.llm import LocalGGUFChat
 from assistant.server import create_app
 from assistant.service import AssistantService
 from assistant.ui.chat import ChatHandlers
 from tests.assistant.llm_stand_in import FakeStreamingServer, wait_until
-from tests.conftest import indexed_small_corpus
+from tests.conftest import indexed_small_corpus, make_settings
 from tests.live import serve
 
 QUESTION = "乌兰县共有多少个行政村？"
@@ -121,3 +124,28 @@ def test_the_chat_says_it_is_busy_and_keeps_the_question(full_queue, busy_settin
     *_, (messages, _, question_box, turns, _, conversation) = handlers.respond(QUESTION, [], [], {})
     assert "busy" in messages[-1]["content"] and "秒后再问" in messages[-1]["content"]
     assert question_box == QUESTION and turns == [] and conversation is None
+
+
+class OneAssistant:
+    """Stand-in for the assistant service: hands out an assistant whose model has `gate`."""
+
+    def __init__(self, gate) -> None:
+        self.assistant = SimpleNamespace(chat_model=SimpleNamespace(gate=gate))
+
+    def get(self):
+        return self.assistant
+
+
+def test_a_question_that_waits_too_long_for_a_slot_is_refused_as_busy(tmp_path):
+    gate = AdmissionGate(slots=1, max_waiting=1)
+    holder = gate.enter()
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index")
+    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"timeout_s": 0.2})})
+    limits = RequestLimits(settings, OneAssistant(gate))
+    with pytest.raises(QueueFullError, match=r"within 0\.2 s") as refused, limits.admitted(AskRequest(question="q")):
+        pass
+    assert refused.value.retry_after_s >= 1 and gate.waiting == 0
+    gate.leave(holder)
+    with limits.admitted(AskRequest(question="q")) as (chain, history):
+        assert gate.active == 1 and chain.chat_model.gate is gate and history == []
+    assert gate.active == 0

@@ -142,3 +142,12 @@ def test_a_model_error_is_reported():
 def test_a_missing_model_file_is_reported():
     with pytest.raises(LLMUnavailableError, match="wenda models fetch"):
         LocalGGUFChat(model_path="/nonexistent/model.gguf").load()
+
+
+def test_a_request_that_holds_a_slot_does_not_queue_again_for_the_model():
+    server = FakeStreamingServer()
+    model = model_with(server, parallel=1, max_queue=0)
+    with model.gate.held():
+        assert model.invoke([HumanMessage("inside")]).content == "19名"  # would wait for itself otherwise
+        assert model.gate.active == 1
+    assert model.gate.active == 0
