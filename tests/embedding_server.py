@@ -10,7 +10,6 @@ The GGUF is made by `python -m tests.embedding_gguf` (`make embedding-gguf`, par
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import time
@@ -27,13 +26,6 @@ CONTEXT_TOKENS = 2048
 def embedding_gguf_path() -> Path:
     """Where `make embedding-gguf` puts the converted EmbeddingGemma (beside the other assembled models)."""
     return Settings().models.cache_path / GGUF_NAME / GGUF_FILE
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start(model: Path, port: int, timeout_s: float = 180.0) -> subprocess.Popen:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from tests.conftest import REPO
+from tests.ports import free_port
 
 
 def serve(app: FastAPI, ready_timeout_s: float = 120) -> Iterator[str]:
@@ -40,12 +40,6 @@ def serve(app: FastAPI, ready_timeout_s: float = 120) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def wenda_serve_processes(count: int, env: dict[str, str], cwd: Path, ready_timeout_s: float = 600
                           ) -> Iterator[list[str]]:
@@ -58,7 +52,7 @@ def wenda_serve_processes(count: int, env: dict[str, str], cwd: Path, ready_time
     processes: list[tuple[subprocess.Popen, str, Path]] = []
     try:
         for n in range(count):
-            port, log = _free_port(), cwd / f"wenda-serve-{n}.log"
+            port, log = free_port(), cwd / f"wenda-serve-{n}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "assistant", "serve", "--no-index", "--host", "127.0.0.1", "--port",

@@ -11,13 +11,14 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+
+from tests.ports import free_port
 
 SERVICE_USER = "postgres"
 
@@ -36,12 +37,6 @@ def postgres_bin() -> Path:
     if found:
         return Path(found).resolve().parent
     raise PostgresUnavailableError("PostgreSQL's initdb is missing: `make test` installs Debian's postgresql")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _as_service_user(command: list[str]) -> list[str]:
@@ -75,7 +70,7 @@ def cluster(fsync: bool = False) -> Iterator[str]:
         account = pwd.getpwnam(SERVICE_USER)
         for path in (root, sockets):
             os.chown(path, account.pw_uid, account.pw_gid)
-    port = _free_port()
+    port = free_port()
     try:
         _run([str(binaries / "initdb"), "-D", str(data), "-U", "wenda", "--auth=trust", "--encoding=UTF8",
               "--locale=C.UTF-8", "--no-sync"])

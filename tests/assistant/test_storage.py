@@ -12,7 +12,7 @@ from assistant.conversations import ConversationStore
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
 from assistant.storage import Database, StorageError, StorageUnavailableError, database_url, redacted
-from tests.postgres import _free_port
+from tests.ports import free_port
 
 
 @pytest.mark.parametrize(("url", "reason"), [
@@ -28,7 +28,7 @@ def test_a_bad_url_is_refused_with_the_reason(url, reason):
 
 
 def test_an_unreachable_server_is_an_error_at_once_without_the_password():
-    url = f"postgresql://wenda:hunter2@127.0.0.1:{_free_port()}/wenda"
+    url = f"postgresql://wenda:hunter2@127.0.0.1:{free_port()}/wenda"
     with pytest.raises(StorageError, match="cannot connect to the database") as refused:
         Database(url)
     assert "hunter2" not in str(refused.value) and "***" in str(refused.value)

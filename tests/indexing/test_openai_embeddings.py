@@ -27,7 +27,8 @@ from indexing.manifest import MANIFEST_FILE
 from indexing.openai_embeddings import EmbeddingServerError, OpenAICompatibleEmbeddings
 from indexing.store import IndexStore, read_records
 from tests.conftest import REPO, article_path, make_settings
-from tests.embedding_server import embedding_gguf_path, free_port, start
+from tests.embedding_server import embedding_gguf_path, start
+from tests.ports import free_port
 
 QUERY_PROMPT = EMBEDDINGGEMMA_PROMPTS["query"]
 SECRET = "sk-test-do-not-log"
