@@ -20,10 +20,11 @@ from assistant.feedback import FeedbackStore
 from assistant.storage import Database, redacted
 from evals.runner import percentile
 
-ANSWER = {"question": "乌兰县共有多少个行政村？", "answer": "乌兰县共有38个行政村 [1]", "abstained": False,
+# A made-up answer of typical size (not a gold item): the benchmark times storage, not answering.
+ANSWER = {"question": "示例县有多少个合作社？", "answer": "示例县共有12个合作社 [1]", "abstained": False,
           "language": "zh", "backend": "extractive", "citations": [{
-              "n": 1, "doc_id": "003_x", "chunk_id": "003_x#1", "title": "乌兰县",
-              "text": "乌兰县共有38个行政村。" * 20, "start": 0, "end": 240, "highlight": {"start": 0, "end": 12},
+              "n": 1, "doc_id": "900_x", "chunk_id": "900_x#1", "title": "示例县",
+              "text": "示例县共有12个合作社。" * 20, "start": 0, "end": 240, "highlight": {"start": 0, "end": 12},
               "page": None}]}
 
 

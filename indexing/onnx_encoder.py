@@ -127,8 +127,9 @@ def export_onnx(model_dir: Path, quantization: str = "qint8", force: bool = Fals
     return target
 
 
-_PROBES = ["task: search result | query: 扎赉特旗选派了多少名第一书记？",
-           "title: 示例 | text: 全旗精准选派了196名优秀后备干部担任嘎查村第一书记，实现了全覆盖。"]
+# Made-up texts in the two prompt formats, to compare the export with the torch model.
+_PROBES = ["task: search result | query: 示例县建了多少个合作社？",
+           "title: 示例县 | text: 全县新建了12个农民专业合作社，带动三百多户增收。"]
 
 
 def _export_fp32(model_dir: Path, path: Path) -> np.ndarray:
