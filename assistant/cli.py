@@ -70,9 +70,9 @@ def models_fetch(
 
 
 def _export_encoder(settings: Settings, force: bool) -> None:
-    """The ONNX export of the embedding model beside it, so `embedding.backend = "onnx"` is a setting away (a
-    server-side model, backend "openai", has none)."""
-    if settings.embedding.backend == "openai":
+    """The ONNX export of the embedding model, when that backend is configured (minutes of work that the default
+    torch backend does not need; torch is also the fallback)."""
+    if settings.embedding.backend != "onnx":
         return
     try:
         path = export_embedding_model(settings, force=force)

@@ -1,5 +1,6 @@
-"""The ONNX int8 export of the real EmbeddingGemma: made by `wenda models fetch`, verified by sha256, close to the
-torch model, with the model's prompts, and torch as the fallback when the export is missing or altered."""
+"""The ONNX int8 export of the real EmbeddingGemma: made on first use (or by `wenda models fetch` with that
+backend), verified by sha256, close to the torch model, with the model's prompts, and torch as the fallback when
+the export is missing or altered."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ PASSAGES = ["title: 扎赉特旗 | text: 全旗精准选派了196名优秀后备
 
 @pytest.fixture(scope="module")
 def export(embedding_model_path: str) -> Path:
-    """The verified int8 export (`make test` runs `wenda models fetch`, which makes it)."""
+    """The verified int8 export, made here once on a fresh machine (2-5 minutes) and kept in the model cache."""
     return export_onnx(Path(embedding_model_path), "qint8")
 
 
