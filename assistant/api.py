@@ -42,6 +42,7 @@ from assistant.keys import api_keys, key_is_valid
 from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
 from assistant.storage import StorageError, StorageUnavailableError
+from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
 
@@ -309,6 +310,13 @@ def busy_response(error: QueueFullError) -> JSONResponse:
                         headers={"Retry-After": str(error.retry_after_s)})
 
 
+def failure_response(error: WendaError) -> JSONResponse:
+    """A 5xx with the reason for a failure of wenda's own parts or the services it calls (an index built with
+    another model, an embeddings server that is down), instead of a bare "Internal Server Error"."""
+    logger.error("request failed: %s", error)
+    return JSONResponse({"detail": str(error)}, status_code=error.http_status)
+
+
 def cancelled_response(error: RequestCancelledError) -> JSONResponse:
     """499 (client closed request): nobody reads it, but the log says why the request ended."""
     return JSONResponse({"detail": str(error)}, status_code=499)
@@ -466,8 +474,7 @@ class ConversationLog:
         """`answer` with the id of the conversation it was appended to; when storing fails, the answer still
         goes out, with `conversation_id` null and a note saying why."""
         try:
-            conversation_id = conversation_id or self.store.create(owner)
-            self.store.append(conversation_id, ConversationTurn.from_answer(answer), owner)
+            conversation_id = self.store.record(conversation_id, ConversationTurn.from_answer(answer), owner)
         except (StorageError, UnknownConversationError) as error:
             logger.error("the answer was not stored in its conversation: %s", error)
             return {**answer, "conversation_id": None,
@@ -519,6 +526,9 @@ def ask_router(checked: RequestLimits, log: ConversationLog) -> APIRouter:
                         yield _sse("answer", log.record(request.conversation_id, event.to_json(), owner))
             except QueueFullError as error:
                 yield _sse("error", _busy_event(error))
+            except WendaError as error:  # the stream has begun: the reason goes out as its last event
+                logger.error("streamed answer failed: %s", error)
+                yield _sse("error", {"detail": str(error), "status": error.http_status})
 
         return StreamingResponse(streamed_while_connected(events()), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})

@@ -139,6 +139,12 @@ class ConversationStore:
                     json.dumps(turn.citations, ensure_ascii=False), int(turn.abstained), turn.language,
                     turn.backend))
 
+    def record(self, conversation_id: str | None, turn: ConversationTurn, owner: str = "") -> str:
+        """Append a finished turn, starting a conversation when `conversation_id` is None; returns the id."""
+        conversation_id = conversation_id or self.create(owner)
+        self.append(conversation_id, turn, owner)
+        return conversation_id
+
     @staticmethod
     def _check(tx: Transaction, conversation_id: str, owner: str) -> None:
         if not is_conversation_id(conversation_id) or not tx.rows(

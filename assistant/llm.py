@@ -9,7 +9,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -62,6 +62,12 @@ class GGUFServing:
     # llama.cpp can copy the weights into a CPU-specific layout; here that cost ~600 MB of RAM beside the mapped
     # file for no measurable speed (prompt ~66 tokens/s either way on 2 cores), so they are used in place.
     repack_weights: bool = False
+
+    @classmethod
+    def from_config(cls, config: LLMConfig, model_path: str) -> GGUFServing:
+        """The serving parameters `config` sets for the model at `model_path`."""
+        return cls(model_path=model_path, **{f.name: getattr(config, f.name) for f in fields(cls)
+                                             if f.name != "model_path"})
 
     def params(self, host: str = "127.0.0.1", port: int = 0, api_keys: list[str] | None = None) -> Any:
         """xllamacpp's CommonParams for this model (continuous batching on); `host`/`port` for its HTTP listener
@@ -133,9 +139,7 @@ class LocalGGUFChat(BaseChatModel):
 
     def serving(self) -> GGUFServing:
         """How this model is served by llama.cpp."""
-        return GGUFServing(model_path=self.model_path, context_tokens=self.context_tokens, threads=self.threads,
-                           parallel=self.parallel, prompt_cache_mib=self.prompt_cache_mib,
-                           repack_weights=self.repack_weights)
+        return GGUFServing(**{f.name: getattr(self, f.name) for f in fields(GGUFServing)})
 
     def load(self) -> Any:
         """Load the model (once per process)."""
@@ -262,8 +266,5 @@ def build_chat_model(config: LLMConfig, model_path: str | None) -> BaseChatModel
                           timeout=config.timeout_s, max_retries=1)
     if model_path is None:
         raise LLMUnavailableError("no local model path")
-    return LocalGGUFChat(model_path=model_path, context_tokens=config.context_tokens, threads=config.threads,
-                         parallel=config.parallel, max_queue=config.max_queue,
-                         prompt_cache_mib=config.prompt_cache_mib, repack_weights=config.repack_weights,
-                         max_tokens=config.max_tokens,
-                         temperature=config.temperature, timeout_s=config.timeout_s)
+    return LocalGGUFChat(**asdict(GGUFServing.from_config(config, model_path)), max_queue=config.max_queue,
+                         max_tokens=config.max_tokens, temperature=config.temperature, timeout_s=config.timeout_s)

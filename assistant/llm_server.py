@@ -31,11 +31,8 @@ logger = logging.getLogger(__name__)
 
 def serving_from(settings: Settings, model_path: str | None = None) -> GGUFServing:
     """The configured local model's serving parameters (its path from the model store unless given)."""
-    config = settings.llm
-    path = model_path or ModelStore(settings.models).resolve(config.model)
-    return GGUFServing(model_path=path, context_tokens=config.context_tokens, threads=config.threads,
-                       parallel=config.parallel, prompt_cache_mib=config.prompt_cache_mib,
-                       repack_weights=config.repack_weights)
+    path = model_path or ModelStore(settings.models).resolve(settings.llm.model)
+    return GGUFServing.from_config(settings.llm, path)
 
 
 def start(serving: GGUFServing, host: str, port: int, api_key: str) -> object:

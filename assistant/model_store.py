@@ -7,7 +7,6 @@ checksum matched; a failed or corrupt download never reaches that folder.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import logging
 import re
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.settings import ModelsConfig, ModelSource
+from indexing.digest import sha256_of
 from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ class ModelStatus:
     path: Path
     ready: bool
     size_bytes: int
-
-
-def sha256_of(path: Path) -> str:
-    """The hex sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(_READ_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ModelStore:

@@ -20,6 +20,7 @@ from assistant.api import (
     api_router,
     busy_response,
     cancelled_response,
+    failure_response,
     not_ready_response,
     storage_unavailable_response,
     validation_error_response,
@@ -35,6 +36,7 @@ from assistant.service import AssistantService, NotReadyError
 from assistant.settings import Settings
 from assistant.storage import Database, StorageUnavailableError
 from assistant.ui import mount_chat
+from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
     app.add_exception_handler(StorageUnavailableError, lambda request, error: storage_unavailable_response(error))
     app.add_exception_handler(QueueFullError, lambda request, error: busy_response(error))
     app.add_exception_handler(RequestCancelledError, lambda request, error: cancelled_response(error))
+    app.add_exception_handler(WendaError, lambda request, error: failure_response(error))
     app.add_exception_handler(RequestValidationError,
                               lambda request, error: validation_error_response(error.errors()))
     app.state.service, app.state.feedback, app.state.documents = service, feedback, documents

@@ -10,7 +10,6 @@ project runs, so the export goes through `torch.onnx.export` and `onnxruntime.qu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from indexing.digest import sha256_of
 from indexing.errors import WendaError
 
 logger = logging.getLogger(__name__)
@@ -60,11 +60,6 @@ def _record_path(model_dir: Path, quantization: str) -> Path:
     return model_dir / ONNX_DIR / f"{quantization}.{EXPORT_RECORD}"
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def read_export_record(model_dir: Path, quantization: str) -> OnnxExportRecord | None:
     """The record of an earlier export, None when there is none or it is unreadable."""
     try:
@@ -79,7 +74,7 @@ def verified_export(model_dir: Path, quantization: str) -> Path | None:
     path = onnx_file(model_dir, quantization)
     if record is None or not path.is_file():
         return None
-    if _sha256(path) != record.sha256:
+    if sha256_of(path) != record.sha256:
         logger.warning("the ONNX export %s does not match its recorded sha256", path)
         return None
     return path
@@ -117,7 +112,7 @@ def export_onnx(model_dir: Path, quantization: str = "qint8", force: bool = Fals
         final = Path(scratch) / "final.onnx"
         _save_single_file(staged, final)
         os.replace(final, target)
-    record = OnnxExportRecord(file=target.name, sha256=_sha256(target), quantization=quantization,
+    record = OnnxExportRecord(file=target.name, sha256=sha256_of(target), quantization=quantization,
                               seconds=round(time.perf_counter() - started, 1), torch=torch.__version__,
                               onnxruntime=onnxruntime.__version__)
     temporary = _record_path(model_dir, quantization).with_suffix(".tmp")

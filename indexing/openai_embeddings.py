@@ -28,6 +28,8 @@ NO_KEY = "not-needed"
 class EmbeddingServerError(WendaError):
     """The embeddings server could not be reached, refused a request or answered something unusable."""
 
+    http_status = 503
+
 
 def openai_model_id(config: OpenAIEmbeddingConfig) -> str:
     """The model id recorded in a manifest for vectors from this server (never equal to a local model's id, so an

@@ -19,8 +19,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from assistant.model_store import ModelStore, sha256_of
+from assistant.model_store import ModelStore
 from assistant.settings import Settings
+from indexing.digest import sha256_of
 from tests.embedding_server import embedding_gguf_path
 
 logger = logging.getLogger(__name__)

@@ -145,14 +145,11 @@ class ChatHandlers:
             conversation_id = None
         turn = ConversationTurn.from_answer(answer)
         try:
-            if conversation_id is not None:
-                try:
-                    self.conversations.append(conversation_id, turn)
-                    return conversation_id
-                except UnknownConversationError:
-                    logger.warning("conversation %s is gone; the chat goes on in a new one", conversation_id)
-            conversation_id = self.conversations.create()
-            self.conversations.append(conversation_id, turn)
+            try:
+                return self.conversations.record(conversation_id, turn)
+            except UnknownConversationError:
+                logger.warning("conversation %s is gone; the chat goes on in a new one", conversation_id)
+                return self.conversations.record(None, turn)
         except StorageError as error:
             logger.error("the chat turn was not stored: %s", error)
             gr.Warning("This answer could not be saved; a reload will not show it. 本条回答未能保存。")

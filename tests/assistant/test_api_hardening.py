@@ -98,3 +98,38 @@ def test_a_body_shorter_than_its_length_gets_408_not_a_hang(tmp_path):
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+class _StandInAssistantWhoseEmbeddingsServerIsDown:
+    """Unit-test stand-in for the chain: every question fails the way a down embeddings server fails it."""
+
+    chat_model = None
+    backend = "extractive"
+
+    class index:  # the one attribute the service touches
+        @staticmethod
+        def withdraw(doc_ids):
+            pass
+
+    def warm_up(self):
+        pass
+
+    def ask(self, *args, **kwargs):
+        from indexing.openai_embeddings import EmbeddingServerError
+
+        raise EmbeddingServerError("cannot reach the embeddings server http://127.0.0.1:9/v1")
+
+    def stream(self, *args, **kwargs):
+        yield from ()
+        self.ask()
+
+
+def test_a_failing_embeddings_server_is_a_503_with_its_reason_not_a_bare_500(tmp_path):
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index")
+    app = create_app(settings, load_on_start=False, chat=False,
+                     factory=_StandInAssistantWhoseEmbeddingsServerIsDown)
+    with TestClient(app) as client:
+        response = client.post("/api/ask", json={"question": "有多少？"})
+        assert response.status_code == 503 and "embeddings server" in response.json()["detail"]
+        streamed = client.post("/api/ask/stream", json={"question": "有多少？"}).text
+        assert "event: error" in streamed and "embeddings server" in streamed and '"status": 503' in streamed
