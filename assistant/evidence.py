@@ -25,7 +25,7 @@ from assistant.alignment import (
     same_value,
 )
 from assistant.answer import Passage
-from assistant.query import asks_for_a_list
+from assistant.query import asked_count, asks_for_a_list, asks_for_the_first
 from assistant.sentences import SentenceScorer, sentence_spans
 from indexing.places import place_aliases
 from indexing.textnorm import normalize, normalize_for_matching
@@ -42,12 +42,28 @@ _NAME_BONUS = 1.0
 # How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
-_WHO = re.compile(r"\bwho\b|谁|姓名|名字|叫什么", re.IGNORECASE)
+# "Who is …?", "… — who leads it?", not the relative "cadres who performed".
+_WHO = re.compile(r"^\W*(?:and |so |then )?(?:who|whom|whose)\b|[—–:;,-]\s*who\b|\b(?:tell me|name of|say) who\b|"
+                  r"谁|姓名|名字|叫什么", re.IGNORECASE)
+# Common surnames, less those that are also everyday words after a title (书记和, 书记成为, 主任时).
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+             "姜崔钟谭陆汪范金石廖贾夏韦付白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤温康施牛樊葛"
+             "邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳"
+             "管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪简项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇"
+             "栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
+# A name right after a title: a surname and one or two characters, before what people named there do (说, 介绍,
+# 来自, 和 …).
+_TITLED_NAME = re.compile(rf"(?:书记|部长|县长|旗长|市长|镇长|乡长|主任|队长|组长|局长|厅长|主席|经理)"
+                          rf"([{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
+                          r"(?=说|介绍|表示|告诉|和|与|同|来自|带|在|是|就|等|[，,。、：:“\"（(])")
 _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
+_QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
 # A list question prefers the sentence that enumerates (three members or more) over one that summarises.
 _LIST_BONUS = 1.0
 MIN_MEMBERS = 3
+# An enumerating sentence scoring this much below the best evidence is about something else.
+LISTING_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,8 +98,12 @@ def passage_places(passage: Passage) -> list[str]:
 
 
 def list_members(sentence: str) -> list[str]:
-    """The members a sentence enumerates: quoted names side by side (“经济管理”“农林牧渔”), else the items between
-    、 (the first and last trimmed to four characters next to the 、, where the list's own words end)."""
+    """The members a sentence enumerates: parts joined by + in quotes (“基本报酬+工资报酬+绩效工资”), quoted names side
+    by side (“经济管理”“农林牧渔”), else the items between 、 (the first and last trimmed to four characters next
+    to the 、, where the list's own words end)."""
+    joined = next((q for q in _QUOTED_TEXT.findall(sentence) if q.count("+") >= 2), None)
+    if joined:  # “基本报酬+工资报酬+绩效工资+奖励工资”
+        return [m.strip() for m in joined.strip("“”").split("+") if m.strip()]
     quoted = [m.strip("“”") for m in _QUOTED_MEMBER.findall(sentence)]
     if len(quoted) >= 2:
         return quoted
@@ -113,18 +133,66 @@ def enumerated_members(sentence: str) -> int:
     return len(list_members(sentence))
 
 
+def _list_bonus(sentence: str, count: int | None) -> float:
+    """How much a sentence's enumeration speaks for it as a list question's answer: double when it enumerates
+    exactly the count asked (哪三种 and 不善为、不作为、乱作为, not the four modes of another passage that the
+    question's other words also fit), single for `MIN_MEMBERS` or more, else none."""
+    members = enumerated_members(sentence)
+    if count is not None and members == count >= 2:
+        return 2 * _LIST_BONUS
+    return _LIST_BONUS if members >= MIN_MEMBERS else 0.0
+
+
+def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence | None:
+    """The best evidence that enumerates the members a list question asks for and scores within `LISTING_MARGIN`
+    of the best evidence: the answer the guard checks and extraction quotes. None when no such sentence is shown.
+
+    A question that counts (哪两个, 哪八类) wants an enumeration of that size (the first ones of a longer one
+    for 前五项); otherwise `MIN_MEMBERS` or more.
+    """
+    count = asked_count(frame.question)
+    first = count is not None and asks_for_the_first(frame.question)
+
+    def lists_the_asked(item: Evidence) -> bool:
+        members = enumerated_members(item.text)
+        if count is None:
+            return members >= MIN_MEMBERS
+        return members >= count if first else members == count
+
+    admissible = [e for e in evidence if e.alignment.admissible]
+    best = max((e.score for e in admissible), default=0.0)
+    listings = [e for e in admissible if lists_the_asked(e) and e.score >= best - LISTING_MARGIN]
+    return max(listings, key=lambda e: e.score, default=None)
+
+
+def asks_who(question: str) -> bool:
+    """A question that asks for a person (who, 谁, 姓名)."""
+    return bool(_WHO.search(question))
+
+
+def person_names(text: str) -> list[tuple[int, str]]:
+    """The people a text names, with where each name starts in its normalised form: a name right after a title
+    (县委书记陈建生说, 第一书记龙海波和: jieba often splits these), or a word jieba tags as a person's name."""
+    normalized = normalize(text)
+    found = {m.start(1): m.group(1) for m in _TITLED_NAME.finditer(normalized)}
+    at = 0
+    for word, flag in jieba.posseg.cut(normalized):
+        if flag == "nr" and len(word) >= 2:
+            found.setdefault(at, word)
+        at += len(word)
+    return sorted(found.items())
+
+
 def _name_bonus(frame: QuestionFrame, text: str) -> float:
     """For a who-question: the full bonus when a person's name follows a title the question asks about
     (县委书记陈建生 for "Party secretary"), half for any other person's name, else nothing."""
+    normalized = normalize(text)
     bonus = 0.0
-    at = 0
-    for word, flag in jieba.posseg.cut(text):
-        if flag == "nr" and len(word) >= 2:
-            title = normalize_for_matching(text[max(0, at - _TITLE_CHARS):at])
-            if title.endswith(_TITLES) and any(t.found_in(title) for t in frame.key_terms):
-                return _NAME_BONUS
-            bonus = _NAME_BONUS / 2
-        at += len(word)
+    for at, _name in person_names(text):
+        title = normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at])
+        if title.endswith(_TITLES) and any(t.found_in(title) for t in frame.key_terms):
+            return _NAME_BONUS
+        bonus = _NAME_BONUS / 2
     return bonus
 
 
@@ -137,8 +205,9 @@ class EvidenceSelector:
     def candidates(self, frame: QuestionFrame, passages: Sequence[Passage]) -> list[Candidate]:
         """Every sentence of the passages with its best clause's alignment, best first."""
         found = []
-        who = bool(_WHO.search(frame.question))
+        who = asks_who(frame.question)
         wants_list = asks_for_a_list(frame.question)
+        count = asked_count(frame.question) if wants_list else None
         for passage in passages:
             context = normalize_for_matching(passage.text)
             places = passage_places(passage)
@@ -160,8 +229,7 @@ class EvidenceSelector:
                     best = (alignment, (start, end))
                 # An enumeration helps as much as it is about what was asked (党员、干部、群众 is no answer).
                 score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
-                    _LIST_BONUS * best[0].coverage if wants_list and enumerated_members(sentence) >= MIN_MEMBERS
-                    else 0.0)
+                    _list_bonus(sentence, count) * best[0].coverage if wants_list else 0.0)
                 found.append(Candidate(passage, start, end, best[0], best[1], score + _RANK_PRIOR / passage.n))
         return sorted(found, key=lambda c: -c.score)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.alignment import QuestionFrame
-from assistant.evidence import Evidence, best_claim
+from assistant.evidence import Evidence, best_claim, best_listing
 from assistant.query import asks_across_articles, asks_for_a_list
 
 # A comparison quotes each article's best figure that scores within this much of the best one.
@@ -40,7 +40,9 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
     if claims:
         quotes += [(claim.evidence, claim.clause, claim.quote) for claim in claims]
     elif asks_for_a_list(frame.question) or asks_across_articles(frame.question):
-        best_by_article: dict[str, Evidence] = {}
+        # A list's answer is the sentence enumerating its members; then each other article's best line.
+        listing = best_listing(frame, evidence) if asks_for_a_list(frame.question) else None
+        best_by_article: dict[str, Evidence] = {listing.passage.doc_id: listing} if listing else {}
         for item in sorted(evidence, key=lambda e: -e.score):
             best_by_article.setdefault(item.passage.doc_id, item)
         quotes += [(item, (item.start, item.end), item.text.strip()) for item in best_by_article.values()]

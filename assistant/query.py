@@ -47,9 +47,22 @@ _CLASSIFIER_QUESTION = re.compile(
 # A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
 _LIST_QUESTION = re.compile(
     r"分别|哪些|哪几|列举|有什么|哪[两二三四五六七八九十\d]{1,2}[个类种项条方大支批家所]|"
+    r"[两二三四五六七八九十]{1,2}(?:大|类|种|项|条|个方面)[^，。？?]{0,12}(?:是什么|是哪|包括|指什么)|"
     r"\b(?:what|which) (?:are|were)\b|\blist\b|"
     r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?!\d)",
     re.IGNORECASE)
+
+
+_NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ASKED_COUNT = re.compile(
+    r"(?:哪|前|这|那)?([两二三四五六七八九十]|\d{1,2})(?:个方面|大|类|种|项|条|个|支|批|家|所)(?!月|年|人次)|"
+    r"\b(?:which|what|name|list) (?:the |are the |were the )?(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b",
+    re.IGNORECASE)
+
+
+_FIRST_MEMBERS = re.compile(
+    r"前(?:[两二三四五六七八九十]|\d{1,2})|\bfirst (?:two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
 _ACROSS_QUESTION = re.compile(
@@ -59,13 +72,31 @@ _ACROSS_QUESTION = re.compile(
 
 
 def asks_across_articles(question: str) -> bool:
-    """A question that compares places or asks which places did something: each article's evidence counts."""
-    return bool(_ACROSS_QUESTION.search(question))
+    """A question that compares places or asks which places did something, in either script: each article's
+    evidence counts."""
+    return bool(_ACROSS_QUESTION.search(normalize(question)))
 
 
 def asks_for_a_list(question: str) -> bool:
-    """A question whose answer is a list (分别是什么, 哪些, what are): it needs more passages."""
-    return bool(_LIST_QUESTION.search(question))
+    """A question whose answer is a list (分别是什么, 哪些, 三大模式是什么, what are), in either script: it needs
+    more passages."""
+    return bool(_LIST_QUESTION.search(normalize(question)))
+
+
+def asks_for_the_first(question: str) -> bool:
+    """A list question asking for the first members of a longer list (前五项, "the first three")."""
+    return bool(_FIRST_MEMBERS.search(normalize(question)))
+
+
+def asked_count(question: str) -> int | None:
+    """How many members a list question says it wants (哪八类 → 8, 三大…是什么 → 3, 前五项 → 5, "which eight
+    kinds" → 8), None when it names no count."""
+    text = normalize(question)
+    match = _ASKED_COUNT.search(text)
+    if match is None:
+        return None
+    numeral = match.group(1) or match.group(2)
+    return _NUMERALS.get(numeral) or (int(numeral) if numeral.isdigit() else None)
 
 
 def expected_classifier(question: str) -> str | None:

@@ -12,17 +12,18 @@ from collections.abc import Sequence
 
 from assistant.alignment import QuestionFrame, asks_several_figures, clause_figures
 from assistant.evidence import (
-    MIN_MEMBERS,
     Candidate,
     Claim,
     Evidence,
+    asks_who,
     best_claim,
-    enumerated_members,
+    best_listing,
     figure_claims,
     list_members,
+    person_names,
 )
 from assistant.grounding import Figure, answer_figures, citation_markers, same_value
-from assistant.query import asks_across_articles, asks_for_a_list
+from assistant.query import asked_count, asks_across_articles, asks_for_a_list, asks_for_the_first
 from indexing.textnorm import normalize_for_matching
 
 # A figure whose clause scores this much below the best-aligned clause's is taken to answer another question.
@@ -38,7 +39,8 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
     - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
       by no sentence about that place and year (English terms are never `telling`: their translations are
       too loose for a missing one to mean a near miss);
-    - a how-many question, where no figure of the evidence stands in a clause about what was asked.
+    - a how-many question, where no figure of the evidence stands in a clause about what was asked;
+    - a who-question, where no evidence sentence names a person (县委书记 alone is no answer to "who").
     """
     if not evidence:
         what = " and ".join(x for x in (", ".join(frame.places), ", ".join(frame.years)) if x)
@@ -47,6 +49,8 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
             asks_for_a_list(frame.question) or asks_across_articles(frame.question)
             or asks_several_figures(frame.question)):
         return "no clause of the evidence gives a figure for what the question asks"
+    if asks_who(frame.question) and not any(person_names(e.text) for e in evidence):
+        return "no evidence sentence names a person"
     admissible = [c for c in candidates if c.alignment.admissible]
     texts = [normalize_for_matching(c.passage.text[c.start:c.end]) for c in admissible]
     missing = [t.text for t in frame.key_terms if t.telling and not any(t.found_in(text) for text in texts)]
@@ -103,21 +107,23 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
 
 
 def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
-    """For a list question, the best-aligned evidence that enumerates members when the answer names few of
-    them (a summary such as "divided into eight kinds"), or None. Comparisons and figure questions, whose
-    answers are figures, are left alone."""
-    if not asks_for_a_list(frame.question) or asks_across_articles(frame.question) or frame.wants_figure:
+    """For a list question, the best-aligned evidence that enumerates members when the answer leaves one out
+    (a summary such as "divided into eight kinds", three of four groups), or None. Comparisons and figure
+    questions, whose answers are figures, are left alone."""
+    # 分别 asks across articles, unless the question names one place (乌兰县的举措分别是什么).
+    across = asks_across_articles(frame.question) and len(frame.places) != 1
+    if not asks_for_a_list(frame.question) or across or frame.wants_figure:
         return None
-    admissible = [e for e in evidence if e.alignment.admissible]
-    best = max((e.score for e in admissible), default=0.0)
-    listing = max((e for e in admissible if enumerated_members(e.text) >= MIN_MEMBERS
-                   and e.score >= best - _MARGIN), key=lambda e: e.score, default=None)
+    listing = best_listing(frame, evidence)
     if listing is None:
         return None
     members = list_members(listing.text)
     named = normalize_for_matching(answer)
     said = sum(normalize_for_matching(m)[:_MEMBER_CHARS] in named for m in members)
-    return listing if said * 2 < len(members) else None
+    # Every member, or the first ones a question asks for (前五项): a member dropped is a wrong answer too.
+    count = asked_count(frame.question)
+    first = count is not None and asks_for_the_first(frame.question)
+    return listing if said < (count if first else len(members)) else None
 
 
 def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]

@@ -192,6 +192,48 @@ def test_a_list_question_prefers_the_sentence_that_enumerates(frames: FrameBuild
     assert incomplete_list(frame, "纠纷调处、征地拆迁、劳务输出 [1]", shown) is None
 
 
+FOUR_GROUPS = "园区联盟下辖纠纷调处党小组、征地拆迁党小组、劳务输出党小组、农产品进企党小组。"
+SEVEN_MEASURES = "青岭县实施易地搬迁、危房改造、低保兜底、医疗救助、教育扶贫、产业扶持、就业培训等措施。"
+
+
+def test_list_questions_in_either_script_and_the_count_they_ask_for() -> None:
+    from assistant.query import asked_count, asks_for_a_list
+
+    assert asks_for_a_list("園區聯盟下轄哪幾個黨小組？") and asks_for_a_list("青嶺縣的舉措分別是什麼？")
+    assert asks_for_a_list("青岭县探索建立的三大增收模式是什么？")
+    assert not asks_for_a_list("三会一课是什么？")
+    assert asked_count("青岭县把党小组分成了哪三类？") == 3 and asked_count("列出的前五項舉措分別是什麼？") == 5
+    assert asked_count("Which eight kinds of groups were set up?") == 8
+    assert asked_count("园区联盟下辖哪几个党小组？") is None
+
+
+def test_parts_joined_by_plus_in_quotes_are_members() -> None:
+    from assistant.evidence import list_members
+
+    assert list_members("青岭县实行“基本报酬+工资报酬+绩效工资”制度。") == ["基本报酬", "工资报酬", "绩效工资"]
+    assert list_members("打造“互联网+”平台。") == []
+
+
+def test_an_enumeration_of_the_asked_count_counts_double() -> None:
+    from assistant.evidence import _list_bonus
+
+    assert _list_bonus(GROUPS, 3) == 2 * _list_bonus(GROUPS, None) == 2 * _list_bonus(GROUPS, 4) > 0
+    assert _list_bonus(SUMMARY, 3) == 0
+
+
+def test_a_list_answer_that_drops_a_member_is_incomplete(frames: FrameBuilder) -> None:
+    from assistant.verification import incomplete_list
+
+    frame = frames.build("园区联盟下辖哪几个党小组？", "zh")
+    shown = EvidenceSelector().select(frame, passages(FOUR_GROUPS), 3)
+    assert incomplete_list(frame, "征地拆迁党小组、劳务输出党小组、农产品进企党小组 [1]", shown) is not None
+    assert incomplete_list(frame, "纠纷调处、征地拆迁、劳务输出、农产品进企党小组 [1]", shown) is None
+    first_five = frames.build("青岭县列出的前五项措施分别是什么？", "zh")
+    shown = EvidenceSelector().select(first_five, passages(SEVEN_MEASURES), 3)
+    assert incomplete_list(first_five, "易地搬迁、危房改造、低保兜底、医疗救助、教育扶贫 [1]", shown) is None
+    assert incomplete_list(first_five, "易地搬迁、危房改造、低保兜底 [1]", shown) is not None
+
+
 def test_a_comparison_quotes_and_cites_each_article(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县和松溪县的产量分别是多少吨？", "zh")
     both = [*passages(PRODUCE), *[Passage(n=2, doc_id="d9", chunk_id="d9#0", title="t", text=OTHER_PLACE, score=1.0,
@@ -208,6 +250,47 @@ def test_a_who_question_prefers_the_name_after_the_asked_title() -> None:
     shown = EvidenceSelector().select(frame, passages(" ".join(SECRETARIES)), 3)
     text, _, _ = evidence_answer(frame, shown)
     assert "王建国" in text and "李明华" not in text
+
+
+def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> None:
+    from assistant.evidence import person_names
+
+    assert [n for _, n in person_names("第一书记龙海波和村党支部一起探索")] == ["龙海波"]
+    assert [n for _, n in person_names("茶园坪村第一书记吴建军来自省农业农村厅")] == ["吴建军"]
+    assert [n for _, n in person_names("青嶺縣委書記王建國說，")] == ["王建国"]
+    assert person_names("县委书记连续两年把发展村集体经济作为书记本人亲抓的项目") == []
+    assert person_names("第一书记实现了贫困村全覆盖，选派第一书记120名。") == []
+    assert person_names("确保第一书记下得去、融得进、干得好。") == []
+
+
+def test_who_questions_and_not_relative_clauses() -> None:
+    from assistant.evidence import asks_who
+
+    assert asks_who("Who is the Party secretary of Qingling County?") and asks_who("青岭县的县委书记是谁？")
+    assert asks_who("Qingling County — who leads its party committee?")
+    assert not asks_who("How many cadres who performed well were promoted?")
+
+
+def test_a_who_question_whose_evidence_names_nobody_is_a_near_miss() -> None:
+    lexicon = BilingualLexicon(["书记", "县", "县委", "党", "党建", "集体经济"])
+    nameless = "青岭县委书记连续两年把发展村集体经济作为亲抓的党建项目。"
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [nameless, " ".join(SECRETARIES)])
+    frame = frames.build("Who is the Party secretary of Qingling County?", "en", places=["青岭县"])
+    shown = EvidenceSelector().select(frame, passages(nameless), 3)
+    assert answer_gap(frame, shown, EvidenceSelector().candidates(frame, passages(nameless))) is not None
+    named = passages(" ".join(SECRETARIES))
+    shown = EvidenceSelector().select(frame, named, 3)
+    assert answer_gap(frame, shown, EvidenceSelector().candidates(frame, named)) is None
+
+
+def test_an_enumeration_of_another_size_than_asked_is_not_the_list(frames: FrameBuilder) -> None:
+    from assistant.verification import incomplete_list
+
+    frame = frames.build("园区联盟下辖哪两个党小组？", "zh")
+    shown = EvidenceSelector().select(frame, passages(FOUR_GROUPS), 3)
+    assert incomplete_list(frame, "征地拆迁党小组和劳务输出党小组 [1]", shown) is None
+    frame = frames.build("园区联盟下辖哪四个党小组？", "zh")
+    assert incomplete_list(frame, "征地拆迁党小组和劳务输出党小组 [1]", shown) is not None
 
 
 def test_a_citation_that_states_none_of_the_figures_is_idle(frames: FrameBuilder) -> None:

@@ -61,6 +61,14 @@ def test_a_list_question_gets_every_member(local_assistant):
     assert sum(m in answer.answer for m in members) >= 7, answer.answer
 
 
+def test_a_who_question_whose_articles_name_nobody_is_abstained(local_assistant):
+    # The Wulan article speaks of its 县委书记 but never names him; the Ganluo one names its own.
+    nameless = local_assistant.ask("乌兰县的县委书记叫什么名字？")
+    assert nameless.abstained, (nameless.answer, nameless.notes)
+    named = local_assistant.ask("甘洛县的县委书记叫什么名字？")
+    assert not named.abstained and "陈建生" in named.answer, (named.answer, named.notes)
+
+
 def test_a_comparison_cites_each_place(local_assistant):
     answer = local_assistant.ask("乌海市和乌兰县分别选派了多少名第一书记？")
     assert has_figure(answer.answer, "19") and not answer.abstained
