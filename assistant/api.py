@@ -543,6 +543,15 @@ def ask_router(checked: RequestLimits, log: ConversationLog) -> APIRouter:
             raise HTTPException(404, str(error)) from error
         return {"conversation_id": conversation_id, "turns": [turn.to_json() for turn in turns]}
 
+    @router.delete("/api/conversations/{conversation_id}", status_code=204)
+    def forget_conversation(conversation_id: Annotated[str, Path(pattern=ID_PATTERN)], http: Request) -> Response:
+        """Delete a conversation and its turns (only the API key that started it may)."""
+        try:
+            log.store.delete(conversation_id, log.owner(http))
+        except UnknownConversationError as error:
+            raise HTTPException(404, str(error)) from error
+        return Response(status_code=204)
+
     return router
 
 

@@ -40,6 +40,7 @@ from assistant.verification import (
     incomplete_list,
     lacks_figure,
     misaligned_figure,
+    misnamed_person,
     uncited_articles,
 )
 from indexing.hybrid import HybridIndex
@@ -100,6 +101,9 @@ def _rejection(frame: QuestionFrame, raw: str, verdict: Grounding, evidence: Seq
     better = misaligned_figure(frame, verdict.text, evidence)
     if better is not None:
         return f"the LLM's figure does not answer the question as asked; the clause {better.clause_text!r} does"
+    person = misnamed_person(frame, verdict.text, evidence)
+    if person is not None:
+        return f"the LLM's answer names someone of another title than asked; quote [{person.n}] names the one asked"
     listing = incomplete_list(frame, verdict.text, evidence)
     if listing is not None:
         return f"the LLM's answer {verdict.text!r} does not list the members that quote [{listing.n}] enumerates"

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
+import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import Database, Transaction
+from assistant.storage import Database, StorageError, Transaction
 from indexing.errors import WendaError
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = (
     """
@@ -139,6 +143,25 @@ class ConversationStore:
                     json.dumps(turn.citations, ensure_ascii=False), int(turn.abstained), turn.language,
                     turn.backend))
 
+    def delete(self, conversation_id: str, owner: str = "") -> None:
+        """Remove a conversation and its turns; UnknownConversationError when `owner` has no such conversation."""
+        with self.database.transaction() as tx:
+            self._check(tx, conversation_id, owner)
+            tx.run("DELETE FROM conversation_turns WHERE conversation_id = ?", (conversation_id,))
+            tx.run("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    def purge(self, idle_since: datetime) -> int:
+        """Remove the conversations with no turn since `idle_since` (nor started since); how many went."""
+        cutoff = idle_since.astimezone(UTC).isoformat(timespec="seconds")
+        with self.database.transaction() as tx:
+            idle = [row["id"] for row in tx.rows(
+                "SELECT c.id FROM conversations c WHERE COALESCE((SELECT MAX(t.created_at) FROM conversation_turns t "
+                "WHERE t.conversation_id = c.id), c.created_at) < ?", (cutoff,))]
+            for conversation_id in idle:
+                tx.run("DELETE FROM conversation_turns WHERE conversation_id = ?", (conversation_id,))
+                tx.run("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        return len(idle)
+
     def record(self, conversation_id: str | None, turn: ConversationTurn, owner: str = "") -> str:
         """Append a finished turn, starting a conversation when `conversation_id` is None; returns the id."""
         conversation_id = conversation_id or self.create(owner)
@@ -151,3 +174,18 @@ class ConversationStore:
                 "SELECT 1 FROM conversations WHERE id = ? AND owner = ?", (conversation_id, owner)):
             raise UnknownConversationError(f"no conversation {conversation_id!r} (ids are made by the server; "
                                            "a conversation is readable only with the API key that started it)")
+
+
+def keep_purging(store: ConversationStore, retention_days: float, stop: threading.Event,
+                 every_s: float = 3600.0) -> None:
+    """Delete conversations idle for `retention_days`, now and every `every_s` until `stop` is set (a server's
+    background thread; a failing database is logged and tried again next time)."""
+    while True:
+        try:
+            gone = store.purge(datetime.now(UTC) - timedelta(days=retention_days))
+            if gone:
+                logger.info("deleted %d conversations idle for %g days", gone, retention_days)
+        except StorageError as error:
+            logger.warning("could not delete idle conversations: %s", error)
+        if stop.wait(every_s):
+            return

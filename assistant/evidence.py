@@ -183,17 +183,22 @@ def person_names(text: str) -> list[tuple[int, str]]:
     return sorted(found.items())
 
 
-def _name_bonus(frame: QuestionFrame, text: str) -> float:
-    """For a who-question: the full bonus when a person's name follows a title the question asks about
-    (县委书记陈建生 for "Party secretary"), half for any other person's name, else nothing."""
+def titled_names(frame: QuestionFrame, text: str) -> list[tuple[str, bool]]:
+    """The people a text names, each with whether the title before the name is one the question asks about
+    (县委书记陈建生 for "Party secretary", 组织部长田晓燕 for "head of the organisation department")."""
     normalized = normalize(text)
-    bonus = 0.0
-    for at, _name in person_names(text):
+    named = []
+    for at, name in person_names(text):
         title = normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at])
-        if title.endswith(_TITLES) and any(t.found_in(title) for t in frame.key_terms):
-            return _NAME_BONUS
-        bonus = _NAME_BONUS / 2
-    return bonus
+        named.append((name, title.endswith(_TITLES) and any(t.found_in(title) for t in frame.key_terms)))
+    return named
+
+
+def _name_bonus(frame: QuestionFrame, text: str) -> float:
+    """For a who-question: the full bonus when a person's name follows a title the question asks about, half for
+    any other person's name, else nothing."""
+    named = titled_names(frame, text)
+    return _NAME_BONUS if any(asked for _, asked in named) else _NAME_BONUS / 2 if named else 0.0
 
 
 class EvidenceSelector:

@@ -78,5 +78,15 @@ class HybridRetriever(BaseRetriever):
         hits = self.index.search(analysis.search_text, k=max(k, self.fusion.candidates), fusion=self.fusion,
                                  coverage_query=analysis.question, doc_ids=doc_ids)
         if analysis.entities:
-            hits = sorted(hits, key=lambda h: not any(e in normalize_script(h.chunk.text) for e in analysis.entities))
+            def names_one(hit: SearchHit) -> bool:
+                return any(e in normalize_script(hit.chunk.text) for e in analysis.entities)
+
+            if not any(names_one(h) for h in hits):
+                # The named village is in no candidate: look it up by its name alone.
+                by_name = self.fusion.model_copy(update={"dense_weight": 0.0, "keyword_coverage_power": 0.0})
+                seen = {h.chunk.chunk_id for h in hits}
+                hits += [h for h in self.index.search(" ".join(analysis.entities), k=self.fusion.candidates,
+                                                      fusion=by_name, doc_ids=doc_ids)
+                         if names_one(h) and h.chunk.chunk_id not in seen]
+            hits = sorted(hits, key=lambda h: not names_one(h))
         return [hit_to_document(hit, self.index) for hit in hits[:k]]

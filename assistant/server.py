@@ -27,7 +27,7 @@ from assistant.api import (
 )
 from assistant.chain import Assistant
 from assistant.components import assistant, deferred_embeddings
-from assistant.conversations import ConversationStore
+from assistant.conversations import ConversationStore, keep_purging
 from assistant.documents import document_manager
 from assistant.documents_api import documents_router
 from assistant.feedback import FeedbackStore
@@ -61,6 +61,9 @@ def create_app(settings: Settings, load_on_start: bool = True, chat: bool = True
         if load_on_start:
             service.start_loading()
             threading.Thread(target=documents.watch_index, args=(stop,), daemon=True, name="wenda-index-watch").start()
+        if settings.server.conversation_retention_days:
+            threading.Thread(target=keep_purging, args=(conversations, settings.server.conversation_retention_days,
+                                                        stop), daemon=True, name="wenda-conversation-purge").start()
         yield
         stop.set()
         database.close()

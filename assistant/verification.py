@@ -21,6 +21,7 @@ from assistant.evidence import (
     figure_claims,
     list_members,
     person_names,
+    titled_names,
 )
 from assistant.grounding import Figure, answer_figures, citation_markers, same_value
 from assistant.query import asked_count, asks_across_articles, asks_for_a_list, asks_for_the_first
@@ -124,6 +125,21 @@ def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
     count = asked_count(frame.question)
     first = count is not None and asks_for_the_first(frame.question)
     return listing if said < (count if first else len(members)) else None
+
+
+def misnamed_person(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
+    """For a who-question, the evidence naming a person under the asked title when the answer names only people
+    of other titles (the county's Party secretary given for its head of the organisation department), or None."""
+    if not asks_who(frame.question):
+        return None
+    named = normalize_for_matching(answer)
+    asked, others = [], []
+    for item in evidence:
+        for name, under_asked_title in titled_names(frame, item.text):
+            (asked if under_asked_title else others).append((name, item))
+    if not asked or any(name in named for name, _ in asked):
+        return None
+    return asked[0][1] if any(name in named for name, _ in others) else None
 
 
 def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]

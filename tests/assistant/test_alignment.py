@@ -263,6 +263,18 @@ def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> No
     assert person_names("确保第一书记下得去、融得进、干得好。") == []
 
 
+def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
+    from assistant.verification import misnamed_person
+
+    lexicon = BilingualLexicon(["书记", "部长", "组织部", "组织", "县", "县委", "党", "党建"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [" ".join(SECRETARIES)])
+    frame = frames.build("青岭县的组织部长是谁？", "zh", places=["青岭县"])
+    shown = EvidenceSelector().select(frame, passages(*SECRETARIES), 3)
+    assert misnamed_person(frame, "青岭县的组织部长是王建国。 [1]", shown) is not None
+    assert misnamed_person(frame, "李明华 [2]", shown) is None
+    assert misnamed_person(frame, "Li Minghua [2]", shown) is None  # a romanised name is left to the guard
+
+
 def test_who_questions_and_not_relative_clauses() -> None:
     from assistant.evidence import asks_who
 

@@ -4,6 +4,8 @@ appends from two replicas at once, and the history a conversation gives within t
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -71,6 +73,46 @@ def test_a_conversation_is_seen_only_by_its_owner(database):
         with pytest.raises(UnknownConversationError):
             store.append(conversation, turn("q"), other)
     assert alice != "key-a" and owner_of(None) == ""
+
+
+def test_a_conversation_is_deleted_only_by_its_owner(database):
+    store = ConversationStore(database)
+    alice = owner_of("key-a")
+    conversation = store.create(alice)
+    store.append(conversation, turn("乌兰县"), alice)
+    with pytest.raises(UnknownConversationError):
+        store.delete(conversation, owner_of("key-b"))
+    store.delete(conversation, alice)
+    with pytest.raises(UnknownConversationError):
+        store.turns(conversation, alice)
+    with pytest.raises(UnknownConversationError):
+        store.delete(conversation, alice)
+
+
+def test_purging_removes_the_conversations_idle_since_the_cutoff_only(database):
+    store = ConversationStore(database)
+    idle, active, empty = store.create(), store.create(), store.create()
+    store.append(idle, replace(turn("旧问题"), created_at="2020-01-01T00:00:00+00:00"))
+    store.append(active, replace(turn("旧问题"), created_at="2020-01-01T00:00:00+00:00"))
+    store.append(active, turn("新问题"))
+    assert store.purge(datetime(2025, 1, 1, tzinfo=UTC)) == 1
+    with pytest.raises(UnknownConversationError):
+        store.turns(idle)
+    assert len(store.turns(active)) == 2 and store.turns(empty) == []  # just started: not idle yet
+    assert store.purge(datetime.now(UTC) + timedelta(days=1)) == 2
+
+
+def test_the_purging_thread_deletes_at_once_and_stops_when_told(database):
+    from assistant.conversations import keep_purging
+
+    store = ConversationStore(database)
+    idle = store.create()
+    store.append(idle, replace(turn("旧问题"), created_at="2020-01-01T00:00:00+00:00"))
+    stop = threading.Event()
+    stop.set()
+    keep_purging(store, retention_days=30, stop=stop)  # one pass, then it sees the stop
+    with pytest.raises(UnknownConversationError):
+        store.turns(idle)
 
 
 def test_two_replicas_appending_at_once_lose_no_turn(database):

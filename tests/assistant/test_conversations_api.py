@@ -108,6 +108,9 @@ def test_with_api_keys_a_conversation_is_read_and_continued_only_with_its_key(ex
                                 headers=KEY_B)
         assert continued.status_code == 404
         assert client.get("/api/conversations", headers=KEY_A).status_code in (404, 405)  # no list of them
+        assert client.delete(f"/api/conversations/{conversation}", headers=KEY_B).status_code == 404
+        assert client.delete(f"/api/conversations/{conversation}", headers=KEY_A).status_code == 204
+        assert client.get(f"/api/conversations/{conversation}", headers=KEY_A).status_code == 404
 
 
 def test_a_failing_database_still_answers_and_says_the_turn_was_not_stored(client):

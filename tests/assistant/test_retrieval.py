@@ -55,3 +55,12 @@ def test_passages_naming_the_asked_entity_come_first(retriever_params):
     assert "大林" in docs[0].page_content
     plain = HybridRetriever(index=retriever_params["index"], k=5).invoke("Who is the first secretary of Dalin Village?")
     assert [d.id for d in plain] != [d.id for d in docs]
+
+
+def test_a_chinese_question_naming_a_village_reaches_its_passages(retriever_params):
+    analysis = retriever_params["analyzer"].analyze("大林村的老党员叫什么名字？")
+    assert analysis.entities == ["大林村"]
+    # The article's own place is no entity: every passage of its article is about it.
+    assert retriever_params["analyzer"].analyze("甘洛县选派了多少名第一书记？").entities == []
+    docs = HybridRetriever(**retriever_params, k=3).invoke("大林村的老党员叫什么名字？")
+    assert "大林村" in docs[0].page_content, [d.page_content[:40] for d in docs]
