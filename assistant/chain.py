@@ -103,7 +103,7 @@ def _rejection(frame: QuestionFrame, raw: str, verdict: Grounding, evidence: Seq
         return f"the LLM's figure does not answer the question as asked; the clause {better.clause_text!r} does"
     person = misnamed_person(frame, verdict.text, evidence)
     if person is not None:
-        return f"the LLM's answer names someone of another title than asked; quote [{person.n}] names the one asked"
+        return f"the LLM's answer names nobody under the asked title; quote [{person.n}] does"
     listing = incomplete_list(frame, verdict.text, evidence)
     if listing is not None:
         return f"the LLM's answer {verdict.text!r} does not list the members that quote [{listing.n}] enumerates"

@@ -41,6 +41,7 @@ MIN_CLAIM_COVERAGE = 0.45
 _NAME_BONUS = 1.0
 # How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
+_PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
 # "Who is …?", "… — who leads it?", not the relative "cadres who performed".
 _WHO = re.compile(r"^\W*(?:and |so |then )?(?:who|whom|whose)\b|[—–:;,-]\s*who\b|\b(?:tell me|name of|say) who\b|"
@@ -187,10 +188,12 @@ def titled_names(frame: QuestionFrame, text: str) -> list[tuple[str, bool]]:
     """The people a text names, each with whether the title before the name is one the question asks about
     (县委书记陈建生 for "Party secretary", 组织部长田晓燕 for "head of the organisation department")."""
     normalized = normalize(text)
+    # "county" is in every county official's title (县委书记, 县委常委): only the words of the title itself count.
+    title_terms = [t for t in frame.key_terms if not t.forms <= _PLACE_WORDS]
     named = []
     for at, name in person_names(text):
         title = normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at])
-        named.append((name, title.endswith(_TITLES) and any(t.found_in(title) for t in frame.key_terms)))
+        named.append((name, title.endswith(_TITLES) and any(t.found_in(title) for t in title_terms)))
     return named
 
 

@@ -32,14 +32,37 @@ _STOPWORDS = frozenset(
 
 
 def lemma(word: str) -> str:
-    """A crude English lemma: lower case, plural endings removed (secretaries → secretary, teams → team)."""
+    """A crude English lemma: lower case, plural endings removed (secretaries → secretary, teams → team), and
+    British spelling as CC-CEDICT's American glosses write it (organisation → organization, centres → center)."""
     word = word.lower()
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return american_spelling(word)
+
+
+# British endings and their American forms; -ise verbs only for stems that are never -ise words of their own
+# (exercise, enterprise, supervise keep theirs).
+_BRITISH_SPELLINGS = (
+    (re.compile(r"isation$"), "ization"),
+    (re.compile(r"^(labo|neighbo|favo|hono|colo|behavio)ur"), r"\1r"),
+    (re.compile(r"^(cent|kilomet|met|lit|theat)re$"), r"\1er"),
+    (re.compile(r"^programme$"), "program"),
+    (re.compile(r"^tonne$"), "ton"),
+    (re.compile(r"^(organ|mobil|subsid|modern|util|real|recogn|priorit|standard|special|central|capital|legal|"
+                r"minim|maxim|optim|industrial|urban|revital|civil|normal|local|global|summar|emphas|categor|"
+                r"privat|stabil|fertil|commercial|digit|computer|popular|familiar|harmon|energ)is(e|ed|es|ing)$"),
+     r"\1iz\2"),
+)
+
+
+def american_spelling(word: str) -> str:
+    """A lower-case English word in American spelling."""
+    for british, american in _BRITISH_SPELLINGS:
+        word = british.sub(american, word)
     return word
 
 

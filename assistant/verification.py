@@ -128,18 +128,15 @@ def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
 
 
 def misnamed_person(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
-    """For a who-question, the evidence naming a person under the asked title when the answer names only people
-    of other titles (the county's Party secretary given for its head of the organisation department), or None."""
+    """For a who-question, the evidence naming a person under the asked title when the answer names none of the
+    people under it (the county's Party secretary given for its head of the organisation department, or no name
+    at all), or None. The extractive answer then quotes that evidence, in the articles' own script."""
     if not asks_who(frame.question):
         return None
     named = normalize_for_matching(answer)
-    asked, others = [], []
-    for item in evidence:
-        for name, under_asked_title in titled_names(frame, item.text):
-            (asked if under_asked_title else others).append((name, item))
-    if not asked or any(name in named for name, _ in asked):
-        return None
-    return asked[0][1] if any(name in named for name, _ in others) else None
+    asked = [(name, item) for item in evidence for name, under_asked_title in titled_names(frame, item.text)
+             if under_asked_title]
+    return asked[0][1] if asked and not any(name in named for name, _ in asked) else None
 
 
 def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]

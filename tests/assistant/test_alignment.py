@@ -34,6 +34,8 @@ def passages(*texts: str, place: str = "青岭县") -> list[Passage]:
 
 def test_lemma_and_lexicon_translate_english_to_corpus_words() -> None:
     assert lemma("secretaries") == "secretary" and lemma("teams") == "team"
+    assert lemma("organisations") == lemma("organizations") == "organization" and lemma("centres") == "center"
+    assert lemma("exercise") == "exercise" and lemma("enterprises") == "enterprise"
     lexicon = BilingualLexicon(VOCABULARY)
     forms = dict(lexicon.translate(["cadres", "tea", "output"]))
     assert "干部" in forms["cadre"] and "茶叶" in forms["tea"] and "产量" in forms["output"]
@@ -272,7 +274,9 @@ def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
     shown = EvidenceSelector().select(frame, passages(*SECRETARIES), 3)
     assert misnamed_person(frame, "青岭县的组织部长是王建国。 [1]", shown) is not None
     assert misnamed_person(frame, "李明华 [2]", shown) is None
-    assert misnamed_person(frame, "Li Minghua [2]", shown) is None  # a romanised name is left to the guard
+    assert misnamed_person(frame, "青岭县的组织部长是 [1] [2]。", shown) is not None  # no name at all
+    english = frames.build("Who heads the organisation department of Qingling County?", "en", places=["青岭县"])
+    assert misnamed_person(english, "Wang Jianguo [1]", EvidenceSelector().select(english, passages(*SECRETARIES), 3))
 
 
 def test_who_questions_and_not_relative_clauses() -> None:
