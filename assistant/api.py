@@ -526,6 +526,8 @@ def ask_router(checked: RequestLimits, log: ConversationLog) -> APIRouter:
                         yield _sse("answer", log.record(request.conversation_id, event.to_json(), owner))
             except QueueFullError as error:
                 yield _sse("error", _busy_event(error))
+            except RequestCancelledError:
+                raise  # the client is gone: nobody reads an error event
             except WendaError as error:  # the stream has begun: the reason goes out as its last event
                 logger.error("streamed answer failed: %s", error)
                 yield _sse("error", {"detail": str(error), "status": error.http_status})

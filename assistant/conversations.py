@@ -153,14 +153,15 @@ class ConversationStore:
     def purge(self, idle_since: datetime) -> int:
         """Remove the conversations with no turn since `idle_since` (nor started since); how many went."""
         cutoff = idle_since.astimezone(UTC).isoformat(timespec="seconds")
+        # Each statement tests idleness itself, so a turn another replica appends meanwhile keeps its conversation.
+        idle = ("SELECT c.id FROM conversations c WHERE COALESCE((SELECT MAX(t.created_at) FROM conversation_turns t "
+                "WHERE t.conversation_id = c.id), c.created_at) < ?")
         with self.database.transaction() as tx:
-            idle = [row["id"] for row in tx.rows(
-                "SELECT c.id FROM conversations c WHERE COALESCE((SELECT MAX(t.created_at) FROM conversation_turns t "
-                "WHERE t.conversation_id = c.id), c.created_at) < ?", (cutoff,))]
-            for conversation_id in idle:
-                tx.run("DELETE FROM conversation_turns WHERE conversation_id = ?", (conversation_id,))
-                tx.run("DELETE FROM conversations WHERE id = ?", (conversation_id,))
-        return len(idle)
+            ids = [row["id"] for row in tx.rows(idle, (cutoff,))]
+            tx.run(f"DELETE FROM conversation_turns WHERE conversation_id IN ({idle})", (cutoff,))
+            return sum(tx.run("DELETE FROM conversations WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
+                              "conversation_turns t WHERE t.conversation_id = conversations.id)", (conversation_id,))
+                       for conversation_id in ids)
 
     def record(self, conversation_id: str | None, turn: ConversationTurn, owner: str = "") -> str:
         """Append a finished turn, starting a conversation when `conversation_id` is None; returns the id."""

@@ -44,13 +44,16 @@ _TITLE_CHARS = 4
 _PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
 # "Who is …?", "… — who leads it?", not the relative "cadres who performed".
+# A name asked of a person (书记叫什么名字), not of a thing (这个合作社叫什么名字).
 _WHO = re.compile(r"^\W*(?:and |so |then )?(?:who|whom|whose)\b|[—–:;,-]\s*who\b|\b(?:tell me|name of|say) who\b|"
-                  r"谁|姓名|名字|叫什么", re.IGNORECASE)
-# Common surnames, less those that are also everyday words after a title (书记和, 书记成为, 主任时).
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+                  r"谁|姓名|(?:书记|长|主任|主席|委员|干部|队员|党员|代表|经理|村民|人)的?(?:叫什么|名字)",
+                  re.IGNORECASE)
+# Common surnames, less those that also start everyday words after a title (书记和, 书记成为, 书记任组长, 书记高兴,
+# 主任解释, 书记曾经). Mongolian and Yi names have no surname: jieba's tag is all that finds them.
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢"
              "姜崔钟谭陆汪范金石廖贾夏韦付白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤温康施牛樊葛"
-             "邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳"
-             "管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪简项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇"
+             "邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳祝宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳"
+             "柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆卓古吉缪简项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇"
              "栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
 # A name right after a title: a surname and one or two characters, before what people named there do (说, 介绍,
 # 来自, 和 …).

@@ -38,6 +38,8 @@ _CANCEL_POLL_S = 0.2
 class LLMUnavailableError(WendaError):
     """The configured LLM cannot be used (missing model, server down, timeout)."""
 
+    http_status = 503
+
 
 def to_openai_messages(messages: list[BaseMessage]) -> list[dict[str, str]]:
     """LangChain messages as OpenAI chat messages."""

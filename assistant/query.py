@@ -27,6 +27,7 @@ _MIN_STEM_PINYIN = 4
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡|县|旗)")
 # Places below a county, named inside an article rather than being its subject.
 _VILLAGE_SUFFIXES = ("嘎查", "村", "镇", "乡")
+_SUFFIX_WORD_ENDS = frozenset("村民级镇庄振务干")
 # Text in quotes is a name of something (a programme, a product), not a place to look up.
 # An apostrophe inside a word (Qi'an, Alxa's) opens and closes no quote.
 _QUOTED = re.compile(r"(?:[\"“]|(?<![A-Za-z])['‘])[^\"”’']*(?:[\"”]|['’](?![A-Za-z]))")
@@ -57,14 +58,29 @@ _LIST_QUESTION = re.compile(
 
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMERAL = r"[两二三四五六七八九十]{1,3}|\d{1,2}"
+_LIST_CLASSIFIER = r"个方面|大|类|种|项|条|个|支|批|家|所"
+# The count a list question asks for: 哪八类, 前五项, 三大…是什么, "which eight kinds" (not 三个村的…, 第三批, 120个).
 _ASKED_COUNT = re.compile(
-    r"(?:哪|前|这|那)?([两二三四五六七八九十]|\d{1,2})(?:个方面|大|类|种|项|条|个|支|批|家|所)(?!月|年|人次)|"
+    rf"(?:哪|(?<![目之以当提])前)({_NUMERAL})(?:{_LIST_CLASSIFIER})(?!月|年|人次)|"
+    rf"(?<![第\d两二三四五六七八九十])({_NUMERAL})(?:大|类|种|项|个方面)[^，。？?]{{0,12}}(?:是什么|是哪|包括|指什么)|"
     r"\b(?:which|what|name|list) (?:the |are the |were the )?(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b",
     re.IGNORECASE)
-
-
 _FIRST_MEMBERS = re.compile(
-    r"前(?:[两二三四五六七八九十]|\d{1,2})|\bfirst (?:two|three|four|five|six|seven|eight|nine|ten)\b")
+    rf"(?<![目之以当提])前(?:{_NUMERAL})(?:{_LIST_CLASSIFIER})|"
+    r"\bfirst (?:two|three|four|five|six|seven|eight|nine|ten)\b")
+
+
+def _numeral_value(numeral: str) -> int | None:
+    """二十 → 20, 十二 → 12, 八 → 8, 12 → 12, eight → 8."""
+    if numeral.isdigit():
+        return int(numeral)
+    if numeral.lower() in _NUMERALS and "十" not in numeral:
+        return _NUMERALS[numeral.lower()]
+    tens, _, units = numeral.partition("十")
+    if "十" not in numeral or any(c not in _NUMERALS for c in tens + units):
+        return None
+    return (_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[units] if units else 0)
 
 
 _ACROSS_QUESTION = re.compile(
@@ -97,8 +113,7 @@ def asked_count(question: str) -> int | None:
     match = _ASKED_COUNT.search(text)
     if match is None:
         return None
-    numeral = match.group(1) or match.group(2)
-    return _NUMERALS.get(numeral) or (int(numeral) if numeral.isdigit() else None)
+    return _numeral_value(match.group(1) or match.group(2) or match.group(3))
 
 
 def expected_classifier(question: str) -> str | None:
@@ -206,7 +221,11 @@ class QueryAnalyzer:
         analysis.unknown_names.extend(unknown)
         # A Chinese question's village or town named inside an article (白岩村), which retrieval must reach even
         # when the question's other words fit many passages better.
-        for name in [*known, *_PLACE_NAME.findall(normalize(question))]:
+        normalized = normalize(question)
+        # 乡村, 村民, 乡镇 make a word of the suffix, not a place (推进乡村振兴 names no 推进乡).
+        named = [m.group(0) for m in _PLACE_NAME.finditer(normalized)
+                 if normalized[m.end():m.end() + 1] not in _SUFFIX_WORD_ENDS]
+        for name in [*known, *named]:
             if len(name) >= 3 and name.endswith(_VILLAGE_SUFFIXES) and name in self.corpus_text and (
                     name not in analysis.entities) and not any(
                     name in place or place in name for place in self.article_places):

@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 class NotReadyError(WendaError):
     """The index or the models are still loading, or failed to load (the message says which)."""
 
+    http_status = 503
+
     retry_after_s = 5
 
 

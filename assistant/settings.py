@@ -137,7 +137,7 @@ class ServerConfig(BaseModel):
     # Turns one stored conversation may hold; then the client is asked to start a new one.
     max_conversation_turns: int = Field(200, ge=1)
     # Stored conversations with no new turn for this many days are deleted (checked hourly); 0 keeps them.
-    conversation_retention_days: float = Field(0, ge=0)
+    conversation_retention_days: float = Field(0, ge=0, le=36500)
     max_body_bytes: int = Field(64_000, ge=1024)
     # A client that announces a body and stops sending it is answered 408 after this long.
     body_read_timeout_s: float = Field(15.0, gt=0)

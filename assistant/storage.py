@@ -45,6 +45,8 @@ class StorageError(WendaError):
 class StorageUnavailableError(StorageError):
     """The database failed while serving a request (a 503 with the reason, not a crash)."""
 
+    http_status = 503
+
     retry_after_s = 5
 
 

@@ -24,7 +24,7 @@ from assistant.evidence import (
     titled_names,
 )
 from assistant.grounding import Figure, answer_figures, citation_markers, same_value
-from assistant.query import asked_count, asks_across_articles, asks_for_a_list, asks_for_the_first
+from assistant.query import asked_count, asks_across_articles, asks_for_a_list, asks_for_the_first, han_pinyin
 from indexing.textnorm import normalize_for_matching
 
 # A figure whose clause scores this much below the best-aligned clause's is taken to answer another question.
@@ -134,9 +134,12 @@ def misnamed_person(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
     if not asks_who(frame.question):
         return None
     named = normalize_for_matching(answer)
-    asked = [(name, item) for item in evidence for name, under_asked_title in titled_names(frame, item.text)
-             if under_asked_title]
-    return asked[0][1] if asked and not any(name in named for name, _ in asked) else None
+    letters = re.sub(r"[^a-z]", "", answer.lower())
+    asked = [(name, item) for item in evidence if item.alignment.admissible
+             for name, under_asked_title in titled_names(frame, item.text) if under_asked_title]
+    # An English answer may give the name in pinyin (Chen Jiansheng).
+    said = any(name in named or han_pinyin(name) in letters for name, _ in asked)
+    return asked[0][1] if asked and not said else None
 
 
 def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]

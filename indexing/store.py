@@ -40,6 +40,8 @@ KEEP_PREVIOUS_BUILDS = 1
 class IndexBusyError(WendaError):
     """Another process is building this index."""
 
+    http_status = 503
+
 
 def new_build_id() -> str:
     """A sortable, unique build id."""

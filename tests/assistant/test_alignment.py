@@ -207,6 +207,8 @@ def test_list_questions_in_either_script_and_the_count_they_ask_for() -> None:
     assert asked_count("青岭县把党小组分成了哪三类？") == 3 and asked_count("列出的前五項舉措分別是什麼？") == 5
     assert asked_count("Which eight kinds of groups were set up?") == 8
     assert asked_count("园区联盟下辖哪几个党小组？") is None
+    assert asked_count("哪十二项措施？") == 12 and asked_count("三个村的举措分别是什么？") is None
+    assert asked_count("120个村分别是哪些？") is None
 
 
 def test_parts_joined_by_plus_in_quotes_are_members() -> None:
@@ -263,6 +265,7 @@ def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> No
     assert person_names("县委书记连续两年把发展村集体经济作为书记本人亲抓的项目") == []
     assert person_names("第一书记实现了贫困村全覆盖，选派第一书记120名。") == []
     assert person_names("确保第一书记下得去、融得进、干得好。") == []
+    assert person_names("县委书记任组长，县长高兴地说") == []
 
 
 def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
@@ -276,15 +279,18 @@ def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
     assert misnamed_person(frame, "李明华 [2]", shown) is None
     assert misnamed_person(frame, "青岭县的组织部长是 [1] [2]。", shown) is not None  # no name at all
     english = frames.build("Who heads the organisation department of Qingling County?", "en", places=["青岭县"])
-    assert misnamed_person(english, "Wang Jianguo [1]", EvidenceSelector().select(english, passages(*SECRETARIES), 3))
+    shown = EvidenceSelector().select(english, passages(*SECRETARIES), 3)
+    assert misnamed_person(english, "Wang Jianguo [1]", shown) is not None
+    assert misnamed_person(english, "Li Minghua heads it. [2]", shown) is None
 
 
 def test_who_questions_and_not_relative_clauses() -> None:
     from assistant.evidence import asks_who
 
     assert asks_who("Who is the Party secretary of Qingling County?") and asks_who("青岭县的县委书记是谁？")
-    assert asks_who("Qingling County — who leads its party committee?")
+    assert asks_who("Qingling County — who leads its party committee?") and asks_who("青岭县的县长叫什么名字？")
     assert not asks_who("How many cadres who performed well were promoted?")
+    assert not asks_who("青岭县首创的管理办法叫什么？") and not asks_who("这个合作社叫什么名字？")
 
 
 def test_a_who_question_whose_evidence_names_nobody_is_a_near_miss() -> None:
