@@ -63,6 +63,7 @@ _TITLED_NAME = re.compile(rf"(?:书记|部长|县长|旗长|市长|镇长|乡长
 _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
 _QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
+_QUOTED_RUN = re.compile(r"(?:“[^”]{1,12}”[、，,]?){2,}")
 # A list question prefers the sentence that enumerates (three members or more) over one that summarises.
 _LIST_BONUS = 1.0
 MIN_MEMBERS = 3
@@ -108,7 +109,9 @@ def list_members(sentence: str) -> list[str]:
     joined = next((q for q in _QUOTED_TEXT.findall(sentence) if q.count("+") >= 2), None)
     if joined:  # “基本报酬+工资报酬+绩效工资+奖励工资”
         return [m.strip() for m in joined.strip("“”").split("+") if m.strip()]
-    quoted = [m.strip("“”") for m in _QUOTED_MEMBER.findall(sentence)]
+    # The longest run of quoted names side by side; a quoted word elsewhere in the sentence (“双向”选择) is none.
+    runs = [_QUOTED_MEMBER.findall(run.group(0)) for run in _QUOTED_RUN.finditer(sentence)]
+    quoted = [m.strip("“”") for m in max(runs, key=len, default=[])]
     if len(quoted) >= 2:
         return quoted
     clause = next((sentence[s:e] for s, e in clause_spans(sentence) if "、" in sentence[s:e]), "")

@@ -216,6 +216,8 @@ def test_parts_joined_by_plus_in_quotes_are_members() -> None:
 
     assert list_members("青岭县实行“基本报酬+工资报酬+绩效工资”制度。") == ["基本报酬", "工资报酬", "绩效工资"]
     assert list_members("打造“互联网+”平台。") == []
+    assert list_members("通过“双向”选择，建立“经济管理”“农林牧渔”“基层治理”等三类“智库”。") == [
+        "经济管理", "农林牧渔", "基层治理"]
 
 
 def test_an_enumeration_of_the_asked_count_counts_double() -> None:
