@@ -17,6 +17,7 @@ from indexing.config import EmbeddingConfig
 from indexing.embeddings import load_embeddings
 from indexing.onnx_encoder import (
     OnnxEmbeddings,
+    OnnxUnavailableError,
     export_onnx,
     onnx_file,
     read_export_record,
@@ -136,3 +137,11 @@ def test_torch_is_the_default_backend(torch_model):
 
     assert Settings().embedding.backend == "sentence-transformers"
     assert isinstance(torch_model, HuggingFaceEmbeddings)
+
+
+def test_an_export_that_cannot_be_made_is_a_clear_error(tmp_path):
+    # The export runs in a child process; its failure reaches the caller as the reason, not as a crash.
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(OnnxUnavailableError, match="ONNX export of .* failed: .+"):
+        export_onnx(tmp_path, "qint8", force=True)
+    assert verified_export(tmp_path, "qint8") is None
