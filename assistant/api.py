@@ -608,6 +608,13 @@ def openai_router(checked: RequestLimits) -> APIRouter:
                               "retry_after_s": error.retry_after_s}
                 yield f"data: {json.dumps({'error': error_body}, ensure_ascii=False)}\n\n"
                 return
+            except RequestCancelledError:
+                raise  # the client is gone: nobody reads an error chunk
+            except WendaError as error:  # as on /api/ask/stream: the reason, not a cut-off stream
+                logger.error("streamed completion failed: %s", error)
+                error_body = {"message": str(error), "type": "server_error", "code": error.http_status}
+                yield f"data: {json.dumps({'error': error_body}, ensure_ascii=False)}\n\n"
+                return
             for start in range(0, len(answer["answer"]), _STREAM_PIECE_CHARS):
                 yield chunk({"content": answer["answer"][start:start + _STREAM_PIECE_CHARS]})
             yield chunk({}, "stop", _wenda_fields(answer))

@@ -137,3 +137,6 @@ def test_a_failing_embeddings_server_is_a_503_with_its_reason_not_a_bare_500(tmp
         assert response.status_code == 503 and "embeddings server" in response.json()["detail"]
         streamed = client.post("/api/ask/stream", json={"question": "有多少？"}).text
         assert "event: error" in streamed and "embeddings server" in streamed and '"status": 503' in streamed
+        completion = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "有多少？"}],
+                                                               "stream": True}).text
+        assert '"error"' in completion and "embeddings server" in completion and '"code": 503' in completion

@@ -142,6 +142,6 @@ def test_torch_is_the_default_backend(torch_model):
 def test_an_export_that_cannot_be_made_is_a_clear_error(tmp_path):
     # The export runs in a child process; its failure reaches the caller as the reason, not as a crash.
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(OnnxUnavailableError, match="ONNX export of .* failed: .+"):
+    with pytest.raises(OnnxUnavailableError, match=r"ONNX export of .* failed: .+"):
         export_onnx(tmp_path, "qint8", force=True)
     assert verified_export(tmp_path, "qint8") is None
