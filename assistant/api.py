@@ -600,20 +600,21 @@ def openai_router(checked: RequestLimits) -> APIRouter:
                         **(extra or {})}
                 return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
+            def error_chunk(error: Exception, kind: str, code: int, **extra: object) -> str:
+                body = {"message": str(error), "type": kind, "code": code, **extra}
+                return f"data: {json.dumps({'error': body}, ensure_ascii=False)}\n\n"
+
             yield chunk({"role": "assistant", "content": ""})
             try:
                 answer = chain.ask(ask_request.question, history).to_json()
             except QueueFullError as error:  # the stream has begun: OpenAI's clients read an error chunk
-                error_body = {"message": str(error), "type": "server_busy", "code": 503,
-                              "retry_after_s": error.retry_after_s}
-                yield f"data: {json.dumps({'error': error_body}, ensure_ascii=False)}\n\n"
+                yield error_chunk(error, "server_busy", 503, retry_after_s=error.retry_after_s)
                 return
             except RequestCancelledError:
                 raise  # the client is gone: nobody reads an error chunk
             except WendaError as error:  # as on /api/ask/stream: the reason, not a cut-off stream
                 logger.error("streamed completion failed: %s", error)
-                error_body = {"message": str(error), "type": "server_error", "code": error.http_status}
-                yield f"data: {json.dumps({'error': error_body}, ensure_ascii=False)}\n\n"
+                yield error_chunk(error, "server_error", error.http_status)
                 return
             for start in range(0, len(answer["answer"]), _STREAM_PIECE_CHARS):
                 yield chunk({"content": answer["answer"][start:start + _STREAM_PIECE_CHARS]})

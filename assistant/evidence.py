@@ -63,7 +63,7 @@ _TITLED_NAME = re.compile(rf"(?:书记|部长|县长|旗长|市长|镇长|乡长
 _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
 _QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
-_QUOTED_RUN = re.compile(r"(?:“[^”]{1,12}”[、，,]?){2,}")
+_QUOTED_RUN = re.compile(rf"(?:{_QUOTED_MEMBER.pattern}[、，,]?){{2,}}")
 # A list question prefers the sentence that enumerates (three members or more) over one that summarises.
 _LIST_BONUS = 1.0
 MIN_MEMBERS = 3
