@@ -22,7 +22,8 @@ from assistant.query import chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# An apostrophe or hyphen joins letters (Qi'an's, warm-heart); one that closes a quote ('yellow') is no letter.
+_ENGLISH_WORD = re.compile(r"[A-Za-z](?:[A-Za-z]|['-](?=[A-Za-z]))*")
 # A year is a four-digit 19xx/20xx figure followed by 年 (2019年度); in an English question, one after a
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
@@ -37,8 +38,14 @@ _FIGURE_QUESTION = re.compile(
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
 # What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
 _RATIO_NOUN = re.compile(r"比例|比重|占比|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b", re.IGNORECASE)
-_MONEY_NOUN = re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|"
-                         r"\b(?:value|income|revenue|funding|funds|investment|sales|turnover)\b", re.IGNORECASE)
+_MONEY_NOUN = re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|费用|经费|补贴|补助|贷款|报销|"
+                         r"保障金|奖金|捐款|\b(?:value|income|revenue|funding|funds|investment|sales|turnover|"
+                         r"expenses?|costs?|spending|fees?|subsid(?:y|ies)|allowances?|loans?|payments?|money|"
+                         r"reimburse\w*)\b", re.IGNORECASE)
+# Output (产量) is weighed; its value (产值, "output value") is money.
+_WEIGHT_NOUN = re.compile(r"产量|\b(?:output|yield|production)\b(?!\s+value)", re.IGNORECASE)
+# "How much" asks for an amount, never a head count ("how much of the population's medical expenses").
+_AMOUNT_QUESTION = re.compile(r"\bhow much\b", re.IGNORECASE)
 _AREA_NOUN = re.compile(r"面积|\barea\b", re.IGNORECASE)
 _PEOPLE_NOUN = re.compile(r"人口|\bpopulation\b", re.IGNORECASE)
 # A how-many question counts things (多少笔贷款, "how many loans"), whatever its nouns measure.
@@ -54,7 +61,8 @@ _SECOND_FIGURE_QUESTION = re.compile(
     r"多少[户名人个](?:[\u4e00-\u9fff]{0,4})?[和、及](?:多少)?[户名人个口]", re.IGNORECASE)
 _DISTRIBUTIVE_QUESTION = re.compile(r"每|各|人均|户均|平均|\b(?:each|per|every|average)\b", re.IGNORECASE)
 # A figure said of each one (每个村都有1名, 各1个) is a ratio, not the total a how-many question asks for.
-_DISTRIBUTIVE = re.compile(r"(?:每|各|均|平均|人均|户均)[^，,；;]{0,8}?$")
+# 各类/各项 (all kinds of) sum up rather than share out.
+_DISTRIBUTIVE = re.compile(r"(?:每|各(?![类种项级界方式样])|均|平均|人均|户均)[^，,；;]{0,8}?$")
 # "每个村都有1支工作队、1名第一书记": every figure the clause then enumerates is per village.
 _DISTRIBUTIVE_LEAD = re.compile(r"(?:每|各)[^，,；;、\d]{0,8}?(?:都|均)(?:有|配|设)")
 
@@ -75,6 +83,8 @@ _UNITS_LONGEST_FIRST = sorted(UNIT_CLASSES, key=len, reverse=True)
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(" +
                      "|".join(re.escape(u) for u in _UNITS_LONGEST_FIRST) + ")?")
 _SCALES = {"万": 1e4, "亿": 1e8}
+# What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
+RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
 
 # English words that say what a how-many question counts.
 _ENGLISH_UNITS: dict[str, str] = {
@@ -110,6 +120,8 @@ _QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
 # A word used by at most this share of the articles is specific to some of them.
 _SPECIFIC_SHARE = 0.25
+# jieba's dictionary count above which a word is everyday Chinese (办法 10633, 措施 8163; 女性 5214, 驼奶 none).
+_GENERIC_FREQUENCY = 6000
 # Parts of speech (jieba) of Chinese question words that must be stated by the evidence: nouns, names,
 # distinguishing words (女, 贫困), abbreviations and idioms. Verbs only add to the score.
 _KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng")
@@ -187,8 +199,9 @@ class ClauseFigure:
 
 
 def clause_figures(text: str) -> list[ClauseFigure]:
-    """Figures of a Chinese text (normalised first), years excluded."""
-    figures = []
+    """Figures of a Chinese text (normalised first), years excluded. The low end of a range takes the scale and
+    measure word of its high end (10-50万元 is 10万元 to 50万元)."""
+    figures: list[ClauseFigure] = []
     normalized = normalize_for_matching(text)
     for match in _FIGURE.finditer(normalized):
         number = float(match.group(1))
@@ -198,6 +211,11 @@ def clause_figures(text: str) -> list[ClauseFigure]:
         unit = match.group(3)
         if match.group(2) and unit in ("元", "千元"):
             unit = match.group(2) + "元"
+        low = figures[-1] if figures else None
+        if low is not None and low.unit is None and low.value == low.number and (match.group(2) or unit) and (
+                RANGE_LINK.fullmatch(normalized[low.end:match.start()])):
+            figures[-1] = ClauseFigure(low.number * _SCALES.get(match.group(2) or "", 1.0), low.number, unit,
+                                       low.start, low.end)
         figures.append(ClauseFigure(value, number, unit, match.start(), match.end()))
     return figures
 
@@ -273,6 +291,8 @@ class FrameBuilder:
         question points says the articles do not state it there, not that the question paraphrased."""
         if word not in self.lexicon.vocabulary or not self.article_texts:
             return False
+        if (jieba.get_FREQ(word) or 0) >= _GENERIC_FREQUENCY:
+            return False  # everyday Chinese (办法, 措施): an article may say it another way (管理法)
         using = sum(1 for text in self.article_texts if word in text)
         return using <= max(1, _SPECIFIC_SHARE * len(self.article_texts))
 
@@ -315,7 +335,8 @@ class FrameBuilder:
         if classifier:
             # 几个人 counts people, not things.
             people = classifier.group(1) == "个" and normalized[classifier.end():classifier.end() + 1] == "人"
-            unit = UNIT_CLASSES.get("人" if people else classifier.group(1))
+            unit = None if _begins_a_noun(normalized, classifier.start(1)) else UNIT_CLASSES.get(
+                "人" if people else classifier.group(1))
         for word, flag in jieba.posseg.cut(normalized_rest):
             word = word.strip()
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
@@ -331,11 +352,22 @@ class FrameBuilder:
             terms.append(Term(word, frozenset({word}), key=key, telling=telling))
         return terms, unit, places
 
+    def _name_words(self, words: Sequence[str]) -> set[int]:
+        """The positions of the words of romanised names: a capitalised word the dictionary does not know, and
+        the capitalised words after it ("Alxa Right Banner": "Right" is part of the place, not 正在)."""
+        named: set[int] = set()
+        for i, word in enumerate(words):
+            if word[:1].isupper() and (i - 1 in named or (lemma(word) not in self.lexicon.forms
+                                                          and word.lower() not in _EN_STOPWORDS)):
+                named.add(i)
+        return named
+
     def _english_terms(self, question: str) -> tuple[list[Term], str | None]:
         words = _ENGLISH_WORD.findall(question)
+        named = self._name_words(words)
         # Capitalised words after the first are names (matched by query analysis) unless the dictionary knows
         # them as words ("Party", "Communist").
-        content = [w for i, w in enumerate(words) if w.lower() not in _EN_STOPWORDS and (
+        content = [w for i, w in enumerate(words) if i not in named and w.lower() not in _EN_STOPWORDS and (
             i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms)]
         unit = None
         lowered = question.lower()
@@ -363,16 +395,25 @@ class FrameBuilder:
 
 
 
+def _begins_a_noun(text: str, at: int) -> bool:
+    """Whether the measure word at `at` is the first character of a noun (多少项目资金 asks for 资金, not 项):
+    jieba reads a longer word there that is no measure word itself (人次 is one)."""
+    word = next(iter(jieba.cut(text[at:at + 6], HMM=False)), "")
+    return len(word) > 1 and word not in UNIT_CLASSES and not word.startswith("个人")
+
+
 def measured_unit(question: str) -> str | None:
     """The unit class the question's measured noun asks for, when it names no measure word: a ratio wherever it
-    stands (人均收入增长率, 产值占…的比例), else money, area or people (产值呢？, "the output value", 人口); None
-    for a how-many question, which counts (多少笔贷款)."""
+    stands (人均收入增长率, 产值占…的比例), else money, weight, area or people (产值呢？, "the output value", 产量,
+    人口; never people for "how much"); None for a how-many question, which counts (多少笔贷款)."""
     if _COUNTING_QUESTION.search(question) and not re.search(r"(?:多少|几)(?:资金|钱|万元|元)", question):
         return None
     if _RATIO_NOUN.search(question):
         return "percent"
-    found = [(m.start(), unit) for pattern, unit in ((_MONEY_NOUN, "money"), (_AREA_NOUN, "area"),
-                                                     (_PEOPLE_NOUN, "people")) if (m := pattern.search(question))]
+    nouns = [(_MONEY_NOUN, "money"), (_WEIGHT_NOUN, "weight"), (_AREA_NOUN, "area"), (_PEOPLE_NOUN, "people")]
+    if _AMOUNT_QUESTION.search(question):
+        nouns = nouns[:-1]
+    found = [(m.start(), unit) for pattern, unit in nouns if (m := pattern.search(question))]
     return min(found)[1] if found else None
 
 
@@ -480,6 +521,22 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
     return 0.0
 
 
+# A category named in quotes (“黄色”村党组织, 「绿色」).
+_QUOTED_CATEGORY = re.compile(r"[“「\"]([^”」\"]{1,12})[”」\"]")
+
+
+def _category(frame: QuestionFrame, clause: str, part: str) -> int:
+    """Whether a figure's part names the quoted category the question asks for, where its clause sets several
+    side by side (评定“绿色”112个、“黄色”74个): +1 when it does, -1 when it names another instead, else 0."""
+    quoted = set(_QUOTED_CATEGORY.findall(clause))
+    terms = [t for t in frame.terms if t.checkable]
+    asked = {q for q in quoted if any(t.found_in(q) for t in terms)}
+    own = set(_QUOTED_CATEGORY.findall(part))
+    if len(quoted) < 2 or not asked or not own:
+        return 0
+    return 1 if own & asked else -1
+
+
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
           inherited: str | None = None, item: str | None = None) -> Alignment:
@@ -519,6 +576,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
                   and not (frame.unit and f.unit_class == frame.unit)]
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
+    if part is not None and result.qualifier == 0:
+        result.qualifier = _category(frame, clause, part)
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later
         # year is a later figure's or a baseline's: 总额达到3184万元，比2019年的2273万元增长).

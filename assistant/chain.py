@@ -41,6 +41,7 @@ from assistant.verification import (
     lacks_figure,
     misaligned_figure,
     misnamed_person,
+    overlooked_claim,
     uncited_articles,
 )
 from indexing.hybrid import HybridIndex
@@ -359,7 +360,13 @@ class Assistant:
                          places=[e.passage.place for e in evidence])
         answer.notes.extend(verdict.problems)
         if verdict.abstained:
-            self._abstain(answer)
+            overlooked = overlooked_claim(frame, evidence)
+            if overlooked is None:
+                self._abstain(answer)
+                return
+            answer.notes.append(f"the LLM found no answer, but the clause '{overlooked.quote}' states every asked "
+                                "term with the asked measure word; extractive answer given")
+            self._extract(frame, evidence, answer)
             return
         rejection = _rejection(frame, text, verdict, evidence)
         if rejection:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import jieba.posseg
 
 from assistant.alignment import (
+    RANGE_LINK,
     Alignment,
     ClauseFigure,
     QuestionFrame,
@@ -41,7 +42,7 @@ MIN_CLAIM_COVERAGE = 0.45
 _NAME_BONUS = 1.0
 # How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
-_PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
+PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
 # "Who is …?", "… — who leads it?", not the relative "cadres who performed".
 # A name asked of a person (书记叫什么名字), not of a thing (这个合作社叫什么名字).
@@ -195,7 +196,7 @@ def titled_names(frame: QuestionFrame, text: str) -> list[tuple[str, bool]]:
     (县委书记陈建生 for "Party secretary", 组织部长田晓燕 for "head of the organisation department")."""
     normalized = normalize(text)
     # "county" is in every county official's title (县委书记, 县委常委): only the words of the title itself count.
-    title_terms = [t for t in frame.key_terms if not t.forms <= _PLACE_WORDS]
+    title_terms = [t for t in frame.key_terms if not t.forms <= PLACE_WORDS]
     named = []
     for at, name in person_names(text):
         title = normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at])
@@ -377,8 +378,9 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
             raw = text[item.start + c_start:item.start + c_end]
             clause = normalize_for_matching(raw)
             inherited = elided_noun_clause(previous, clause)
-            # The clause a later one may leave its noun to: the last with a figure (截至目前 has none).
-            previous = clause if clause_figures(clause) else previous
+            # The clause a later one may leave its noun to: the last with a figure (截至目前 has none), or the one
+            # that clause took its own from (1-5万元的有80个,5-10万元的69个: both count 集体经济收益's villages).
+            previous = (inherited or clause) if clause_figures(clause) else previous
             for figure, s_start, f_end, s_end in _figure_segments(raw):
                 # A figure's qualifiers (year, band) come before it in Chinese: 2019年度的27772元.
                 segment = normalize_for_matching(raw[s_start:f_end])
@@ -394,10 +396,15 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
     return claims
 
 
+# Between a figure that describes the next one and it (10-50万元的30个, 10万元以上的72个).
+_ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的有?")
+
+
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     """Each figure of a clause with its part: (figure, part start, figure end, part end), offsets into `clause`
     as written. A part runs from the end of the figure before it to the next figure, within its item of an
-    enumeration (示范嘎查2个、精品示范村18个: 精品示范村 is 18's, 28个基层党委、573个党支部: 基层党委 is 28's).
+    enumeration (示范嘎查2个、精品示范村18个: 精品示范村 is 18's, 28个基层党委、573个党支部: 基层党委 is 28's); a figure
+    describing it, with its range, belongs to it (10-50万元的30个).
 
     Figures are found in the normalised clause; when normalising changes its length (spaces, thousands
     separators) the offsets would not map back, so every figure gets the whole clause instead.
@@ -407,7 +414,12 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
         return [(f, 0, len(clause), len(clause)) for f in figures]
     parts = []
     for i, figure in enumerate(figures):
-        start = figures[i - 1].end if i else 0
+        first = i
+        if first and _ATTRIBUTIVE.fullmatch(clause[figures[first - 1].end:figure.start]):
+            first -= 1
+            while first and RANGE_LINK.fullmatch(clause[figures[first - 1].end:figures[first].start]):
+                first -= 1
+        start = figures[first - 1].end if first else 0
         end = figures[i + 1].start if i + 1 < len(figures) else len(clause)
         start = max(start, clause.rfind("、", start, figure.start) + 1)
         item_end = clause.find("、", figure.end, end)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.alignment import QuestionFrame, asks_several_figures, clause_figures
+from assistant.alignment import QuestionFrame, asks_several_figures, clause_figures, term_level
 from assistant.evidence import (
+    PLACE_WORDS,
     Candidate,
     Claim,
     Evidence,
@@ -58,6 +59,31 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
     if missing:
         return f"no retrieved sentence about the asked place mentions: {', '.join(missing)}"
     return None
+
+
+# A term counts as stated by a claim when its sentence states it (term_level's 0.5).
+_STATED_LEVEL = 0.5
+
+
+def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
+    """For a how-many question the LLM found no answer to, the best claim when it plainly answers: admissible,
+    its figure of the asked measure word, and every key term of the question stated by its sentence (an English
+    question over a Chinese quote, 猕猴桃产量2.1万吨 for "kiwifruit output", is what the small model misses). None
+    when any of that is missing: then the abstention stands (196名优秀后备干部 says nothing of "female")."""
+    if not frame.wants_figure or frame.unit is None or asks_for_a_list(frame.question) or (
+            asks_across_articles(frame.question) or asks_several_figures(frame.question)):
+        return None
+    claim = best_claim(frame, evidence)
+    if claim is None or not (claim.alignment.admissible and claim.alignment.unit_match):
+        return None
+    text = claim.evidence.passage.text
+    clause = normalize_for_matching(text[claim.full_clause[0]:claim.full_clause[1]])
+    sentence = normalize_for_matching(claim.evidence.text)
+    part = normalize_for_matching(claim.clause_text)
+    # The place is checked by the alignment; "banner" need not be written (旗) beside the figure.
+    terms = [t for t in frame.key_terms if not t.forms <= PLACE_WORDS]
+    levels = [term_level(t, clause, sentence, normalize_for_matching(text), part) for t in terms]
+    return claim if levels and min(levels) >= _STATED_LEVEL else None
 
 
 def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:

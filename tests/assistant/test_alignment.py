@@ -8,7 +8,7 @@ from assistant.evidence import EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
-from assistant.verification import answer_gap, lacks_figure, misaligned_figure
+from assistant.verification import answer_gap, lacks_figure, misaligned_figure, overlooked_claim
 
 TEAMS = ("为加强驻村力量，青岭县精准选派了120名优秀干部，到全县120个行政村任第一书记，"
          "并配备了365名干部组成驻村工作队。")
@@ -18,7 +18,8 @@ RATIO = "实现每个村都有1支驻村工作队、1名第一书记。"
 OTHER_PLACE = "松溪县全年核桃产量达560吨，产值2400万元。"
 
 VOCABULARY = ["选派", "干部", "第一书记", "书记", "第一", "驻村", "工作队", "工作", "队", "人均", "纯收入", "收入",
-              "贫困户", "贫困", "户", "茶叶", "产量", "产值", "核桃", "行政村", "村", "发生率", "组成", "配备", "女性"]
+              "贫困户", "贫困", "户", "茶叶", "产量", "产值", "核桃", "行政村", "村", "发生率", "组成", "配备", "女性",
+              "黄色", "绿色", "村党组织", "党组织", "组织", "评定", "正在", "旗"]
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +170,10 @@ def test_the_next_clause_states_a_figures_noun_unless_it_counts_its_own(frames: 
     ("青岭县的贫困发生率是多少？", "percent"),
     ("How many village cadres did Qingling County train?", "people"),
     ("How many cadres serve in the village work teams?", "people"),
+    ("What was the tea output of Qingling County?", "weight"),
+    ("青岭县茶叶产量是多少？", "weight"),
+    # "How much" never counts heads, though "population" comes first.
+    ("In Qingling County, how much of the poor population's medical expenses was reimbursed?", "money"),
 ])
 def test_the_asked_unit_comes_from_the_counted_or_measured_noun(frames: FrameBuilder, question: str, unit: str
                                                                 ) -> None:
@@ -424,3 +429,88 @@ def test_a_two_character_stem_inside_another_name_is_not_the_place() -> None:
     frames = FrameBuilder(BilingualLexicon(VOCABULARY), ["乌兰县", "乌兰"], ["乌兰县选派第一书记19名。"])
     assert "乌兰" not in frames.build("乌兰察布市有多少个村？", "zh").places  # 乌兰 begins another name here
     assert frames.build("乌兰的第一书记有多少名？", "zh").places[:1] == ("乌兰",)
+
+
+def test_a_measure_word_that_begins_a_noun_is_no_measure_word(frames: FrameBuilder) -> None:
+    # 多少项目资金 asks for 资金 (money), not for a count of 项.
+    assert frames.build("青岭县整合了多少项目资金？", "zh").unit is None
+    assert frames.build("青岭县实施了多少项帮扶措施？", "zh").unit == "count"
+    assert frames.build("青岭县一共有几个人？", "zh").unit == "people"
+
+
+def test_the_low_end_of_a_range_takes_the_high_ends_scale() -> None:
+    assert [(f.value, f.unit) for f in clause_figures("1-5万元的有80个，10至50万元的15个")] == [
+        (10_000, "万元"), (50_000, "万元"), (80, "个"), (100_000, "万元"), (500_000, "万元"), (15, "个")]
+    # A change runs between two figures with their own measure words; a bare count range keeps its numbers.
+    assert [f.value for f in clause_figures("从12.5%下降至0.6%，用时3-5年")] == [12.5, 0.6, 3, 5]
+
+
+BANDS = ("在青岭县现有120个行政村中，集体经济收入在1万元以下的有13个，1-5万元的有60个，5-10万元的32个，"
+         "10-50万元的15个。")
+
+
+@pytest.mark.parametrize("question", [
+    "青岭县集体经济收入在10万元到50万元之间的行政村有多少个？",
+    "In Qingling County, how many villages had collective-economy income between 100,000 and 500,000 yuan?",
+])
+def test_a_band_written_as_a_range_in_a_comma_list_is_its_own_clauses_band(frames: FrameBuilder, question: str
+                                                                          ) -> None:
+    # Each clause of the list leaves its noun to the first (集体经济收入); 10-50万元 is the band of 15, and the
+    # quote keeps it.
+    frame = frames.build(question, "zh" if "县" in question else "en")
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(BANDS), 3))
+    assert claim is not None and claim.value == 15 and "10-50万元" in claim.quote
+
+
+CATEGORIES = "2020年青岭县评定“绿色”村党组织112个、“黄色”村党组织74个。"
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("青岭县2020年被评定为“黄色”的村党组织有多少个？", 74),
+    ("青岭县2020年被评定为“绿色”的村党组织有多少个？", 112),
+    ("In Qingling County, how many village party organisations were rated 'yellow' in 2020?", 74),
+])
+def test_a_quoted_category_answers_only_for_itself(frames: FrameBuilder, question: str, value: int) -> None:
+    frame = frames.build(question, "zh" if "县" in question else "en")
+    shown = EvidenceSelector().select(frame, passages(CATEGORIES), 3)
+    claim = best_claim(frame, shown)
+    assert claim is not None and claim.value == value
+    other = next(c for c in figure_claims(frame, shown) if c.value == 186 - value)
+    assert not other.alignment.admissible
+
+
+def test_all_kinds_of_funds_are_a_sum_not_a_share(frames: FrameBuilder) -> None:
+    # 整合各类项目资金: 各类 (all kinds of) sums up; 每户补助 shares out.
+    frame = frames.build("青岭县整合了多少项目资金？", "zh")
+    shown = EvidenceSelector().select(frame, passages(
+        "青岭县整合各类项目资金2200万元，县财政筹集资金225.5万元，每户补助资金2万元。"), 3)
+    claim = best_claim(frame, shown)
+    assert claim is not None and claim.value == 22_000_000 and not claim.alignment.distributive
+
+
+def test_an_abstention_is_overruled_only_by_a_claim_stating_every_asked_term(frames: FrameBuilder) -> None:
+    frame = frames.build("What was the tea output of Qingling County?", "en")
+    claim = overlooked_claim(frame, EvidenceSelector().select(frame, passages(PRODUCE), 3))
+    assert claim is not None and claim.value == 820
+    # No clause says 女: the abstention stands.
+    frame = frames.build("How many female first secretaries did Qingling County select?", "en")
+    assert overlooked_claim(frame, EvidenceSelector().select(frame, passages(TEAMS), 3)) is None
+    # A question with no asked measure word, or a list question, is left to the LLM.
+    frame = frames.build("Which figures did Qingling County report on tea?", "en")
+    assert overlooked_claim(frame, EvidenceSelector().select(frame, passages(PRODUCE), 3)) is None
+
+
+def test_the_words_of_a_romanised_place_name_are_no_terms(frames: FrameBuilder) -> None:
+    # "Right" (正在) and "Banner" (旗) belong to the place; a clause need not state them.
+    terms = [t.text for t in frames.build("How many first secretaries did Qingling Right Banner select?", "en").terms]
+    assert "right" not in terms and "banner" not in terms and any("secretary" in t for t in terms)
+    assert "party" in [t.text for t in frames.build("Who is the Party secretary of Qingling?", "en").terms]
+
+
+def test_an_everyday_word_is_never_a_telling_absence() -> None:
+    # 办法 is in one article only, as 核桃 is, but it is everyday Chinese: 三色管理法 may be the 办法 asked for.
+    articles = ["青岭县首创三色管理法。", "松溪县核桃产量560吨，办法多。"] + ["全县干部群众认真学习。"] * 6
+    frames = FrameBuilder(BilingualLexicon(["办法", "核桃", "管理", "产量"]), ["青岭县", "松溪县"], articles)
+    telling = {t.text: t.telling for t in frames.build("青岭县的管理办法叫什么？", "zh").terms}
+    assert telling.get("办法") is False
+    assert {t.text: t.telling for t in frames.build("青岭县的核桃产量是多少？", "zh").terms}["核桃"] is True

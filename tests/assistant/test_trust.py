@@ -116,3 +116,25 @@ def test_a_comparison_answers_each_place_from_its_own_article_and_computes_the_r
     answer = local_assistant.ask(question)
     assert not answer.abstained and all(has_figure(answer.answer, f) for f in figures), (answer.answer, answer.notes)
     assert {c.doc_id[:3] for c in answer.citations} == {"002", "004"}, [c.doc_id for c in answer.citations]
+
+
+class AlwaysNotFound:
+    """Stand-in for the LLM in a unit test of the chain around it: a model that finds no answer in any quotes."""
+
+    @staticmethod
+    def build():
+        from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+        return FakeListChatModel(responses=["NOT_FOUND"])
+
+
+def test_an_llm_abstention_is_overruled_only_by_a_clause_stating_every_asked_term(built_index, real_embeddings):
+    # The small model misses an English question over a Chinese quote; the clause 成立47支党员志愿服务队 states
+    # each asked term with the asked measure word, so it is quoted. Nothing says 女 (female): the abstention holds.
+    settings, _ = built_index
+    chain = assistant(settings, embeddings=real_embeddings, llm=AlwaysNotFound.build())
+    answer = chain.ask("How many volunteer service teams of party members were set up in Alxa Right Banner?")
+    assert_answers(answer, "47", ("40", "127"))
+    assert any("the LLM found no answer" in note for note in answer.notes), answer.notes
+    answer = chain.ask("How many female first secretaries did Zalaite Banner select?")
+    assert answer.abstained and not answer.citations, answer.answer
