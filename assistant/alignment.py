@@ -397,7 +397,7 @@ class FrameBuilder:
 
 def _begins_a_noun(text: str, at: int) -> bool:
     """Whether the measure word at `at` is the first character of a noun (多少项目资金 asks for 资金, not 项):
-    jieba reads a longer word there that is no measure word itself (人次 is one)."""
+    jieba reads a longer word there that is no measure word itself (人次 is one; 几个人 counts people)."""
     word = next(iter(jieba.cut(text[at:at + 6], HMM=False)), "")
     return len(word) > 1 and word not in UNIT_CLASSES and not word.startswith("个人")
 

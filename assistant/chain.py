@@ -41,6 +41,7 @@ from assistant.verification import (
     lacks_figure,
     misaligned_figure,
     misnamed_person,
+    misunitted_figure,
     overlooked_claim,
     uncited_articles,
 )
@@ -102,6 +103,9 @@ def _rejection(frame: QuestionFrame, raw: str, verdict: Grounding, evidence: Seq
     better = misaligned_figure(frame, verdict.text, evidence)
     if better is not None:
         return f"the LLM's figure does not answer the question as asked; the clause {better.clause_text!r} does"
+    misunitted = misunitted_figure(frame, verdict.text, evidence)
+    if misunitted is not None:
+        return f"the LLM's answer gives a figure of {misunitted.quote!r} in another unit than its {misunitted.unit}"
     person = misnamed_person(frame, verdict.text, evidence)
     if person is not None:
         return f"the LLM's answer names nobody under the asked title; quote [{person.n}] does"

@@ -94,6 +94,8 @@ class Figure:
     number: float
     value: float
     percent: bool = False
+    # The English word after it ("tonnes", "yuan", "people"), which may name its unit.
+    unit_word: str | None = None
 
 
 def answer_figures(text: str) -> list[Figure]:
@@ -105,8 +107,20 @@ def answer_figures(text: str) -> list[Figure]:
         scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
         after = text_without_markers[match.end():match.end() + 9].lstrip().lower()
         percent = after.startswith(("%", "％", "percent", "per cent"))
-        figures.append(Figure(match.group(0).strip(), number, number * scale, percent))
+        figures.append(Figure(match.group(0).strip(), number, number * scale, percent,
+                              _unit_word(text_without_markers[match.end():match.end() + _UNIT_REACH])))
     return figures
+
+
+# How far after a figure its unit word may stand: "2.1万 (21,000) tonnes".
+_UNIT_REACH = 24
+_UNIT_WORD = re.compile(r"\s*\)?\s*(?:\([^)]{0,14}\)\s*)?(?:of\s+)?([a-z]+)", re.IGNORECASE)
+
+
+def _unit_word(after: str) -> str | None:
+    """The English word right after a figure (skipping a bracketed gloss), lower-cased; None when there is none."""
+    match = _UNIT_WORD.match(after)
+    return match.group(1).lower() if match else None
 
 
 def passage_values(text: str) -> set[float]:

@@ -86,6 +86,32 @@ def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Clai
     return claim if levels and min(levels) >= _STATED_LEVEL else None
 
 
+# English unit words and the Chinese measure words they translate; a figure said in one of these words must
+# stand in the quotes with one of its measure words (2.1万吨 is not "21,000 kilograms").
+_UNIT_TRANSLATIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("ton", "tons", "tonne", "tonnes"), frozenset({"吨"})),
+    **dict.fromkeys(("kilogram", "kilograms", "kg", "kilo", "kilos"), frozenset({"公斤", "千克"})),
+    **dict.fromkeys(("jin",), frozenset({"斤"})),
+    **dict.fromkeys(("mu",), frozenset({"亩"})),
+    **dict.fromkeys(("hectare", "hectares"), frozenset({"公顷"})),
+    **dict.fromkeys(("yuan", "rmb"), frozenset({"元", "万元", "亿元", "千元"})),
+}
+
+
+def misunitted_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:
+    """The claim whose figure an English answer gives in another unit than its quote's (2.1万吨 as "21,000
+    kilograms", 8.7万亩 as "tonnes"), or None when every unit word of the answer's figures matches."""
+    claims = [c for c in figure_claims(frame, evidence) if c.unit]
+    for figure in answer_figures(answer):
+        measure_words = _UNIT_TRANSLATIONS.get(figure.unit_word or "")
+        if measure_words is None:
+            continue
+        stating = [c for c in claims if same_value(c.value, figure.value) or same_value(c.number, figure.number)]
+        if stating and not any(c.unit in measure_words for c in stating):
+            return stating[0]
+    return None
+
+
 def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:
     """The figures an answer states as its answer: not years (2019年, "in 2019"), not the question's own."""
     text = normalize_for_matching(answer)

@@ -8,7 +8,13 @@ from assistant.evidence import EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
-from assistant.verification import answer_gap, lacks_figure, misaligned_figure, overlooked_claim
+from assistant.verification import (
+    answer_gap,
+    lacks_figure,
+    misaligned_figure,
+    misunitted_figure,
+    overlooked_claim,
+)
 
 TEAMS = ("为加强驻村力量，青岭县精准选派了120名优秀干部，到全县120个行政村任第一书记，"
          "并配备了365名干部组成驻村工作队。")
@@ -514,3 +520,12 @@ def test_an_everyday_word_is_never_a_telling_absence() -> None:
     telling = {t.text: t.telling for t in frames.build("青岭县的管理办法叫什么？", "zh").terms}
     assert telling.get("办法") is False
     assert {t.text: t.telling for t in frames.build("青岭县的核桃产量是多少？", "zh").terms}["核桃"] is True
+
+
+def test_a_figure_given_in_another_unit_than_its_quote_is_flagged(frames: FrameBuilder) -> None:
+    frame = frames.build("What was the tea output of Qingling County?", "en")
+    shown = EvidenceSelector().select(frame, passages(PRODUCE), 3)
+    assert misunitted_figure(frame, "It was 820 kilograms [1]", shown).value == 820
+    assert misunitted_figure(frame, "It was 820 tonnes (820吨) [1]", shown) is None
+    assert misunitted_figure(frame, "Its output value passed 3100万 yuan [1]", shown) is None
+    assert misunitted_figure(frame, "The county produced 820 tons and helped 1400 households [1]", shown) is None
