@@ -412,7 +412,7 @@ def measured_unit(question: str) -> str | None:
         return "percent"
     nouns = [(_MONEY_NOUN, "money"), (_WEIGHT_NOUN, "weight"), (_AREA_NOUN, "area"), (_PEOPLE_NOUN, "people")]
     if _AMOUNT_QUESTION.search(question):
-        nouns = nouns[:-1]
+        nouns = [(pattern, unit) for pattern, unit in nouns if unit != "people"]
     found = [(m.start(), unit) for pattern, unit in nouns if (m := pattern.search(question))]
     return min(found)[1] if found else None
 

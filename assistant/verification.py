@@ -25,6 +25,7 @@ from assistant.evidence import (
     titled_names,
 )
 from assistant.grounding import Figure, answer_figures, citation_markers, same_value
+from assistant.lexicon import lemma
 from assistant.query import asked_count, asks_across_articles, asks_for_a_list, asks_for_the_first, han_pinyin
 from indexing.textnorm import normalize_for_matching
 
@@ -88,12 +89,13 @@ def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Clai
 
 # English unit words and the Chinese measure words they translate; a figure said in one of these words must
 # stand in the quotes with one of its measure words (2.1万吨 is not "21,000 kilograms").
+# Keyed by lemma (tonnes → ton, kilograms → kilogram).
 _UNIT_TRANSLATIONS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("ton", "tons", "tonne", "tonnes"), frozenset({"吨"})),
-    **dict.fromkeys(("kilogram", "kilograms", "kg", "kilo", "kilos"), frozenset({"公斤", "千克"})),
-    **dict.fromkeys(("jin",), frozenset({"斤"})),
-    **dict.fromkeys(("mu",), frozenset({"亩"})),
-    **dict.fromkeys(("hectare", "hectares"), frozenset({"公顷"})),
+    "ton": frozenset({"吨"}),
+    **dict.fromkeys(("kilogram", "kg", "kilo"), frozenset({"公斤", "千克"})),
+    "jin": frozenset({"斤"}),
+    "mu": frozenset({"亩"}),
+    "hectare": frozenset({"公顷"}),
     **dict.fromkeys(("yuan", "rmb"), frozenset({"元", "万元", "亿元", "千元"})),
 }
 
@@ -103,7 +105,7 @@ def misunitted_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
     kilograms", 8.7万亩 as "tonnes"), or None when every unit word of the answer's figures matches."""
     claims = [c for c in figure_claims(frame, evidence) if c.unit]
     for figure in answer_figures(answer):
-        measure_words = _UNIT_TRANSLATIONS.get(figure.unit_word or "")
+        measure_words = _UNIT_TRANSLATIONS.get(lemma(figure.unit_word or ""))
         if measure_words is None:
             continue
         stating = [c for c in claims if same_value(c.value, figure.value) or same_value(c.number, figure.number)]
