@@ -22,8 +22,10 @@ from assistant.query import chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # An apostrophe or hyphen joins letters (Qi'an's, warm-heart); one that closes a quote ('yellow') is no letter.
-_ENGLISH_WORD = re.compile(r"[A-Za-z](?:[A-Za-z]|['-](?=[A-Za-z]))*")
+_ENGLISH_WORD = re.compile(r"[A-Za-z](?:[A-Za-z]|['’-](?=[A-Za-z]))*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # A year is a four-digit 19xx/20xx figure followed by 年 (2019年度); in an English question, one after a
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
@@ -114,7 +116,8 @@ _EN_STOPWORDS = frozenset(
     "a an the of to in on at by for with from and or as is are was were be been being do does did done how many "
     "much what which who whom whose when where why there their its it this that these those have has had "
     "total number amount figure count according article articles say says said tell me please name list "
-    "give get got s'".split())
+    "give get got s' he she him her his hers they them theirs we us our you your i my me "
+    "more less than between within among above below".split())
 _QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
 # What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
@@ -245,6 +248,10 @@ class Alignment:
     distributive: bool = False
     # +1 when the clause states the question's own figures (a band), -1 when it states others instead.
     qualifier: int = 0
+    # Some key term of the question is stated by the figure's clause or a clause next to it, not only somewhere
+    # in its sentence (40名嘎查“第一书记” is not of 党员 because 47支党员志愿服务队 follows); True when nothing is
+    # checkable.
+    anchored: bool = True
 
     @property
     def admissible(self) -> bool:
@@ -363,7 +370,8 @@ class FrameBuilder:
         return named
 
     def _english_terms(self, question: str) -> tuple[list[Term], str | None]:
-        words = _ENGLISH_WORD.findall(question)
+        # A possessive is its noun ("the poor population's expenses": population).
+        words = [_POSSESSIVE.sub("", w) for w in _ENGLISH_WORD.findall(question)]
         named = self._name_words(words)
         # Capitalised words after the first are names (matched by query analysis) unless the dictionary knows
         # them as words ("Party", "Communist").
@@ -417,9 +425,14 @@ def measured_unit(question: str) -> str | None:
     return min(found)[1] if found else None
 
 
+# The previous question a follow-up carries along without an LLM to rewrite it ("And how many …? (How many …?)").
+_CARRIED_QUESTION = re.compile(r"\s*\([^()]*[?？]\s*\)\s*$")
+
+
 def asks_several_figures(question: str) -> bool:
-    """Whether a question asks for more than one figure (how many … and how much …)."""
-    return bool(_SECOND_FIGURE_QUESTION.search(question))
+    """Whether a question asks for more than one figure (how many … and how much …); a previous question
+    carried along in brackets asks nothing of its own."""
+    return bool(_SECOND_FIGURE_QUESTION.search(_CARRIED_QUESTION.sub("", question)))
 
 
 _ENGLISH_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b")
@@ -438,6 +451,8 @@ def _counted_class(figure: ClauseFigure, text: str) -> str | None:
     return figure.unit_class
 
 
+# A claim states what was asked when a key term stands at least this near its figure: the next clause.
+_ANCHOR_LEVEL = 0.75
 # A term stated by the clause whose counted noun a figure's clause leaves out counts almost as its own.
 _INHERITED_LEVEL = 0.95
 
@@ -537,6 +552,30 @@ def _category(frame: QuestionFrame, clause: str, part: str) -> int:
     return 1 if own & asked else -1
 
 
+# A question for a whole (共有多少名党员, "how many … in total"), which a count of some of them does not answer.
+_TOTAL_QUESTION = re.compile(r"共有|一共|总共|总计|合计|总数|\bin total\b|\baltogether\b|\btotal number\b",
+                             re.IGNORECASE)
+# How far after a figure its counted noun may end (270多名农牧民党员).
+_COUNTED_NOUN_CHARS = 8
+
+
+def counts_a_subset(frame: QuestionFrame, part: str, figure_end: int) -> bool:
+    """For a question asking for a total, whether the figure ending at `figure_end` in `part` counts only some
+    of the asked noun: the noun after it carries a qualifier the question does not (共有多少名党员 and 270多名
+    农牧民党员, who are the ones applying for loans), not the noun alone (13504名党员)."""
+    if not _TOTAL_QUESTION.search(frame.question):
+        return False
+    after = part[figure_end:figure_end + _COUNTED_NOUN_CHARS]
+    asked = normalize_for_matching(frame.question)
+    for term in frame.key_terms:
+        for form in term.forms:
+            qualifier = after[:max(after.find(form), 0)]
+            if len(qualifier) >= 2 and _HAN_RUN.fullmatch(qualifier) and qualifier not in asked and not any(
+                    t.found_in(qualifier) for t in frame.terms if t.checkable):
+                return True
+    return False
+
+
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
           inherited: str | None = None, item: str | None = None) -> Alignment:
@@ -555,8 +594,14 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     if weights:
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
-        result.coverage = sum(w * term_level(t, clause, sentence, context, part, inherited, unit)
-                              for t, w in weights) / sum(w for _, w in weights)
+        levels = [(term_level(t, clause, sentence, context, part, inherited, unit), t, w) for t, w in weights]
+        result.coverage = sum(w * level for level, _, w in levels) / sum(w for _, w in weights)
+        keys = [t for level, t, _ in levels if t.key]
+        at = sentence.find(clause)
+        before = _CLAUSE_BREAK.split(sentence[:at].rstrip(",，;；:："))[-1] if at > 0 else ""
+        # The clause before lends its subject to a comparison (总额达到2650万元，比2019年的1980万元增长).
+        result.anchored = not keys or any(level >= _ANCHOR_LEVEL for level, t, _ in levels if t.key) or any(
+            t.found_in(without_counted_nouns(before)) for t in keys if before)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         at = clause.find(segment)
@@ -577,14 +622,18 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
     if part is not None and result.qualifier == 0:
-        result.qualifier = _category(frame, clause, part)
+        subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
+        result.qualifier = _category(frame, clause, part) or (-1 if subset else 0)
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later
         # year is a later figure's or a baseline's: 总额达到3184万元，比2019年的2273万元增长).
+        # The asked year stated only after the figure, in its sentence, is that later figure's: the figure itself
+        # is of another year (asked for 2019, 3184万元 is not the answer but 2273万元 is).
         at = sentence.find(segment)
         stated = set(_YEAR.findall(segment)) or set(_YEAR.findall(sentence[:at] if at >= 0 else sentence))
+        later = set(_YEAR.findall(sentence[at + len(segment):])) if at >= 0 else set()
         result.year_ok = any(y in stated for y in frame.years) or (
-            not stated and any(y in context for y in frame.years))
+            not stated and any(y in context and y not in later for y in frame.years))
     if frame.places:
         # A village or town is often named once in a passage, not in every sentence about it.
         result.place_ok = any(asked in context or any(asked in own or own in asked for own in passage_places)

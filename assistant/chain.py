@@ -36,6 +36,7 @@ from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, 
 from assistant.retrieval import HybridRetriever
 from assistant.verification import (
     answer_gap,
+    half_answered,
     idle_citations,
     incomplete_list,
     lacks_figure,
@@ -103,6 +104,9 @@ def _rejection(frame: QuestionFrame, raw: str, verdict: Grounding, evidence: Seq
     better = misaligned_figure(frame, verdict.text, evidence)
     if better is not None:
         return f"the LLM's figure does not answer the question as asked; the clause {better.clause_text!r} does"
+    half = half_answered(frame, verdict.text, evidence)
+    if half is not None:
+        return f"the LLM's answer gives one of the figures asked for; the clause {half.clause_text!r} states more"
     misunitted = misunitted_figure(frame, verdict.text, evidence)
     if misunitted is not None:
         return f"the LLM's answer gives a figure of {misunitted.quote!r} in another unit than its {misunitted.unit}"

@@ -43,6 +43,7 @@ _NAME_BONUS = 1.0
 # How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
 PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
+_PLACE_SUFFIXES = tuple(PLACE_WORDS)
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
 # "Who is …?", "… — who leads it?", not the relative "cadres who performed".
 # A name asked of a person (书记叫什么名字), not of a thing (这个合作社叫什么名字).
@@ -185,7 +186,9 @@ def person_names(text: str) -> list[tuple[int, str]]:
     found = {m.start(1): m.group(1) for m in _TITLED_NAME.finditer(normalized)}
     at = 0
     for word, flag in jieba.posseg.cut(normalized):
-        if flag == "nr" and len(word) >= 2:
+        # jieba tags some places as people (甘洛 of 甘洛县委书记, 白岩村): a place word in or after it says so.
+        if flag == "nr" and len(word) >= 2 and not word.endswith(_PLACE_SUFFIXES) and not normalized.startswith(
+                _PLACE_SUFFIXES, at + len(word)):
             found.setdefault(at, word)
         at += len(word)
     return sorted(found.items())
@@ -193,15 +196,29 @@ def person_names(text: str) -> list[tuple[int, str]]:
 
 def titled_names(frame: QuestionFrame, text: str) -> list[tuple[str, bool]]:
     """The people a text names, each with whether the title before the name is one the question asks about
-    (县委书记陈建生 for "Party secretary", 组织部长田晓燕 for "head of the organisation department")."""
+    (县委书记陈建生 for "Party secretary", 组织部长田晓燕 for "head of the organisation department"), or the
+    name is the person the question asks about and the text gives their title (第一书记吴建军 for "Who is Wu
+    Jianjun?")."""
     normalized = normalize(text)
     # "county" is in every county official's title (县委书记, 县委常委): only the words of the title itself count.
     title_terms = [t for t in frame.key_terms if not t.forms <= PLACE_WORDS]
+    people = person_names(text)
+    # Where the text names the person asked about, the question is about them, not about whoever else's title
+    # shares a word with it (工作队员王芳 for "where does he work?").
+    about = any(names_the_person(frame, name) for _, name in people)
     named = []
-    for at, name in person_names(text):
+    for at, name in people:
         title = normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at])
-        named.append((name, title.endswith(_TITLES) and any(t.found_in(title) for t in title_terms)))
+        named.append((name, title.endswith(_TITLES) and (
+            names_the_person(frame, name) if about else any(t.found_in(title) for t in title_terms))))
     return named
+
+
+def names_the_person(frame: QuestionFrame, name: str) -> bool:
+    """Whether the question asks about the person `name`: a Chinese question writes the name, an English one
+    romanises it ("Wu Jianjun"), and query analysis hands the frame its Chinese among the names it found."""
+    return (frame.language == "zh" and name in normalize(frame.question)) or any(
+        len(found) >= 2 and found in name for found in frame.places)
 
 
 def _name_bonus(frame: QuestionFrame, text: str) -> float:
@@ -433,5 +450,5 @@ def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | No
     than `MIN_CLAIM_COVERAGE` of the question's terms is said of something else and is no claim."""
     floor = MIN_CLAIM_COVERAGE if any(t.checkable for t in frame.terms) else 0.0
     claims = [c for c in figure_claims(frame, evidence) if c.alignment.admissible and c.alignment.coverage >= floor
-              and not any(same_value(c.value, q) for q in frame.figures)]
+              and c.alignment.anchored and not any(same_value(c.value, q) for q in frame.figures)]
     return max(claims, key=lambda c: c.alignment.score + _RANK_PRIOR / c.evidence.passage.n, default=None)

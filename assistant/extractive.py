@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.alignment import QuestionFrame
-from assistant.evidence import Evidence, best_claim, best_listing
+from assistant.alignment import QuestionFrame, asks_several_figures
+from assistant.evidence import Evidence, asks_who, best_claim, best_listing, names_the_person, titled_names
 from assistant.query import asks_across_articles, asks_for_a_list
 
 # A comparison quotes each article's best figure that scores within this much of the best one.
@@ -37,7 +37,12 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         top = max((c.alignment.score for c in claims if c is not None), default=0.0)
         claims = [c for c in claims if c is not None and c.alignment.score >= top - _COMPARISON_MARGIN]
     claims = [c for c in claims if c is not None]
-    if claims:
+    if claims and asks_several_figures(frame.question) and not across:
+        # Each figure asked for: the whole clause of the best one (向1526名党员发放贷款9860万元), not its part.
+        claim = claims[0]
+        start, end = claim.full_clause
+        quotes.append((claim.evidence, claim.full_clause, claim.evidence.passage.text[start:end].strip()))
+    elif claims:
         quotes += [(claim.evidence, claim.clause, claim.quote) for claim in claims]
     elif asks_for_a_list(frame.question) or asks_across_articles(frame.question):
         # A list's answer is the sentence enumerating its members; then each other article's best line.
@@ -47,7 +52,13 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
             best_by_article.setdefault(item.passage.doc_id, item)
         quotes += [(item, (item.start, item.end), item.text.strip()) for item in best_by_article.values()]
     else:
-        best = max(evidence, key=lambda e: e.score)
+        # A who-question is answered by a line naming a person under the asked title, or giving the asked
+        # person's title, where one does; a neighbour line about the same people does not say who they are.
+        named = {e.n: titled_names(frame, e.text) for e in evidence} if asks_who(frame.question) else {}
+        of_the_person = [e for e in evidence if any(asked and names_the_person(frame, name)
+                                                    for name, asked in named.get(e.n, ()))]
+        titled = of_the_person or [e for e in evidence if any(asked for _, asked in named.get(e.n, ()))]
+        best = max(titled or evidence, key=lambda e: e.score)
         quotes.append((best, (best.start, best.end), best.text.strip()))
     parts = []
     for item, _span, quote in quotes:

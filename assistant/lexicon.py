@@ -95,10 +95,13 @@ class BilingualLexicon:
         for _traditional, simplified, glosses in _dictionary():
             if simplified not in known and not (len(simplified) == 1 and simplified in characters):
                 continue
-            # A character with many senses (上, 元, 前) says little; one with few (户 "household") is kept.
+            # A character with many senses (上, 元, 前) translates only its first (肉 "meat", not "pulp of a fruit");
+            # one with few (户 "household") translates each.
             senses = [g for g in glosses if g.strip() and not _NOT_A_SENSE.match(g.strip())]
             if len(simplified) == 1 and len(senses) > _MAX_CHARACTER_SENSES:
-                continue
+                if senses[0].strip().lower().startswith("to "):
+                    continue  # a verb's first sense (举 "to lift") is rarely what a question's word means
+                senses = senses[:1]
             for sense, gloss in enumerate(senses):
                 gloss = _GLOSS_ELABORATION.sub("", gloss.lower().strip())
                 words = [lemma(w) for w in _ENGLISH_WORD.findall(_GLOSS_NOISE.sub(" ", gloss))]

@@ -161,6 +161,22 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
     return None if all(aligned(f) for f in figures) else best
 
 
+def half_answered(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:
+    """For a question asking for several figures (how much … and to how many people), the best claim when the
+    answer states one figure and that claim's clause states more (向1526名党员发放贷款9860万元 answered with the
+    sum alone), else None. The extractive answer then quotes the whole clause."""
+    if not frame.wants_figure or not asks_several_figures(frame.question) or asks_for_a_list(frame.question) or (
+            asks_across_articles(frame.question)):
+        return None
+    if len(stated_figures(frame, answer)) != 1:
+        return None
+    best = best_claim(frame, evidence)
+    if best is None:
+        return None
+    start, end = best.full_clause
+    return best if len(stated_figures(frame, best.evidence.passage.text[start:end])) >= 2 else None
+
+
 def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
     """For a list question, the best-aligned evidence that enumerates members when the answer leaves one out
     (a summary such as "divided into eight kinds", three of four groups), or None. Comparisons and figure

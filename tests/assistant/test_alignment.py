@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.alignment import FrameBuilder, align, clause_figures
+from assistant.alignment import FrameBuilder, align, asks_several_figures, clause_figures
 from assistant.answer import Passage
 from assistant.evidence import EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
@@ -10,6 +10,7 @@ from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
 from assistant.verification import (
     answer_gap,
+    half_answered,
     lacks_figure,
     misaligned_figure,
     misunitted_figure,
@@ -269,6 +270,20 @@ def test_a_who_question_prefers_the_name_after_the_asked_title() -> None:
     assert "王建国" in text and "李明华" not in text
 
 
+def test_who_is_a_named_person_is_answered_by_the_line_giving_their_title() -> None:
+    # The line after it names the same man and matches more of the question's words ("work" in 工作队员),
+    # but only the line with his title says who he is.
+    lexicon = BilingualLexicon(["书记", "第一书记", "工作", "工作队", "队员", "村", "林业厅"])
+    lines = ["白石村第一书记李永红来自省林业厅，2019年驻村至今。",
+             "李永红带着工作队员王芳走访了全村6个村民小组，帮助村里建成工作站。"]
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [" ".join(lines)])
+    for question, language, names in (("Who is Li Yonghong, and where does he work?", "en", ["李永红"]),
+                                      ("李永红是谁？在哪里工作？", "zh", [])):
+        frame = frames.build(question, language, places=names)
+        text, _, _ = evidence_answer(frame, EvidenceSelector().select(frame, passages(*lines), 3))
+        assert "第一书记李永红" in text and "王芳" not in text, question
+
+
 def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> None:
     from assistant.evidence import person_names
 
@@ -279,6 +294,8 @@ def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> No
     assert person_names("第一书记实现了贫困村全覆盖，选派第一书记120名。") == []
     assert person_names("确保第一书记下得去、融得进、干得好。") == []
     assert person_names("县委书记任组长，县长高兴地说") == []
+    assert [n for _, n in person_names("甘洛县委书记陈建生说")] == ["陈建生"]  # jieba tags 甘洛 as a person
+    assert [n for _, n in person_names("在两江口镇白岩村,第一书记龙海波和村党支部")] == ["龙海波"]  # and 白岩村
 
 
 def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
@@ -424,11 +441,14 @@ def test_a_county_jieba_does_not_know_is_the_asked_place_not_a_county_inside_it(
 def test_a_year_after_a_figure_is_a_baselines_not_the_figures(frames: FrameBuilder) -> None:
     # 比2019年的1980万元: 2019 is the baseline's year; the 2650万元 before it is of the year asked (2020, said earlier).
     frame = frames.build("青岭县2020年村集体经济收入总额是多少？", "zh")
-    shown = EvidenceSelector().select(frame, passages(
-        "到2020年底，全县120个村集体经济收入全部超过5万元。"
-        "全县村集体经济收入总额达到2650万元，比2019年的1980万元增长33.8%。"), 3)
-    claim = best_claim(frame, shown)
+    report = passages("到2020年底，全县120个村集体经济收入全部超过5万元。"
+                      "全县村集体经济收入总额达到2650万元，比2019年的1980万元增长33.8%。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
     assert claim is not None and claim.value == 26_500_000
+    # Asked for the baseline's year, the figure before it is of another year: the baseline is the answer.
+    frame = frames.build("青岭县2019年村集体经济收入总额是多少？", "zh")
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 19_800_000
 
 
 def test_a_two_character_stem_inside_another_name_is_not_the_place() -> None:
@@ -529,3 +549,50 @@ def test_a_figure_given_in_another_unit_than_its_quote_is_flagged(frames: FrameB
     assert misunitted_figure(frame, "It was 820 tonnes (820吨) [1]", shown) is None
     assert misunitted_figure(frame, "Its output value passed 3100万 yuan [1]", shown) is None
     assert misunitted_figure(frame, "The county produced 820 tons and helped 1400 households [1]", shown) is None
+
+
+def test_a_question_asking_two_figures_is_not_answered_with_one(frames: FrameBuilder) -> None:
+    # 贷款 and 党员 are both asked: the sum alone answers half; the extractive answer quotes the whole clause.
+    loans = "青岭县推出党员贷款，累计向860名党员和致富带头人发放贷款5120万元，单笔最高10万元。"
+    frame = frames.build("How much has Qingling County lent to party members, and to how many people?", "en",
+                         places=["青岭县"])
+    shown = EvidenceSelector().select(frame, passages(loans), 3)
+    assert half_answered(frame, "Qingling County lent 51.2 million yuan. [1]", shown) is not None
+    assert half_answered(frame, "It lent 51.2 million yuan to 860 people. [1]", shown) is None
+    text, _, _ = evidence_answer(frame, shown)
+    assert "860名" in text and "5120万元" in text
+    # A follow-up asks one figure, though it carries the previous question along (the extractive rewrite).
+    follow_up = "And how many went to weak villages? (How many first secretaries went to poor villages?)"
+    assert not asks_several_figures(follow_up) and asks_several_figures("How much was lent, and to how many?")
+    # One figure asked: one figure is the whole answer.
+    single = frames.build("How much has Qingling County lent to party members?", "en", places=["青岭县"])
+    assert half_answered(single, "51.2 million yuan [1]", EvidenceSelector().select(single, passages(loans), 3)) is None
+
+
+def test_a_character_of_many_senses_translates_its_first_noun_sense() -> None:
+    # 肉 has many senses ("meat", "pulp of a fruit", "sluggish" …): "meat" is its first and is kept, so a
+    # question about meat is not answered from a clause about milk.
+    lexicon = BilingualLexicon(["腊肉", "驼奶", "产量"])
+    assert "肉" in dict(lexicon.translate(["meat"]))["meat"]
+    assert not dict(lexicon.translate(["pulp"]))["pulp"]
+
+
+def test_possessives_and_comparison_words_are_no_terms(frames: FrameBuilder) -> None:
+    frame = frames.build("What was the poor households' and the county's income, more than 2019's?", "en")
+    texts = [t.text for t in frame.terms]
+    assert "county" in texts or "县" in {f for t in frame.terms for f in t.forms}
+    assert not any("'" in t for t in texts) and "more" not in texts and "than" not in texts
+
+
+def test_a_count_of_some_does_not_answer_a_question_for_the_whole(frames: FrameBuilder) -> None:
+    # 农牧民党员 who apply for loans are some of the county's party members, not its total.
+    loans = passages("青岭县组织开展党员信贷活动，180多名农牧民党员上报贷款需求6000多万元。")
+    total = frames.build("青岭县共有多少名党员？", "zh")
+    assert best_claim(total, EvidenceSelector().select(total, loans, 3)) is None
+    # The whole stated as such answers it, and a question for that group is answered by the group.
+    stated = passages("全县共有13504名党员，其中农村党员6200名。")
+    claim = best_claim(total, EvidenceSelector().select(total, stated, 3))
+    assert claim is not None and claim.value == 13504
+    group = frames.build("青岭县有多少名农牧民党员上报了贷款需求？", "zh")
+    claim = best_claim(group, EvidenceSelector().select(group, loans, 3))
+    assert claim is not None and claim.value == 180
