@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import jieba.posseg
@@ -117,7 +117,7 @@ _EN_STOPWORDS = frozenset(
     "much what which who whom whose when where why there their its it this that these those have has had "
     "total number amount figure count according article articles say says said tell me please name list "
     "give get got s' he she him her his hers they them theirs we us our you your i my me "
-    "more less than between within among above below".split())
+    "more less than between within among above below under over into about through".split())
 _QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
 # What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
@@ -153,6 +153,12 @@ class Term:
         """Whether the term has any Chinese form to look for (an untranslatable English word has none)."""
         return bool(self.forms) or bool(self.parts)
 
+    @property
+    def loose(self) -> bool:
+        """Whether only compounds and later senses translate the term: stated, it adds to a clause's coverage;
+        unstated, it says little (an English word the dictionary knows only inside 户均 "household average")."""
+        return not (self.forms - self.weak) and not self.parts
+
     def found_in(self, text: str) -> bool:
         """Whether `text` (normalised for matching) states the term."""
         if any(form in text for form in self.forms - self.weak):
@@ -178,11 +184,13 @@ class QuestionFrame:
     # Figures the question states as qualifiers (超过20万元的村, "above 200,000 yuan"): a clause answering it
     # states them too, and they are never the answer.
     figures: tuple[float, ...] = ()
+    # The side of its band each qualifier figure stands for ("below 50,000 yuan": below), where the question says.
+    sides: tuple[tuple[float, str], ...] = ()
 
     @property
     def key_terms(self) -> tuple[Term, ...]:
-        """The terms a clause must state (among those that can be checked)."""
-        return tuple(t for t in self.terms if t.key and t.checkable)
+        """The terms a clause must state (among those that can be checked, and not loosely translated)."""
+        return tuple(t for t in self.terms if t.key and t.checkable and not t.loose)
 
 
 @dataclass(frozen=True)
@@ -285,13 +293,20 @@ class FrameBuilder:
             found_places += zh_places
         else:
             terms, unit = self._english_terms(question)
+            # "grid workers (网格员)": the Chinese the question quotes is what a clause must say.
+            quoted = "".join(f" {run} " for run in _HAN_RUN.findall(normalized))
+            if quoted.strip():
+                chinese, _unit, zh_places = self._chinese_terms(quoted)
+                terms += [replace(t, telling=True) for t in chinese if t.key]
+                found_places += zh_places
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
             unit = measured_unit(normalized)
         figures = tuple(dict.fromkeys(f.value for f in clause_figures(_english_amounts(normalized))
                                       if f"{f.value:g}" not in years))
         return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
-                             places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures)
+                             places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures,
+                             sides=question_sides(normalized))
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -344,8 +359,8 @@ class FrameBuilder:
             people = classifier.group(1) == "个" and normalized[classifier.end():classifier.end() + 1] == "人"
             unit = None if _begins_a_noun(normalized, classifier.start(1)) else UNIT_CLASSES.get(
                 "人" if people else classifier.group(1))
-        for word, flag in jieba.posseg.cut(normalized_rest):
-            word = word.strip()
+        words = [(w.strip(), f) for w, f in jieba.posseg.cut(normalized_rest)]
+        for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
             if self._is_place(word) and flag != "ns":
@@ -354,7 +369,10 @@ class FrameBuilder:
                 continue  # a place: the evidence must be about it, not state it as a word
             if flag.startswith(("r", "u", "p", "c", "y", "e", "o", "m", "q", "d", "x", "w")):
                 continue
-            key = flag.startswith(_KEY_FLAGS) and len(word) >= 2 and not _QUESTION_CHARS.search(word)
+            # An adjective before a noun names a kind (贫困嘎查村, not every 嘎查村): as much a key as the noun.
+            attributive = (flag.startswith("a") and at + 1 < len(words) and _HAN.search(words[at + 1][0]) is not None
+                           and not words[at + 1][1].startswith(("u", "r", "p", "c", "y", "d", "v", "x", "w")))
+            key = (flag.startswith(_KEY_FLAGS) or attributive) and len(word) >= 2 and not _QUESTION_CHARS.search(word)
             telling = flag == "b" or self._specific(word)
             terms.append(Term(word, frozenset({word}), key=key, telling=telling))
         return terms, unit, places
@@ -395,7 +413,9 @@ class FrameBuilder:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
         terms = []
         for text, forms in self.lexicon.translate(content):
-            parts = tuple(frozenset(self.lexicon.forms.get(p, ())) for p in text.split()) if " " in text else ()
+            # Each part in a translation of its own (a compound's loose form, 以上 for "level", states no part).
+            parts = tuple(frozenset(self.lexicon.forms.get(p, set()) - self.lexicon.weak_forms.get(p, frozenset()))
+                          for p in text.split()) if " " in text else ()
             parts = parts if parts and all(parts) else ()
             terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text),
                               weak=self.lexicon.weak_forms.get(text, frozenset())))
@@ -444,6 +464,37 @@ def _english_amounts(text: str) -> str:
     return _ENGLISH_AMOUNT.sub(lambda m: f"{float(m.group(1)) * _ENGLISH_SCALES[m.group(2)]:.0f}", text)
 
 
+# Words that put a figure at one end of a band: before it (低于5万元, "below 50,000") or after it (5万元以下), in
+# text normalised for matching (no spaces: "incomebelow50000").
+_SIDE_BEFORE = (("below", re.compile(r"(?:低于|不足|不到|少于|小于|below|under|(?:less|fewer|lower)than)$")),
+                ("above", re.compile(r"(?:高于|超过|多于|大于|above|over|exceeding|(?:more|greater|higher)than"
+                                     r"|atleast)$")),
+                ("range", re.compile(r"(?:between|from)$")))
+_SIDE_AFTER = (("below", re.compile(r"^(?:以下|以内|之内)")), ("above", re.compile(r"^(?:以上|及以上)")),
+               ("range", re.compile(r"^(?:[-–—~～至到]|and\d|to\d)")))
+
+
+def band_side(text: str, figure: ClauseFigure) -> str | None:
+    """Which side of a band a figure of `text` marks: "below" (5万元以下), "above" (超过10万元), "range" (5万元至10万元,
+    the end of one too), or None when it marks none."""
+    before, after = text[:figure.start], text[figure.end:]
+    if before and RANGE_LINK.fullmatch(before[-1]):
+        return "range"
+    for side, pattern in _SIDE_AFTER:
+        if pattern.search(after):
+            return side
+    for side, pattern in _SIDE_BEFORE:
+        if pattern.search(before):
+            return side
+    return None
+
+
+def question_sides(normalized: str) -> tuple[tuple[float, str], ...]:
+    """The band side of each figure a (normalised) question states as a qualifier."""
+    text = normalize_for_matching(_english_amounts(normalized))
+    return tuple((f.value, side) for f in clause_figures(text) if (side := band_side(text, f)))
+
+
 def _counted_class(figure: ClauseFigure, text: str) -> str | None:
     """What a figure counts: its measure word's class, or households for people-words before 户 (127名贫困户)."""
     if figure.unit_class == "people" and "户" in text[figure.end:figure.end + 4]:
@@ -453,6 +504,8 @@ def _counted_class(figure: ClauseFigure, text: str) -> str | None:
 
 # A claim states what was asked when a key term stands at least this near its figure: the next clause.
 _ANCHOR_LEVEL = 0.75
+# A term counts as stated by a figure's sentence at this level (term_level's 0.5).
+STATED_LEVEL = 0.5
 # A term stated by the clause whose counted noun a figure's clause leaves out counts almost as its own.
 _INHERITED_LEVEL = 0.95
 
@@ -555,6 +608,8 @@ def _category(frame: QuestionFrame, clause: str, part: str) -> int:
 # A question for a whole (共有多少名党员, "how many … in total"), which a count of some of them does not answer.
 _TOTAL_QUESTION = re.compile(r"共有|一共|总共|总计|合计|总数|\bin total\b|\baltogether\b|\btotal number\b",
                              re.IGNORECASE)
+# Words that set the scope of a count, not a kind of what is counted (全市党员, 现有党员, 共有党员).
+_SCOPE = re.compile(r"^全|有$|共|计|其中|目前|现|累")
 # How far after a figure its counted noun may end (270多名农牧民党员).
 _COUNTED_NOUN_CHARS = 8
 
@@ -566,13 +621,52 @@ def counts_a_subset(frame: QuestionFrame, part: str, figure_end: int) -> bool:
     if not _TOTAL_QUESTION.search(frame.question):
         return False
     after = part[figure_end:figure_end + _COUNTED_NOUN_CHARS]
+    figures = clause_figures(part[:figure_end])
+    # The noun may come first (农区发展党员21名): its qualifier is then the two characters before it.
+    before = part[:figures[-1].start] if figures else ""
     asked = normalize_for_matching(frame.question)
+
+    def qualifies(qualifier: str) -> bool:
+        return len(qualifier) >= 2 and _HAN_RUN.fullmatch(qualifier) is not None and qualifier not in asked and (
+            not _SCOPE.search(qualifier)) and not any(t.found_in(qualifier) for t in frame.terms if t.checkable)
+
     for term in frame.key_terms:
         for form in term.forms:
-            qualifier = after[:max(after.find(form), 0)]
-            if len(qualifier) >= 2 and _HAN_RUN.fullmatch(qualifier) and qualifier not in asked and not any(
-                    t.found_in(qualifier) for t in frame.terms if t.checkable):
+            if qualifies(after[:max(after.find(form), 0)]):
                 return True
+            if before.endswith(form) and qualifies(before[:-len(form)][-2:]):
+                return True
+    return False
+
+
+_ENUMERATION = re.compile(r"[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)+")
+
+
+def listed_siblings(term: Term, context: str) -> set[str]:
+    """The words listed beside the term in the enumerations of `context` (芒果、板栗 for 油茶 in 重点发展芒果、板栗、
+    油茶三大主导产业): the word of each item next to its 、."""
+    siblings: set[str] = set()
+    for enumeration in _ENUMERATION.findall(context):
+        items = enumeration.split("、")
+        if not any(term.found_in(item) for item in items):
+            continue
+        for i, item in enumerate(items):
+            if term.found_in(item):
+                continue
+            words = [w for w in jieba.cut(item) if len(w) >= 2]
+            edge = [words[-1]] if words and i < len(items) - 1 else []
+            edge += [words[0]] if words and i > 0 else []
+            siblings.update(w for w in edge if not term.found_in(w))
+    return siblings
+
+
+def _other_side(frame: QuestionFrame, text: str) -> bool:
+    """Whether `text` states a qualifier figure of the question only for other sides of its band (5万元至10万元,
+    never 5万元以下, for villages below 50,000 yuan)."""
+    for q, asked in frame.sides:
+        sides = {band_side(text, f) for f in clause_figures(text) if same_value(f.value, q)}
+        if sides and None not in sides and asked not in sides:
+            return True
     return False
 
 
@@ -595,13 +689,22 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
         levels = [(term_level(t, clause, sentence, context, part, inherited, unit), t, w) for t, w in weights]
-        result.coverage = sum(w * level for level, _, w in levels) / sum(w for _, w in weights)
+        # An English verb's translations are few of the ways Chinese says it (提拔 and 升级 for "promoted"): like a
+        # loosely translated word, it counts where stated and is not missed where not.
+        levels = [(level, t, w) for level, t, w in levels
+                  if level > 0 or not (t.loose or (frame.language != "zh" and not t.key))]
+        result.coverage = sum(w * level for level, _, w in levels) / sum(w for _, _, w in levels) if levels else 0.0
         keys = [t for level, t, _ in levels if t.key]
         at = sentence.find(clause)
         before = _CLAUSE_BREAK.split(sentence[:at].rstrip(",，;；:："))[-1] if at > 0 else ""
         # The clause before lends its subject to a comparison (总额达到2650万元，比2019年的1980万元增长).
         result.anchored = not keys or any(level >= _ANCHOR_LEVEL for level, t, _ in levels if t.key) or any(
             t.found_in(without_counted_nouns(before)) for t in keys if before)
+        # A specific thing asked for (油茶), listed with others in the passage (芒果、板栗、油茶), is not what a
+        # sentence naming one of the others instead is about: 产量1.2万吨 said of 芒果 is another product's.
+        result.anchored = result.anchored and not any(
+            level < STATED_LEVEL and any(s in sentence for s in listed_siblings(t, context))
+            for level, t, _ in levels if t.key and t.telling)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         at = clause.find(segment)
@@ -621,6 +724,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
                   and not (frame.unit and f.unit_class == frame.unit)]
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
+        if result.qualifier == 1 and frame.sides and _other_side(frame, item or clause):
+            result.qualifier = -1  # 5万元至10万元的村 is no answer to villages below 50,000 yuan
     if part is not None and result.qualifier == 0:
         subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
         result.qualifier = _category(frame, clause, part) or (-1 if subset else 0)

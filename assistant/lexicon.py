@@ -26,9 +26,15 @@ _GLOSS_NOISE = re.compile(r"\([^)]*\)|\bCL:.*|\babbr\. for.*|\bsb\b|\bsth\b|^to 
 _GLOSS_ELABORATION = re.compile(r",\s*(?:esp|e\.g|i\.e|usu|typically|often)\b.*$")
 # Glosses that are no sense of the word: a measure word list, a surname, a variant pointer.
 _NOT_A_SENSE = re.compile(r"^(?:CL:|surname |variant of |old variant of |see )")
+# Particles, prepositions and conjunctions: a clause holds them whatever it says, so they translate nothing.
+_FUNCTION_CHARACTERS = frozenset("的了着过是在和与及或而也就都又把被给对从向于为以之其这那个得地所")
 _STOPWORDS = frozenset(
     "a an the of to in on at by for with from and or as is are was were be been do does did how many much "
     "what which who whom whose when where why there their its it this that these those have has had one".split())
+
+
+# Verb endings and what may replace them in the base form (taking → take, promoted → promote, carried → carry).
+_VERB_ENDINGS = (("ied", ("y",)), ("ing", ("", "e")), ("ed", ("", "e")))
 
 
 def lemma(word: str) -> str:
@@ -74,7 +80,8 @@ def _dictionary() -> Iterator[tuple[str, str, tuple[str, ...]]]:
         for line in handle:
             match = _ENTRY.match(line)
             if match:
-                yield match.group(1), match.group(2), tuple(match.group(3).split("/"))
+                # "average; on average" is two senses written as one gloss.
+                yield match.group(1), match.group(2), tuple(re.split(r"[/;]", match.group(3)))
 
 
 class BilingualLexicon:
@@ -91,10 +98,13 @@ class BilingualLexicon:
         nouns: set[str] = set()
         first: dict[str, set[str]] = {}
         later: dict[str, set[str]] = {}
+        compounds: dict[str, set[str]] = {}
         self.verb_phrases: set[tuple[str, ...]] = set()
         for _traditional, simplified, glosses in _dictionary():
             if simplified not in known and not (len(simplified) == 1 and simplified in characters):
                 continue
+            if simplified in _FUNCTION_CHARACTERS:
+                continue  # 的 "target" (dì) is 的 of nearly every clause
             # A character with many senses (上, 元, 前) translates only its first (肉 "meat", not "pulp of a fruit");
             # one with few (户 "household") translates each.
             senses = [g for g in glosses if g.strip() and not _NOT_A_SENSE.match(g.strip())]
@@ -120,11 +130,20 @@ class BilingualLexicon:
                     self.phrases.setdefault(tuple(content), set()).add(simplified)
                     if gloss.startswith("to "):
                         self.verb_phrases.add(tuple(content))
+                    # 户均 "household average", 增收 "to increase income": a compound states each of its words,
+                    # weakly (a question rarely words it as the gloss does: "average household income").
+                    for word in content:
+                        compounds.setdefault(word, set()).add(simplified)
         # Words of many senses that translate an English word only in a later one (部长 "head of a department;
         # section chief; section head; secretary; minister") while another corpus word has it as its first sense
         # (书记 "secretary"): weaker evidence of the word. Words of few senses (队 "squadron; team") stay strong.
         self.weak_forms: dict[str, frozenset[str]] = {
             word: frozenset(words - first.get(word, set())) for word, words in later.items() if first.get(word)}
+        for word, words in compounds.items():
+            weak = frozenset(words - self.forms.get(word, set()))
+            if weak:
+                self.weak_forms[word] = self.weak_forms.get(word, frozenset()) | weak
+                self.forms.setdefault(word, set()).update(weak)
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)
@@ -133,6 +152,22 @@ class BilingualLexicon:
     def is_verb(self, text: str) -> bool:
         """Whether the dictionary uses this word or phrase only as a verb."""
         return text in self.verbs or tuple(text.split()) in self.verb_phrases
+
+    def base_form(self, word: str) -> str:
+        """The dictionary's form of an inflected verb (taking → take, dispatched → dispatch, carried → carry), or
+        the word itself when the dictionary translates it (not only through compounds) or no base form is known."""
+        if self.forms.get(word, set()) - self.weak_forms.get(word, frozenset()):
+            return word
+        for ending, replacements in _VERB_ENDINGS:
+            if len(word) > len(ending) + 2 and word.endswith(ending):
+                stem = word[:-len(ending)]
+                candidates = [stem + r for r in replacements]
+                if len(stem) > 2 and stem[-1] == stem[-2]:
+                    candidates.append(stem[:-1])  # running → run
+                known = next((c for c in candidates if c in self.forms), None)
+                if known:
+                    return known
+        return word
 
     def translate(self, words: list[str]) -> list[tuple[str, frozenset[str]]]:
         """The English content words of a question, each with its Chinese forms (phrases matched first).
@@ -146,9 +181,14 @@ class BilingualLexicon:
         i = 0
         while i < len(lemmas):
             for size in (3, 2):
-                phrase = tuple(lemmas[i:i + size])
-                if len(phrase) == size and phrase in self.phrases:
-                    terms.append((" ".join(phrase), frozenset(self.phrases[phrase])))
+                # A gloss writes a phrase's verb in its base form ("to take part"); alone, an inflected word keeps
+                # its own translations (building), which its verb's may not share.
+                phrase = tuple(self.base_form(w) for w in lemmas[i:i + size])
+                # An English compound puts the object first ("income increase"), a gloss the verb ("to increase
+                # income").
+                found = self.phrases.get(phrase) or (self.phrases.get(phrase[::-1]) if size == 2 else None)
+                if len(phrase) == size and found:
+                    terms.append((" ".join(phrase), frozenset(found)))
                     i += size
                     break
             else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.alignment import QuestionFrame, asks_several_figures, clause_figures, term_level
+from assistant.alignment import STATED_LEVEL, QuestionFrame, asks_several_figures, clause_figures, term_level
 from assistant.evidence import (
     PLACE_WORDS,
     Candidate,
@@ -40,8 +40,8 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
 
     - no sentence is about the asked place and year;
     - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
-      by no sentence about that place and year (English terms are never `telling`: their translations are
-      too loose for a missing one to mean a near miss);
+      by no sentence about that place and year (English words are never `telling`: their translations are
+      too loose for a missing one to mean a near miss; the Chinese an English question quotes is);
     - a how-many question, where no figure of the evidence stands in a clause about what was asked;
     - a who-question, where no evidence sentence names a person (县委书记 alone is no answer to "who").
     """
@@ -62,10 +62,6 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
     return None
 
 
-# A term counts as stated by a claim when its sentence states it (term_level's 0.5).
-_STATED_LEVEL = 0.5
-
-
 def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
     """For a how-many question the LLM found no answer to, the best claim when it plainly answers: admissible,
     its figure of the asked measure word, and every key term of the question stated by its sentence (an English
@@ -84,7 +80,7 @@ def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Clai
     # The place is checked by the alignment; "banner" need not be written (旗) beside the figure.
     terms = [t for t in frame.key_terms if not t.forms <= PLACE_WORDS]
     levels = [term_level(t, clause, sentence, normalize_for_matching(text), part) for t in terms]
-    return claim if levels and min(levels) >= _STATED_LEVEL else None
+    return claim if levels and min(levels) >= STATED_LEVEL else None
 
 
 # English unit words and the Chinese measure words they translate; a figure said in one of these words must

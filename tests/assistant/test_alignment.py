@@ -596,3 +596,77 @@ def test_a_count_of_some_does_not_answer_a_question_for_the_whole(frames: FrameB
     group = frames.build("青岭县有多少名农牧民党员上报了贷款需求？", "zh")
     claim = best_claim(group, EvidenceSelector().select(group, loans, 3))
     assert claim is not None and claim.value == 180
+
+
+def test_glosses_translate_sense_by_sense_and_compounds_state_their_words_weakly() -> None:
+    lexicon = BilingualLexicon(["平均", "户均", "增收", "参加", "的", "目标"])
+    # 平均 "average; on average": two senses in one gloss, each a translation.
+    assert "平均" in dict(lexicon.translate(["average"]))["average"]
+    # 户均 "household average" states each word, weakly; 增收 "to increase income" is the compound "income increase".
+    assert "户均" in lexicon.weak_forms["household"] and "户均" in lexicon.weak_forms["average"]
+    assert dict(lexicon.translate(["income", "increase"]))["income increase"] == {"增收"}
+    # A phrase's inflected verb is looked up in its base form ("taking part": to take part).
+    assert "参加" in dict(lexicon.translate(["taking", "part"]))["take part"]
+    # 的 (dì, "target") is the particle of nearly every clause: it translates nothing.
+    assert "的" not in dict(lexicon.translate(["target"]))["target"]
+
+
+def test_a_loosely_translated_word_counts_where_stated_and_is_not_missed_where_not() -> None:
+    lexicon = BilingualLexicon(["户均", "增收", "带动", "农户", "茶叶", "产业"])
+    # Only the compound 户均 translates "average": a term required of no clause.
+    assert lexicon.translate(["average"]) == [("average", frozenset({"户均"}))]
+    assert lexicon.weak_forms["average"] == {"户均"}
+    text = "青岭县茶叶产业带动农户年户均增收8000元。"
+    frames = FrameBuilder(lexicon, ["青岭县"], [text])
+    frame = frames.build("By how much did the average income of tea farming households in Qingling increase?", "en")
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert claim is not None and claim.value == 8000
+
+
+def test_a_band_on_the_other_side_of_the_asked_figure_does_not_answer(frames: FrameBuilder) -> None:
+    bands = passages("全县120个行政村中，年集体经济收入在5万元以下的村有11个，5万元至10万元的村有8个，"
+                     "10万元以上的村有101个。")
+    for question, answer in (("How many villages had collective income below 50,000 yuan?", 11),
+                             ("收入在5万元至10万元的村有多少个？", 8),
+                             ("How many villages earned more than 100,000 yuan?", 101)):
+        frame = frames.build(question, "zh" if "村" in question else "en")
+        claim = best_claim(frame, EvidenceSelector().select(frame, bands, 3))
+        assert claim is not None and claim.value == answer, question
+
+
+def test_a_figure_of_a_listed_sibling_does_not_answer_for_the_asked_one() -> None:
+    text = ("青岭县重点发展芒果、板栗、油茶三大产业。2020年，全县芒果种植面积达到4.3万亩，产量1.2万吨；"
+            "油茶种植面积12.5万亩。")
+    articles = [text, "松溪县全年核桃产量达560吨。"] + ["全县干部群众认真学习。"] * 6
+    frames = FrameBuilder(BilingualLexicon(["芒果", "板栗", "油茶", "产量"]), ["青岭县"], articles)
+    oil_tea = frames.build("青岭县2020年油茶产量是多少？", "zh")
+    assert best_claim(oil_tea, EvidenceSelector().select(oil_tea, passages(text), 3)) is None
+    mango = frames.build("青岭县2020年芒果产量是多少？", "zh")
+    claim = best_claim(mango, EvidenceSelector().select(mango, passages(text), 3))
+    assert claim is not None and claim.value == 12000
+
+
+def test_chinese_quoted_in_an_english_question_must_be_stated() -> None:
+    articles = [TEAMS, "松溪县聘用网格员300名。"] + ["全县干部群众认真学习。"] * 6
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "网格员", "网格"]), ["青岭县", "松溪县"], articles)
+    frame = frames.build("How many grid workers (网格员) has Qingling County hired?", "en")
+    assert any(t.telling for t in frame.key_terms)
+    teams = passages(TEAMS)
+    candidates = EvidenceSelector().candidates(frame, teams)
+    assert answer_gap(frame, EvidenceSelector().select(frame, teams, 3), candidates) is not None
+
+
+def test_a_count_of_some_named_before_its_figure_does_not_answer_for_the_whole(frames: FrameBuilder) -> None:
+    total = frames.build("青岭县共有多少名党员？", "zh")
+    recruited = passages("2018年以来，全县农区发展党员21名。")
+    assert best_claim(total, EvidenceSelector().select(total, recruited, 3)) is None
+    stated = passages("目前，全县党员13504名。")
+    claim = best_claim(total, EvidenceSelector().select(total, stated, 3))
+    assert claim is not None and claim.value == 13504
+
+
+def test_an_adjective_naming_a_kind_is_a_key_term(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县有多少个贫困嘎查村？", "zh")
+    assert "贫困" in {t.text for t in frame.key_terms}
+    villages = passages("青岭县现有196个嘎查村。")
+    assert best_claim(frame, EvidenceSelector().select(frame, villages, 3)) is None
