@@ -87,6 +87,12 @@ def to_passages(documents: Sequence[Document]) -> list[Passage]:
     ]
 
 
+def own_words(question: str, standalone: str) -> str:
+    """What a follow-up asks in its own words: the question itself when it was carried along with the previous
+    one (`question (previous)`, no LLM rewrite), else the standalone question."""
+    return question if standalone.startswith(f"{question} (") and standalone.endswith(")") else standalone
+
+
 def _with_chinese_names(analysis: QueryAnalysis) -> str:
     """An English question with the Chinese names of the places and people it names in pinyin, which the
     quotes use ("Chayuanping Village" → 茶园坪村), so the model can match them."""
@@ -201,7 +207,7 @@ class Assistant:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
             self._abstain(answer)
         else:
-            frame = self.frames.build(analysis.question, language, places=analysis.expansions)
+            frame = self._frame(analysis, own_words(question, standalone), language)
             if len(targets) >= 2:
                 yield from self._answer_places(analysis, frame, pool, targets, asked, answer, started)
             else:
@@ -253,6 +259,18 @@ class Assistant:
         else:
             self._extract(frame, evidence, answer)
 
+    def _frame(self, analysis: QueryAnalysis, own: str, language: str) -> QuestionFrame:
+        """The question's frame. A follow-up carried along with the previous question asks what its own words
+        ask ("How many poor students were funded?" after 乌兰县共有多少个行政村？ is no question about 行政村), at
+        the places either names; the previous question lends its terms only to one without its own (扎赉特旗呢？)."""
+        carried = self.frames.build(analysis.question, language, places=analysis.expansions)
+        if own == analysis.question:
+            return carried
+        mine = self.frames.build(own, language, places=self.analyzer.analyze(own).expansions)
+        if not mine.key_terms:
+            return carried
+        return replace(mine, places=mine.places or carried.places)
+
     def _places(self, question: str, standalone: str, analysis: QueryAnalysis) -> tuple[list[PlaceTarget], str]:
         """The places a question asks about each of (two or more make it a question about several places), and
         the words that ask it.
@@ -262,7 +280,7 @@ class Assistant:
         """
         if self.places is None:
             return [], standalone
-        own = question if standalone.startswith(f"{question} (") and standalone.endswith(")") else standalone
+        own = own_words(question, standalone)
         if own != analysis.question:
             analysis = self.analyzer.analyze(own)
         targets = self.places.targets(analysis)

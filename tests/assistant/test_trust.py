@@ -80,6 +80,20 @@ def test_the_extractive_answer_quotes_the_sentence_with_the_name(extractive_assi
     assert "陈建生" in answer.answer, answer.answer
 
 
+def test_a_follow_up_carried_with_the_previous_question_asks_only_its_own_words(extractive_assistant):
+    # Without an LLM rewrite the previous question rides along for retrieval; its 行政村 is not asked again.
+    first = "乌兰县共有多少个行政村？"
+    reply = extractive_assistant.ask(first).answer
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": reply}]
+    answer = extractive_assistant.ask("How many poor students were funded?", history)
+    assert answer.standalone_question and first in answer.standalone_question
+    assert_answers(answer, "179", ("38",))
+    # A follow-up with no words of its own still asks the previous question, of the place it names.
+    answer = extractive_assistant.ask("扎赉特旗呢？", [{"role": "user", "content": "有多少名第一书记？"},
+                                                  {"role": "assistant", "content": "…"}])
+    assert_answers(answer, "196", ())
+
+
 def test_a_town_run_into_its_village_by_jieba_is_not_an_unknown_place(local_assistant):
     answer = local_assistant.ask("海棠镇共建立了多少个专业合作社？")  # jieba: 海棠 + 镇共 (a "place")
     assert not answer.abstained and has_figure(answer.answer, "4"), (answer.answer, answer.notes)
