@@ -302,11 +302,11 @@ class FrameBuilder:
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
             unit = measured_unit(normalized)
-        figures = tuple(dict.fromkeys(f.value for f in clause_figures(_english_amounts(normalized))
-                                      if f"{f.value:g}" not in years))
+        amounts = _english_amounts(normalized)
+        figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts) if f"{f.value:g}" not in years))
         return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
                              places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures,
-                             sides=question_sides(normalized))
+                             sides=question_sides(amounts))
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -471,7 +471,7 @@ _SIDE_BEFORE = (("below", re.compile(r"(?:低于|不足|不到|少于|小于|bel
                                      r"|atleast)$")),
                 ("range", re.compile(r"(?:between|from)$")))
 _SIDE_AFTER = (("below", re.compile(r"^(?:以下|以内|之内)")), ("above", re.compile(r"^(?:以上|及以上)")),
-               ("range", re.compile(r"^(?:[-–—~～至到]|and\d|to\d)")))
+               ("range", re.compile(rf"^(?:{RANGE_LINK.pattern}|and\d|to\d)")))
 
 
 def band_side(text: str, figure: ClauseFigure) -> str | None:
@@ -489,9 +489,9 @@ def band_side(text: str, figure: ClauseFigure) -> str | None:
     return None
 
 
-def question_sides(normalized: str) -> tuple[tuple[float, str], ...]:
-    """The band side of each figure a (normalised) question states as a qualifier."""
-    text = normalize_for_matching(_english_amounts(normalized))
+def question_sides(amounts: str) -> tuple[tuple[float, str], ...]:
+    """The band side of each figure a question (normalised, English amounts as numbers) states as a qualifier."""
+    text = normalize_for_matching(amounts)
     return tuple((f.value, side) for f in clause_figures(text) if (side := band_side(text, f)))
 
 
@@ -642,7 +642,8 @@ def counts_a_subset(frame: QuestionFrame, part: str, figure_end: int) -> bool:
 _ENUMERATION = re.compile(r"[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)+")
 
 
-def listed_siblings(term: Term, context: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def listed_siblings(term: Term, context: str) -> frozenset[str]:
     """The words listed beside the term in the enumerations of `context` (芒果、板栗 for 油茶 in 重点发展芒果、板栗、
     油茶三大主导产业): the word of each item next to its 、."""
     siblings: set[str] = set()
@@ -657,7 +658,7 @@ def listed_siblings(term: Term, context: str) -> set[str]:
             edge = [words[-1]] if words and i < len(items) - 1 else []
             edge += [words[0]] if words and i > 0 else []
             siblings.update(w for w in edge if not term.found_in(w))
-    return siblings
+    return frozenset(siblings)
 
 
 def _other_side(frame: QuestionFrame, text: str) -> bool:
