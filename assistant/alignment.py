@@ -40,7 +40,7 @@ _FIGURE_QUESTION = re.compile(
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
 # What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
 _RATIO_NOUN = re.compile(r"比例|比重|占比|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b", re.IGNORECASE)
-_MONEY_NOUN = re.compile(r"产值|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|费用|经费|补贴|补助|贷款|报销|"
+_MONEY_NOUN = re.compile(r"产值|钱|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|费用|经费|补贴|补助|贷款|报销|"
                          r"保障金|奖金|捐款|\b(?:value|income|revenue|funding|funds|investment|sales|turnover|"
                          r"expenses?|costs?|spending|fees?|subsid(?:y|ies)|allowances?|loans?|payments?|money|"
                          r"reimburse\w*)\b", re.IGNORECASE)
@@ -293,11 +293,11 @@ class FrameBuilder:
             found_places += zh_places
         else:
             terms, unit = self._english_terms(question)
-            # "grid workers (网格员)": the Chinese the question quotes is what a clause must say.
+            # "grid workers (网格员)", "sell (出栏)": the Chinese the question quotes is what a clause must say.
             quoted = "".join(f" {run} " for run in _HAN_RUN.findall(normalized))
             if quoted.strip():
                 chinese, _unit, zh_places = self._chinese_terms(quoted)
-                terms += [replace(t, telling=True) for t in chinese if t.key]
+                terms += [replace(t, key=True, telling=True) for t in chinese if len(t.text) >= 2]
                 found_places += zh_places
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
@@ -447,6 +447,11 @@ def measured_unit(question: str) -> str | None:
 
 # The previous question a follow-up carries along without an LLM to rewrite it ("And how many …? (How many …?)").
 _CARRIED_QUESTION = re.compile(r"\s*\([^()]*[?？]\s*\)\s*$")
+
+
+def asked_figure_count(question: str) -> int:
+    """How many figures a question asks for (its question words: 几个检查组…多少个乡镇 asks two); at least one."""
+    return max(1, len(_QUESTION_WORD.findall(_CARRIED_QUESTION.sub("", question))))
 
 
 def asks_several_figures(question: str) -> bool:
@@ -610,6 +615,14 @@ _TOTAL_QUESTION = re.compile(r"共有|一共|总共|总计|合计|总数|\bin to
                              re.IGNORECASE)
 # Words that set the scope of a count, not a kind of what is counted (全市党员, 现有党员, 共有党员).
 _SCOPE = re.compile(r"^全|有$|共|计|其中|目前|现|累")
+# A limit put on a figure (给予最高30万元的信用贷款): the most or least allowed, not an amount given or counted.
+_LIMIT_BEFORE = re.compile(r"(?:最高|最多|最低|最少|至少|不超过|不低于|上限|下限)(?:为|达|可达|有|是)?$")
+# A question asking for a limit, which such a figure answers.
+_LIMIT_QUESTION = re.compile(r"最高|最多|最低|最少|至少|上限|下限|不超过|不低于"
+                             r"|\b(?:maximum|minimum|most|least|up to|cap|limit|ceiling|highest|lowest)\b",
+                             re.IGNORECASE)
+# Words stating that a count is the total so far (累计选派第一书记134名).
+_CUMULATIVE = re.compile(r"累计|共计|合计|总计|总共|一共")
 # How far after a figure its counted noun may end (270多名农牧民党员).
 _COUNTED_NOUN_CHARS = 8
 
@@ -634,7 +647,8 @@ def counts_a_subset(frame: QuestionFrame, part: str, figure_end: int) -> bool:
         for form in term.forms:
             if qualifies(after[:max(after.find(form), 0)]):
                 return True
-            if before.endswith(form) and qualifies(before[:-len(form)][-2:]):
+            # 累计向1840名党员发放贷款1.26亿元 is the cumulative total, whatever the verb before the noun.
+            if before.endswith(form) and not _CUMULATIVE.search(before) and qualifies(before[:-len(form)][-2:]):
                 return True
     return False
 
@@ -659,6 +673,29 @@ def listed_siblings(term: Term, context: str) -> frozenset[str]:
             edge += [words[0]] if words and i > 0 else []
             siblings.update(w for w in edge if not term.found_in(w))
     return frozenset(siblings)
+
+
+def _clause_before(sentence: str, clause: str) -> str:
+    """The clause of `sentence` just before `clause` ("" when it is the first)."""
+    at = sentence.find(clause)
+    return _CLAUSE_BREAK.split(sentence[:at].rstrip(",，;；:："))[-1] if at > 0 else ""
+
+
+_QUOTED_NAME = re.compile(r"“([^“”]{1,20})”")
+
+
+def _quoted_topic(keys: Sequence[Term], sentence: str, at: int) -> bool:
+    """Whether the last name the sentence quotes before the clause at `at` states a key term: the clauses after
+    a named programme tell of it (信贷产品“先锋贷”，…，累计发放贷款1.26亿元 are 先锋贷's loans)."""
+    names = _QUOTED_NAME.findall(sentence[:at]) if at > 0 else []
+    return bool(names) and any(t.found_in(names[-1]) for t in keys)
+
+
+def _states_a_limit(segment: str, one_figure: bool) -> bool:
+    """Whether the figure of `segment` (its last, when the segment is one figure's) is a limit (最高30万元)."""
+    figures = clause_figures(segment)
+    return bool(figures) and (one_figure or len(figures) == 1) and (
+        _LIMIT_BEFORE.search(segment[:figures[-1].start]) is not None)
 
 
 def _other_side(frame: QuestionFrame, text: str) -> bool:
@@ -697,10 +734,13 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         result.coverage = sum(w * level for level, _, w in levels) / sum(w for _, _, w in levels) if levels else 0.0
         keys = [t for level, t, _ in levels if t.key]
         at = sentence.find(clause)
-        before = _CLAUSE_BREAK.split(sentence[:at].rstrip(",，;；:："))[-1] if at > 0 else ""
+        before = _clause_before(sentence, clause)
+        # 13个行政村…，其中超过10万元的5个，占到38%: 其中 points back to the clause before it, counted noun and all.
+        among = _clause_before(sentence, before) if before.startswith("其中") else ""
         # The clause before lends its subject to a comparison (总额达到2650万元，比2019年的1980万元增长).
         result.anchored = not keys or any(level >= _ANCHOR_LEVEL for level, t, _ in levels if t.key) or any(
-            t.found_in(without_counted_nouns(before)) for t in keys if before)
+            t.found_in(without_counted_nouns(before)) or t.found_in(among) for t in keys if before) or (
+            _quoted_topic(keys, sentence, at))
         # A specific thing asked for (油茶), listed with others in the passage (芒果、板栗、油茶), is not what a
         # sentence naming one of the others instead is about: 产量1.2万吨 said of 芒果 is another product's.
         result.anchored = result.anchored and not any(
@@ -723,6 +763,10 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # Figures counting what the question asks for (its unit) are answers, not bands.
         stated = [f.value for f in clause_figures(item or clause) if (own is None or not same_value(f.value, own))
                   and not (frame.unit and f.unit_class == frame.unit)]
+        if not stated:
+            # 超过20万元的村达到4个，占到31%: a clause with no band of its own is of the band the clause before states.
+            before = _clause_before(sentence, clause)
+            stated = [f.value for f in clause_figures(before) if band_side(before, f)]
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
         if result.qualifier == 1 and frame.sides and _other_side(frame, item or clause):
@@ -730,6 +774,9 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     if part is not None and result.qualifier == 0:
         subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
         result.qualifier = _category(frame, clause, part) or (-1 if subset else 0)
+    if frame.wants_figure and result.qualifier >= 0 and _states_a_limit(segment, part is not None) and (
+            not _LIMIT_QUESTION.search(frame.question)):
+        result.qualifier = -1  # 最高30万元的信用贷款 is no answer to how much was lent
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later
         # year is a later figure's or a baseline's: 总额达到3184万元，比2019年的2273万元增长).

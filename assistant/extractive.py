@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.alignment import QuestionFrame, asks_several_figures
-from assistant.evidence import Evidence, asks_who, best_claim, best_listing, names_the_person, titled_names
+from assistant.alignment import QuestionFrame, asked_figure_count, asks_several_figures, same_value
+from assistant.evidence import (
+    MIN_CLAIM_COVERAGE,
+    Claim,
+    Evidence,
+    asks_who,
+    best_claim,
+    best_listing,
+    figure_claims,
+    names_the_person,
+    titled_names,
+)
 from assistant.query import asks_across_articles, asks_for_a_list
 
 # A comparison quotes each article's best figure that scores within this much of the best one.
@@ -40,8 +50,8 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
     if claims and asks_several_figures(frame.question) and not across:
         # Each figure asked for: the whole clause of the best one (向1526名党员发放贷款9860万元), not its part.
         claim = claims[0]
-        start, end = claim.full_clause
-        quotes.append((claim.evidence, claim.full_clause, claim.evidence.passage.text[start:end].strip()))
+        start, end = _asked_figures_span(frame, claim)
+        quotes.append((claim.evidence, (start, end), claim.evidence.passage.text[start:end].strip()))
     elif claims:
         quotes += [(claim.evidence, claim.clause, claim.quote) for claim in claims]
     elif asks_for_a_list(frame.question) or asks_across_articles(frame.question):
@@ -69,3 +79,16 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
             parts.append(f"{place + ': ' if place else ''}“{quote}” [{item.n}]")
     text = ("；".join(parts) if frame.language == "zh" else "The articles say: " + "; ".join(parts))
     return text, [item.n for item, _, _ in quotes], {item.n: span for item, span, _ in quotes}
+
+
+def _asked_figures_span(frame: QuestionFrame, best: Claim) -> tuple[int, int]:
+    """What to quote for a question asking several figures: the best claim's clause, reaching back or on to the
+    next best-aligned figures of its sentence as far as the question asks (县财政筹集资金225.5万元，对27户…), and
+    ending with the last of them (8个检查组赴28个乡镇检查党建工作, not the 232个党支部 listed after)."""
+    others = sorted((c for c in figure_claims(frame, [best.evidence])
+                     if c.alignment.admissible and c.alignment.anchored and c.alignment.coverage >= MIN_CLAIM_COVERAGE
+                     and not same_value(c.value, best.value)), key=lambda c: -c.alignment.score)
+    chosen = [best, *others[:asked_figure_count(frame.question) - 1]]
+    start = min(c.full_clause[0] for c in chosen)
+    last = max(chosen, key=lambda c: c.clause[1])
+    return start, last.clause[1] if len(chosen) > 1 else last.full_clause[1]

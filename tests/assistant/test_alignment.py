@@ -670,3 +670,38 @@ def test_an_adjective_naming_a_kind_is_a_key_term(frames: FrameBuilder) -> None:
     assert "贫困" in {t.text for t in frame.key_terms}
     villages = passages("青岭县现有196个嘎查村。")
     assert best_claim(frame, EvidenceSelector().select(frame, villages, 3)) is None
+
+
+def test_a_limit_is_no_amount_unless_the_question_asks_for_one() -> None:
+    # The clauses after a quoted programme tell of it; 累计 makes 发放贷款 the total, not a kind of loan.
+    loans = ("青岭县推出信贷产品“先锋贷”，对有发展意愿的农村党员给予最高30万元的信用贷款，"
+             "累计向1840名党员发放贷款1.26亿元。")
+    frames = FrameBuilder(BilingualLexicon(["贷款", "发放", "信用", "党员", "累计", "先锋贷"]), ["青岭县"], [loans])
+    for question, language in (("青岭县的先锋贷一共贷了多少钱？", "zh"),
+                               ("How much has Qingling's Pioneer Loan (先锋贷) lent in total?", "en")):
+        lent = frames.build(question, language)
+        claim = best_claim(lent, EvidenceSelector().select(lent, passages(loans), 3))
+        assert claim is not None and claim.value == 126_000_000, question
+    cap = frames.build("青岭县每人最高可获得多少信用贷款？", "zh")
+    claim = best_claim(cap, EvidenceSelector().select(cap, passages(loans), 3))
+    assert claim is not None and claim.value == 300_000
+
+
+def test_a_chinese_verb_quoted_in_an_english_question_must_be_stated() -> None:
+    cattle = "青岭县重点打造黄金茶、黄牛两大特色产业，全县黄金茶产量3260吨。"
+    frames = FrameBuilder(BilingualLexicon(["黄金茶", "黄牛", "产量", "出栏"]), ["青岭县"],
+                          [cattle, "松溪县黄牛出栏1200头。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("How many yellow cattle did Qingling County sell (出栏)?", "en")
+    assert any(t.text == "出栏" for t in frame.key_terms)
+    shown = passages(cattle)
+    assert answer_gap(frame, EvidenceSelector().select(frame, shown, 3),
+                      EvidenceSelector().candidates(frame, shown)) is not None
+
+
+def test_a_share_is_of_the_band_the_clause_before_states(frames: FrameBuilder) -> None:
+    shares = passages("全县13个行政村集体经济收入全部超过5万元，其中超过10万元的5个，占到38%；"
+                      "超过20万元的村达到4个，占到31%。")
+    frame = frames.build("青岭县集体经济收入超过10万元的行政村占比是多少？", "zh")
+    shown = EvidenceSelector().select(frame, shares, 3)
+    claim = best_claim(frame, shown)
+    assert claim is not None and claim.value == 38

@@ -58,3 +58,11 @@ def test_the_measure_word_the_question_asks_for_picks_the_figure(frames):
 
 def test_nothing_about_the_asked_place_abstains(frames):
     assert answer(frames, "法国的首都是哪里？", "zh", PASSAGES) is None
+
+
+def test_a_question_for_two_figures_quotes_both_and_stops_after_the_last():
+    passage = Passage(n=1, doc_id="001", chunk_id="c", title="甘洛县", score=0.1, place="甘洛县",
+                      text="甘洛县通过组织8个检查组赴28个乡镇检查党建工作、完成232个党支部的培训等工作推进基层党建。")
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "检查组", "检查", "乡镇", "党建", "培训"]), ["甘洛县", "甘洛"])
+    text, _, _ = answer(frames, "甘洛县派出几个检查组检查党建工作？一共查了多少个乡镇？", "zh", [passage])
+    assert "8个检查组" in text and "28个乡镇" in text and "232" not in text
