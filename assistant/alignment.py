@@ -29,14 +29,16 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # A year is a four-digit 19xx/20xx figure followed by 年 (2019年度); in an English question, one after a
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
-_ENGLISH_YEAR = re.compile(r"\b(?:in|by|since|during|of|from|to|until|before|after|year)\s+((?:19|20)\d\d)\b",
+# "the 2020 elections" names a year too, "the 2000 households" a count.
+_ENGLISH_YEAR = re.compile(r"\b(?:in|by|since|during|of|from|to|until|before|after|year|the)\s+((?:19|20)\d\d)\b"
+                           r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?))",
                            re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 # Questions whose answer is a figure: how many/much, or what a measured quantity was.
 _FIGURE_QUESTION = re.compile(
     r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
-    r"(?:收入|产量|产值|面积|人口|资金|金额|总额|规模|发生率|覆盖率|达标率)(?:是|为|达|有)?(?:多少|多大|几)?[？?]?$|"
-    r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|"
+    r"(?:收入|产量|产值|面积|人口|资金|金额|总额|规模|发生率|覆盖率|达标率|年龄)(?:是|为|达|有)?(?:多少|多大|几)?[？?]?$|"
+    r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|age|"
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
 # What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
 _RATIO_NOUN = re.compile(r"比例|比重|占比|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b", re.IGNORECASE)
@@ -50,6 +52,7 @@ _WEIGHT_NOUN = re.compile(r"产量|\b(?:output|yield|production)\b(?!\s+value)",
 _AMOUNT_QUESTION = re.compile(r"\bhow much\b", re.IGNORECASE)
 _AREA_NOUN = re.compile(r"面积|\barea\b", re.IGNORECASE)
 _PEOPLE_NOUN = re.compile(r"人口|\bpopulation\b", re.IGNORECASE)
+_AGE_NOUN = re.compile(r"年龄|年纪|\bage\b", re.IGNORECASE)
 # A how-many question counts things (多少笔贷款, "how many loans"), whatever its nouns measure.
 _COUNTING_QUESTION = re.compile(r"how many|(?:多少|(?<!哪)几)(?![钱元万亿？?]|$)[\u4e00-\u9fff]", re.IGNORECASE)
 _QUESTION_WORD = re.compile(r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍万亿元]",
@@ -77,6 +80,7 @@ UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys(("亩", "平方公里", "公顷", "平方米"), "area"),
     **dict.fromkeys(("%", "％", "个百分点"), "percent"),
     **dict.fromkeys(("倍",), "times"),
+    **dict.fromkeys(("岁", "周岁"), "age"),
     **dict.fromkeys(("个", "所", "项", "支", "条", "家", "座", "件", "次", "批", "期", "类", "处", "只", "头", "台",
                      "套", "间", "种", "场", "公里"), "count"),
 }
@@ -209,6 +213,19 @@ class ClauseFigure:
         return UNIT_CLASSES.get(self.unit) if self.unit else None
 
 
+def _is_list_marker(text: str, match: re.Match[str]) -> bool:
+    """Whether a figure match is a list item's number (4.加强…, 2、…, (3)…) at the start of its text or
+    sentence: it counts nothing."""
+    if match.group(2) or match.group(3) or len(match.group(1)) > 2 or "." in match.group(1):
+        return False
+    before, after = text[:match.start(1)], text[match.end(1):match.end(1) + 2]
+    if before.endswith("(") and after.startswith(")"):
+        before = before[:-1]
+    elif not (after[:1] in (".", "、") and not after[1:2].isdigit()):
+        return False
+    return not before.strip() or before.rstrip()[-1] in "。;:!?\n"
+
+
 def clause_figures(text: str) -> list[ClauseFigure]:
     """Figures of a Chinese text (normalised first), years excluded. The low end of a range takes the scale and
     measure word of its high end (10-50万元 is 10万元 to 50万元)."""
@@ -216,7 +233,7 @@ def clause_figures(text: str) -> list[ClauseFigure]:
     normalized = normalize_for_matching(text)
     for match in _FIGURE.finditer(normalized):
         number = float(match.group(1))
-        if _YEAR.match(normalized, match.start(1)):
+        if _YEAR.match(normalized, match.start(1)) or _is_list_marker(normalized, match):
             continue
         value = number * _SCALES.get(match.group(2) or "", 1.0)
         unit = match.group(3)
@@ -438,7 +455,8 @@ def measured_unit(question: str) -> str | None:
         return None
     if _RATIO_NOUN.search(question):
         return "percent"
-    nouns = [(_MONEY_NOUN, "money"), (_WEIGHT_NOUN, "weight"), (_AREA_NOUN, "area"), (_PEOPLE_NOUN, "people")]
+    nouns = [(_MONEY_NOUN, "money"), (_WEIGHT_NOUN, "weight"), (_AREA_NOUN, "area"), (_PEOPLE_NOUN, "people"),
+             (_AGE_NOUN, "age")]
     if _AMOUNT_QUESTION.search(question):
         nouns = [(pattern, unit) for pattern, unit in nouns if unit != "people"]
     found = [(m.start(), unit) for pattern, unit in nouns if (m := pattern.search(question))]
@@ -621,6 +639,14 @@ _LIMIT_BEFORE = re.compile(r"(?:最高|最多|最低|最少|至少|不超过|不
 _LIMIT_QUESTION = re.compile(r"最高|最多|最低|最少|至少|上限|下限|不超过|不低于"
                              r"|\b(?:maximum|minimum|most|least|up to|cap|limit|ceiling|highest|lowest)\b",
                              re.IGNORECASE)
+# What a figure after its noun may count and still count the noun (党员人数13504名).
+_COUNT_HEADS = frozenset({"人数", "总数", "数量", "数", "总量", "人次", "名额"})
+# The start of a change (由48.6岁下降到41.3岁, 比2019年的1980万元): the figure it changed from.
+_CHANGE_START = re.compile(r"(?:由|从|比)[^,;由从比到至]{0,12}$")
+_CHANGE_ON = re.compile(r"[^\d,;]{0,2}?(?:增加|提高|下降|减少|增长|上升|降低|降|增|升|到|至)")
+# A question asking for where a change started, which its first figure answers.
+_BASELINE_QUESTION = re.compile(r"由|从|原来|原先|之前|以前|此前|起初|期初|基期|\b(?:from|before|previously|originally"
+                                r"|initially|baseline|earlier|used to|start(?:ed|ing)?)\b", re.IGNORECASE)
 # Words stating that a count is the total so far (累计选派第一书记134名).
 _CUMULATIVE = re.compile(r"累计|共计|合计|总计|总共|一共")
 # How far after a figure its counted noun may end (270多名农牧民党员).
@@ -650,7 +676,21 @@ def counts_a_subset(frame: QuestionFrame, part: str, figure_end: int) -> bool:
             # 累计向1840名党员发放贷款1.26亿元 is the cumulative total, whatever the verb before the noun.
             if before.endswith(form) and not _CUMULATIVE.search(before) and qualifies(before[:-len(form)][-2:]):
                 return True
+            if form in before and not before.endswith(form) and _counts_another_noun(
+                    before[before.rfind(form) + len(form):], asked, frame.terms):
+                return True  # 发展党员指导性计划指标10名 counts quota places, not party members
     return False
+
+
+def _counts_another_noun(head: str, asked: str, terms: Sequence[Term]) -> bool:
+    """Whether the words between an asked noun and the figure after it (党员 … 指导性计划指标 … 10名) end in
+    another noun, the one the figure counts: not a count word (人数), a verb (达到) or a word of the question."""
+    if len(head) < 2 or _HAN_RUN.fullmatch(head) is None or head in asked:
+        return False
+    words = [(w, f) for w, f in jieba.posseg.cut(head) if w.strip()]
+    last, flag = words[-1] if words else ("", "")
+    return flag.startswith("n") and last not in _COUNT_HEADS and last not in asked and not any(
+        t.found_in(last) for t in terms if t.checkable)
 
 
 _ENUMERATION = re.compile(r"[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)+")
@@ -689,6 +729,16 @@ def _quoted_topic(keys: Sequence[Term], sentence: str, at: int) -> bool:
     a named programme tell of it (信贷产品“先锋贷”，…，累计发放贷款1.26亿元 are 先锋贷's loans)."""
     names = _QUOTED_NAME.findall(sentence[:at]) if at > 0 else []
     return bool(names) and any(t.found_in(names[-1]) for t in keys)
+
+
+def _starts_a_change(segment: str, clause: str, one_figure: bool) -> bool:
+    """Whether the figure of `segment` (its last, when the segment is one figure's) is where a change in
+    `clause` started: 由 or 比 before it, the change right after it (由48.6岁下降到41.3岁)."""
+    figures = clause_figures(segment)
+    at = clause.find(segment)
+    return bool(figures) and at >= 0 and (one_figure or len(figures) == 1) and (
+        _CHANGE_START.search(segment[:figures[-1].start]) is not None) and (
+        _CHANGE_ON.match(clause, at + len(segment)) is not None)
 
 
 def _states_a_limit(segment: str, one_figure: bool) -> bool:
@@ -777,6 +827,10 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     if frame.wants_figure and result.qualifier >= 0 and _states_a_limit(segment, part is not None) and (
             not _LIMIT_QUESTION.search(frame.question)):
         result.qualifier = -1  # 最高30万元的信用贷款 is no answer to how much was lent
+    # A change whose ends have years of their own (由2015年的12781元增加到2019年的27772元) is left to the years.
+    if frame.wants_figure and result.qualifier >= 0 and not _YEAR.search(segment) and _starts_a_change(
+            segment, clause, part is not None) and not _BASELINE_QUESTION.search(frame.question):
+        result.qualifier = -1  # 平均年龄由48.6岁下降到41.3岁: the age asked is the one it came to
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later
         # year is a later figure's or a baseline's: 总额达到3184万元，比2019年的2273万元增长).

@@ -705,3 +705,32 @@ def test_a_share_is_of_the_band_the_clause_before_states(frames: FrameBuilder) -
     shown = EvidenceSelector().select(frame, shares, 3)
     claim = best_claim(frame, shown)
     assert claim is not None and claim.value == 38
+
+
+def test_a_list_items_number_is_no_figure() -> None:
+    assert clause_figures("4.加强贫困嘎查村党组织带头人队伍建设") == []
+    assert [f.value for f in clause_figures("（2）选派196名干部")] == [196]
+    assert [f.value for f in clause_figures("4.5万元")] == [45_000]
+
+
+def test_a_figure_after_another_noun_counts_that_noun() -> None:
+    quota = "2018年以来，全市农区发展党员21名，2020年下达农区发展党员指导性计划指标10名。"
+    frames = FrameBuilder(BilingualLexicon(["党员", "指标", "发展"]), ["青岭县"], [quota])
+    total = frames.build("青岭县共有多少名党员？", "zh")
+    assert best_claim(total, EvidenceSelector().select(total, passages(quota), 3)) is None
+    asked = frames.build("青岭县2020年下达的党员发展指标是多少名？", "zh")
+    claim = best_claim(asked, EvidenceSelector().select(asked, passages(quota), 3))
+    assert claim is not None and claim.value == 10
+
+
+def test_a_change_answers_with_where_it_came_to_unless_the_start_is_asked() -> None:
+    age = "2020年村两委换届后，全县村党组织书记平均年龄由48.6岁下降到41.3岁，大专以上学历的占37.4%。"
+    frames = FrameBuilder(BilingualLexicon(["平均", "年龄", "书记", "党组织", "换届"]), ["青岭县"], [age])
+    for question, language, value in (
+            ("青岭县换届后村党组织书记平均年龄是多少？", "zh", 41.3),
+            ("What was the average age of village party secretaries in Qingling County after the 2020 elections?", "en",
+             41.3),
+            ("青岭县村党组织书记平均年龄原来是多少？", "zh", 48.6)):
+        frame = frames.build(question, language)
+        claim = best_claim(frame, EvidenceSelector().select(frame, passages(age), 3))
+        assert claim is not None and claim.value == value, question
