@@ -645,8 +645,9 @@ _COUNT_HEADS = frozenset({"人数", "总数", "数量", "数", "总量", "人次
 _CHANGE_START = re.compile(r"(?:由|从|比)[^,;由从比到至]{0,12}$")
 _CHANGE_ON = re.compile(r"[^\d,;]{0,2}?(?:增加|提高|下降|减少|增长|上升|降低|降|增|升|到|至)")
 # A question asking for where a change started, which its first figure answers.
-_BASELINE_QUESTION = re.compile(r"由|从|原来|原先|之前|以前|此前|起初|期初|基期|\b(?:from|before|previously|originally"
-                                r"|initially|baseline|earlier|used to|start(?:ed|ing)?)\b", re.IGNORECASE)
+_BASELINE_QUESTION = re.compile(r"由|从|原来|原先|之前|以前|此前|起初|期初|基期|去年|上年|上一年"
+                                r"|\b(?:from|before|previously|originally|initially|baseline|earlier|used to"
+                                r"|start(?:ed|ing)?|last year|previous year)\b", re.IGNORECASE)
 # Words stating that a count is the total so far (累计选派第一书记134名).
 _CUMULATIVE = re.compile(r"累计|共计|合计|总计|总共|一共")
 # How far after a figure its counted noun may end (270多名农牧民党员).
@@ -731,21 +732,24 @@ def _quoted_topic(keys: Sequence[Term], sentence: str, at: int) -> bool:
     return bool(names) and any(t.found_in(names[-1]) for t in keys)
 
 
-def _starts_a_change(segment: str, clause: str, one_figure: bool) -> bool:
-    """Whether the figure of `segment` (its last, when the segment is one figure's) is where a change in
-    `clause` started: 由 or 比 before it, the change right after it (由48.6岁下降到41.3岁)."""
+def _own_figure(segment: str, one_figure: bool) -> ClauseFigure | None:
+    """The figure `segment` is about: its last when the segment is one figure's, its only one otherwise."""
     figures = clause_figures(segment)
-    at = clause.find(segment)
-    return bool(figures) and at >= 0 and (one_figure or len(figures) == 1) and (
-        _CHANGE_START.search(segment[:figures[-1].start]) is not None) and (
+    return figures[-1] if figures and (one_figure or len(figures) == 1) else None
+
+
+def _starts_a_change(segment: str, clause: str, one_figure: bool) -> bool:
+    """Whether the figure of `segment` is where a change in `clause` started: 由 or 比 before it, the change
+    right after it (由48.6岁下降到41.3岁)."""
+    figure, at = _own_figure(segment, one_figure), clause.find(segment)
+    return figure is not None and at >= 0 and _CHANGE_START.search(segment[:figure.start]) is not None and (
         _CHANGE_ON.match(clause, at + len(segment)) is not None)
 
 
 def _states_a_limit(segment: str, one_figure: bool) -> bool:
-    """Whether the figure of `segment` (its last, when the segment is one figure's) is a limit (最高30万元)."""
-    figures = clause_figures(segment)
-    return bool(figures) and (one_figure or len(figures) == 1) and (
-        _LIMIT_BEFORE.search(segment[:figures[-1].start]) is not None)
+    """Whether the figure of `segment` is a limit (最高30万元)."""
+    figure = _own_figure(segment, one_figure)
+    return figure is not None and _LIMIT_BEFORE.search(segment[:figure.start]) is not None
 
 
 def _other_side(frame: QuestionFrame, text: str) -> bool:
