@@ -82,9 +82,9 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
 
 
 def _asked_figures_span(frame: QuestionFrame, best: Claim) -> tuple[int, int]:
-    """What to quote for a question asking several figures: the best claim's clause, reaching back or on to the
-    next best-aligned figures of its sentence as far as the question asks (县财政筹集资金225.5万元，对27户…), and
-    ending with the last of them (8个检查组赴28个乡镇检查党建工作, not the 232个党支部 listed after)."""
+    """What to quote for a question asking several figures: from the best claim's clause, or an earlier one of
+    its sentence, holding as many of the best-aligned figures as the question asks, to the end of the last of
+    them (8个检查组赴28个乡镇检查党建工作, not the 232个党支部 listed after)."""
     others = sorted((c for c in figure_claims(frame, [best.evidence])
                      if c.alignment.admissible and c.alignment.anchored and c.alignment.coverage >= MIN_CLAIM_COVERAGE
                      and not same_value(c.value, best.value)), key=lambda c: -c.alignment.score)
