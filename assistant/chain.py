@@ -261,7 +261,7 @@ class Assistant:
 
     def _frame(self, analysis: QueryAnalysis, own: str, language: str) -> QuestionFrame:
         """The question's frame. A follow-up carried along with the previous question asks what its own words
-        ask ("How many poor students were funded?" after 乌兰县共有多少个行政村？ is no question about 行政村), at
+        ask (a question about funded students after one about 行政村 is no question about 行政村), at
         the places either names; the previous question lends its terms only to one without its own (扎赉特旗呢？)."""
         carried = self.frames.build(analysis.question, language, places=analysis.expansions)
         if own == analysis.question:
