@@ -30,10 +30,13 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 # "the 2020 elections" names a year too, "the 2000 households" a count.
-_ENGLISH_YEAR = re.compile(r"\b(?:in|by|since|during|of|from|to|until|before|after|year|the)\s+((?:19|20)\d\d)\b"
+_ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|from|to|until|before|after|year|the)|['’]s)\s+"
+                           r"((?:19|20)\d\d)\b"
                            r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?))",
                            re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+# A place below a county (a village, town or community): an article's own place is its county or city.
+_LOCAL_PLACE = re.compile(r"(?:村|镇|乡|嘎查|社区|街道|苏木)$")
 # Questions whose answer is a figure: how many/much, or what a measured quantity was.
 _FIGURE_QUESTION = re.compile(
     r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
@@ -121,7 +124,8 @@ _EN_STOPWORDS = frozenset(
     "much what which who whom whose when where why there their its it this that these those have has had "
     "total number amount figure count according article articles say says said tell me please name list "
     "give get got s' he she him her his hers they them theirs we us our you your i my me "
-    "more less than between within among above below under over into about through".split())
+    "more less than between within among above below under over into about through after before since during "
+    "until".split())
 _QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
 # What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
@@ -151,6 +155,15 @@ class Term:
     # Specific to some articles (驼奶), or a distinguishing word (女): its absence where the question points
     # means the articles do not state it there (a common or unknown word, 总额 or 能产, may be a paraphrase).
     telling: bool = False
+    # An English compound as the corpus word its parts make (oil-tea: 油茶): it names one thing of a list as exactly
+    # as a Chinese word would, although an article may call the thing otherwise (credit-loan: 信誉贷).
+    exact: bool = False
+
+    @property
+    def distinguishing(self) -> bool:
+        """Whether the word tells one kind from its neighbours (四星级, 非贫困村, oil-tea): a figure said of a
+        neighbour in a list or of the whole before a breakdown is no answer for it."""
+        return self.telling or self.exact
 
     @property
     def checkable(self) -> bool:
@@ -376,7 +389,7 @@ class FrameBuilder:
             people = classifier.group(1) == "个" and normalized[classifier.end():classifier.end() + 1] == "人"
             unit = None if _begins_a_noun(normalized, classifier.start(1)) else UNIT_CLASSES.get(
                 "人" if people else classifier.group(1))
-        words = [(w.strip(), f) for w, f in jieba.posseg.cut(normalized_rest)]
+        words = _joined_negations([(w.strip(), f) for w, f in jieba.posseg.cut(normalized_rest)])
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -390,8 +403,10 @@ class FrameBuilder:
             attributive = (flag.startswith("a") and at + 1 < len(words) and _HAN.search(words[at + 1][0]) is not None
                            and not words[at + 1][1].startswith(("u", "r", "p", "c", "y", "d", "v", "x", "w")))
             key = (flag.startswith(_KEY_FLAGS) or attributive) and len(word) >= 2 and not _QUESTION_CHARS.search(word)
-            telling = flag == "b" or self._specific(word)
-            terms.append(Term(word, frozenset({word}), key=key, telling=telling))
+            # 非贫困村 is a kind of its own: a clause about 贫困村 is about the others.
+            negated = word.startswith(_NEGATION_PREFIX) and len(word) > 1
+            telling = flag == "b" or negated or self._specific(word)
+            terms.append(Term(word, frozenset({word}), key=key or negated, telling=telling))
         return terms, unit, places
 
     def _name_words(self, words: Sequence[str]) -> set[int]:
@@ -428,16 +443,86 @@ class FrameBuilder:
         explicit = ("percent", "percentage") if counted else _EXPLICIT_UNITS
         for word in content:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
+        content, negated = _negations(content)
         terms = []
-        for text, forms in self.lexicon.translate(content):
+        for text, forms in self._translate(content):
+            if text.split()[0] in negated:
+                terms.extend(self._negated_term(text, forms))
+                continue
             # Each part in a translation of its own (a compound's loose form, 以上 for "level", states no part).
             parts = tuple(frozenset(self.lexicon.forms.get(p, set()) - self.lexicon.weak_forms.get(p, frozenset()))
                           for p in text.split()) if " " in text else ()
             parts = parts if parts and all(parts) else ()
             terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text),
-                              weak=self.lexicon.weak_forms.get(text, frozenset())))
+                              weak=self.lexicon.weak_forms.get(text, frozenset()), exact="-" in text))
         return terms, unit
 
+    def _translate(self, words: list[str]) -> list[tuple[str, frozenset[str]]]:
+        """The lexicon's translations of `words`, a hyphenated compound ("oil-tea") as the corpus word its parts'
+        translations make (油 + 茶 → 油茶) when there is one, not as the parts (茶 alone is 黄金茶's too)."""
+        translated: list[tuple[str, frozenset[str]]] = []
+        run: list[str] = []
+        for word in words:
+            compound = self._compound(word) if "-" in word.strip("-") else frozenset()
+            if not compound:
+                run.append(word)
+                continue
+            translated += self.lexicon.translate(run) if run else []
+            run = []
+            translated.append((word.lower(), compound))
+        return translated + (self.lexicon.translate(run) if run else [])
+
+    def _compound(self, word: str) -> frozenset[str]:
+        """The corpus words a hyphenated English compound's parts make, joined in order (oil-tea: 油茶)."""
+        made = {""}
+        for piece in filter(None, word.split("-")):
+            forms = self.lexicon.forms.get(lemma(piece), set())
+            made = {m + f for m in made for f in forms}
+            if not made or len(made) > 1000:
+                return frozenset()
+        return frozenset(m for m in made if m in self.lexicon.vocabulary)
+
+    def _negated_term(self, text: str, forms: frozenset[str]) -> list[Term]:
+        """A negated word ("non-poor", "not poor") as the articles write it (非贫困村 for non-poor villages): a
+        kind a clause must state. A negation the articles never write that way (not yet lifted out) asks for
+        nothing checkable."""
+        written = frozenset(f"{_NEGATION_PREFIX}{f}" for f in forms)
+        written = frozenset(f for f in written if any(f in article for article in self.article_texts))
+        return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
+
+
+# The prefix that makes a kind of the rest (非贫困村, 非党员): jieba reads it as a word of its own.
+_NEGATION_PREFIX = "非"
+_ENGLISH_NEGATIONS = frozenset({"not", "non"})
+
+
+def _joined_negations(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Segmented words with 非 joined to the word after it (非 + 贫困村 → 非贫困村, which keeps its flag)."""
+    joined: list[tuple[str, str]] = []
+    for word, flag in words:
+        if joined and joined[-1][0] == _NEGATION_PREFIX and _HAN.match(word or " "):
+            joined[-1] = (_NEGATION_PREFIX + word, flag)
+        else:
+            joined.append((word, flag))
+    return joined
+
+
+def _negations(words: list[str]) -> tuple[list[str], set[str]]:
+    """English content words without their negations ("not", the "non" of "non-poor"), and the lemmas of the
+    words negated."""
+    kept: list[str] = []
+    negated: set[str] = set()
+    pending = False
+    for word in words:
+        for piece in word.split("-") if word.lower().startswith("non-") else [word]:
+            if piece.lower() in _ENGLISH_NEGATIONS:
+                pending = True
+                continue
+            if pending:
+                negated.add(lemma(piece))
+                pending = False
+            kept.append(piece)
+    return kept, negated
 
 
 def _begins_a_noun(text: str, at: int) -> bool:
@@ -501,13 +586,14 @@ def band_side(text: str, figure: ClauseFigure) -> str | None:
     """Which side of a band a figure of `text` marks: "below" (5万元以下), "above" (超过10万元), "range" (5万元至10万元,
     the end of one too), or None when it marks none."""
     before, after = text[:figure.start], text[figure.end:]
+    # The words before come first: 不到 ("not reaching") ends in the range link 到 but marks the side below.
+    for side, pattern in _SIDE_BEFORE:
+        if pattern.search(before):
+            return side
     if before and RANGE_LINK.fullmatch(before[-1]):
         return "range"
     for side, pattern in _SIDE_AFTER:
         if pattern.search(after):
-            return side
-    for side, pattern in _SIDE_BEFORE:
-        if pattern.search(before):
             return side
     return None
 
@@ -626,6 +712,47 @@ def _category(frame: QuestionFrame, clause: str, part: str) -> int:
     if len(quoted) < 2 or not asked or not own:
         return 0
     return 1 if own & asked else -1
+
+
+def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
+    """Whether a figure's item of an enumeration of counted kinds (五星级党支部23个、四星级党支部57个) is another kind
+    than the one asked: another item with a figure of its own states every key word of the question this item
+    states and more, or a later item a distinguishing word (四星级, 非贫困村) this one leaves out. An earlier item's
+    word may qualify the whole list (自加压力确定的20个贫困村、5630名贫困人口), and an item with no noun of its own
+    (搬迁安置10218户、33684人) shares the first one's."""
+    if "、" not in clause or sum(len(run) for run in _HAN_RUN.findall(_without_figures(part))) < 2:
+        return False
+    keys = frame.key_terms
+    own = {t.text for t in keys if t.found_in(part)}
+    later = False
+    for item in clause.split("、"):
+        if part in item:
+            later = True
+            continue
+        if not clause_figures(item):
+            continue
+        # Its words, not its measure words (161人次 says nothing of "people").
+        stated = {t.text for t in keys if t.found_in(_without_figures(item))}
+        if stated > own or (later and any(t.distinguishing and t.text not in own for t in keys if t.text in stated)):
+            return True
+    return False
+
+
+def _whole_of_the_asked_part(frame: QuestionFrame, clause: str, sentence: str) -> bool:
+    """Whether `clause` states a whole that the 其中 after it breaks down, where the question asks for a part of
+    it: a distinguishing word of the question (非贫困村, 女性) is stated there, not in the clause."""
+    at = sentence.find(clause)
+    rest = sentence[at + len(clause):].lstrip(",，;；:：") if at >= 0 else ""
+    if not rest.startswith("其中"):
+        return False
+    return any(t.distinguishing and not t.found_in(clause) and t.found_in(rest) for t in frame.key_terms)
+
+
+def _without_figures(text: str) -> str:
+    """`text` with its figures and their measure words taken out."""
+    for figure in reversed(clause_figures(text)):
+        text = text[:figure.start] + text[figure.end:]
+    return text
 
 
 # A question for a whole (共有多少名党员, "how many … in total"), which a count of some of them does not answer.
@@ -776,6 +903,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     """
     segment = segment if segment is not None else clause
     result = Alignment(similarity=similarity)
+    before = _clause_before(sentence, clause)
     weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
     if weights:
         own = clause_figures(segment) if part is not None else []
@@ -788,7 +916,6 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         result.coverage = sum(w * level for level, _, w in levels) / sum(w for _, _, w in levels) if levels else 0.0
         keys = [t for level, t, _ in levels if t.key]
         at = sentence.find(clause)
-        before = _clause_before(sentence, clause)
         # 13个行政村…，其中超过10万元的5个，占到38%: 其中 points back to the clause before it, counted noun and all.
         among = _clause_before(sentence, before) if before.startswith("其中") else ""
         # The clause before lends its subject to a comparison (总额达到2650万元，比2019年的1980万元增长).
@@ -799,7 +926,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # sentence naming one of the others instead is about: 产量1.2万吨 said of 芒果 is another product's.
         result.anchored = result.anchored and not any(
             level < STATED_LEVEL and any(s in sentence for s in listed_siblings(t, context))
-            for level, t, _ in levels if t.key and t.telling)
+            for level, t, _ in levels if t.key and t.distinguishing)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         at = clause.find(segment)
@@ -819,7 +946,6 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
                   and not (frame.unit and f.unit_class == frame.unit)]
         if not stated:
             # 超过20万元的村达到4个，占到31%: a clause with no band of its own is of the band the clause before states.
-            before = _clause_before(sentence, clause)
             stated = [f.value for f in clause_figures(before) if band_side(before, f)]
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
@@ -827,7 +953,10 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             result.qualifier = -1  # 5万元至10万元的村 is no answer to villages below 50,000 yuan
     if part is not None and result.qualifier == 0:
         subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
-        result.qualifier = _category(frame, clause, part) or (-1 if subset else 0)
+        result.qualifier = _category(frame, clause, part) or (
+            -1 if subset or _said_of_another_item(frame, clause, part) else 0)
+    if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
+        result.qualifier = -1  # 选派第一书记152名，其中…非贫困村81名: 152 is all of them, not the non-poor villages'
     if frame.wants_figure and result.qualifier >= 0 and _states_a_limit(segment, part is not None) and (
             not _LIMIT_QUESTION.search(frame.question)):
         result.qualifier = -1  # 最高30万元的信用贷款 is no answer to how much was lent
@@ -846,7 +975,9 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         result.year_ok = any(y in stated for y in frame.years) or (
             not stated and any(y in context and y not in later for y in frame.years))
     if frame.places:
-        # A village or town is often named once in a passage, not in every sentence about it.
+        # A village or town is often named once in a passage, not in every sentence about it; a passage about
+        # it names it, though: a county's figure is no answer for one of its villages.
         result.place_ok = any(asked in context or any(asked in own or own in asked for own in passage_places)
-                              for asked in frame.places)
+                              for asked in frame.places) and all(
+            asked in context for asked in frame.places if _LOCAL_PLACE.search(asked))
     return result

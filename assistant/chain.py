@@ -192,7 +192,10 @@ class Assistant:
         analysis.language = language
         retrieval_started = time.perf_counter()
         wanted = k or self.retriever.k
-        targets, asked = self._places(question, standalone, analysis)
+        # A follow-up carried along with the previous question (no LLM rewrite) asks what its own words ask.
+        own = own_words(question, standalone)
+        own_analysis = analysis if own == standalone else self.analyzer.analyze(own)
+        targets = self._places(own, own_analysis)
         # The evidence may come from a few passages past the k reported (the answering sentence is often
         # ranked just below them); `contexts` stays the k asked for, and a citation carries its own passage.
         size = max(wanted, self.evidence_pool)
@@ -207,9 +210,9 @@ class Assistant:
             answer.notes.append(f"the articles never mention: {', '.join(analysis.unknown_names)}")
             self._abstain(answer)
         else:
-            frame = self._frame(analysis, own_words(question, standalone), language)
+            frame = self._frame(analysis, own_analysis, language)
             if len(targets) >= 2:
-                yield from self._answer_places(analysis, frame, pool, targets, asked, answer, started)
+                yield from self._answer_places(analysis, frame, pool, targets, own, answer, started)
             else:
                 yield from self._answer(analysis, frame, pool, answer, started)
         answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -259,32 +262,30 @@ class Assistant:
         else:
             self._extract(frame, evidence, answer)
 
-    def _frame(self, analysis: QueryAnalysis, own: str, language: str) -> QuestionFrame:
-        """The question's frame. A follow-up carried along with the previous question asks what its own words
-        ask (a question about funded students after one about 行政村 is no question about 行政村), at
-        the places either names; the previous question lends its terms only to one without its own (扎赉特旗呢？)."""
+    def _frame(self, analysis: QueryAnalysis, own: QueryAnalysis, language: str) -> QuestionFrame:
+        """The question's frame. A follow-up carried along with the previous question (`own` analyses its own
+        words) asks what its own words ask (a question about funded students after one about 行政村 is no
+        question about 行政村), at the places either names; the previous question lends its terms only to one
+        without its own (扎赉特旗呢？)."""
         carried = self.frames.build(analysis.question, language, places=analysis.expansions)
-        if own == analysis.question:
+        if own is analysis:
             return carried
-        mine = self.frames.build(own, language, places=self.analyzer.analyze(own).expansions)
+        mine = self.frames.build(own.question, language, places=own.expansions)
         if not mine.key_terms:
             return carried
         return replace(mine, places=mine.places or carried.places)
 
-    def _places(self, question: str, standalone: str, analysis: QueryAnalysis) -> tuple[list[PlaceTarget], str]:
-        """The places a question asks about each of (two or more make it a question about several places), and
-        the words that ask it.
+    def _places(self, own: str, analysis: QueryAnalysis) -> list[PlaceTarget]:
+        """The places a question asks about each of (two or more make it a question about several places).
 
-        A follow-up carried along with the previous question (no LLM rewrite) is judged by its own words, so
-        乌兰县呢？ after a question about 扎赉特旗 is not a comparison of the two.
+        `own` is what the question asks in its own words (`analysis` analyses them): a follow-up carried along
+        with the previous question is judged by them, so 乌兰县呢？ after a question about 扎赉特旗 is not a
+        comparison of the two.
         """
         if self.places is None:
-            return [], standalone
-        own = own_words(question, standalone)
-        if own != analysis.question:
-            analysis = self.analyzer.analyze(own)
+            return []
         targets = self.places.targets(analysis)
-        return (targets if len(targets) >= 2 and about_each_place(own) else []), own
+        return targets if len(targets) >= 2 and about_each_place(own) else []
 
     def _pool_by_place(self, question: str, targets: Sequence[PlaceTarget], size: int) -> list[Passage]:
         """Passages for a question about several places: each place's best, taken in turns, so no place is

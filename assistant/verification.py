@@ -35,6 +35,12 @@ _MARGIN = 0.5
 _MEMBER_CHARS = 4
 
 
+# A who-question asking who does what at several levels or places, which roles and bodies answer (旗级领导…
+# 驻村工作队), not one person's name.
+_ROLES_QUESTION = re.compile(r"\b(?:each|every|roles?|capacity|levels?)\b|分别|各级|各自|哪些人|哪几级|每一级",
+                             re.IGNORECASE)
+
+
 def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: Sequence[Candidate]) -> str | None:
     """Why the retrieved passages cannot answer the question (a near miss), or None when they may.
 
@@ -43,7 +49,8 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
       by no sentence about that place and year (English words are never `telling`: their translations are
       too loose for a missing one to mean a near miss; the Chinese an English question quotes is);
     - a how-many question, where no figure of the evidence stands in a clause about what was asked;
-    - a who-question, where no evidence sentence names a person (县委书记 alone is no answer to "who").
+    - a who-question, where no evidence sentence names a person (县委书记 alone is no answer to "who"), unless
+      it asks for the roles at several levels or places.
     """
     if not evidence:
         what = " and ".join(x for x in (", ".join(frame.places), ", ".join(frame.years)) if x)
@@ -52,7 +59,8 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
             asks_for_a_list(frame.question) or asks_across_articles(frame.question)
             or asks_several_figures(frame.question)):
         return "no clause of the evidence gives a figure for what the question asks"
-    if asks_who(frame.question) and not any(person_names(e.text) for e in evidence):
+    if asks_who(frame.question) and not _ROLES_QUESTION.search(frame.question) and not any(
+            person_names(e.text) for e in evidence):
         return "no evidence sentence names a person"
     admissible = [c for c in candidates if c.alignment.admissible]
     texts = [normalize_for_matching(c.passage.text[c.start:c.end]) for c in admissible]
@@ -131,12 +139,19 @@ def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
     return frame.wants_figure and not stated_figures(frame, answer)
 
 
+def _states(claim: Claim, figure: Figure) -> bool:
+    """Whether `claim` is of the figure an answer states (its value, or the number as written)."""
+    return same_value(claim.value, figure.value) or same_value(claim.number, figure.number)
+
+
 def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:
     """The better-aligned claim when a figure of the answer comes from a clause that does not state what was
     asked (a neighbouring figure, another year or band, a ratio), or None when every figure is aligned.
 
     A figure is aligned when a clause stating it is admissible and scores within a margin of the best
-    claim, or stands in the best claim's own clause (405户、1113人 answers "households and people").
+    claim, or stands in the best claim's own clause beside the best claim's figure (an answer quoting
+    405户、1113人 for households gives the households). A neighbour given instead of the best figure is not
+    aligned by sharing its clause (五星级党支部23个 for 四星级党支部57个).
     Lists, comparisons and questions asking for several figures are left to the grounding guard.
     """
     if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question) or (
@@ -147,12 +162,12 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
         return None
     figures = stated_figures(frame, answer)
     claims = figure_claims(frame, evidence)
+    gives_best = any(_states(best, f) for f in figures)
 
     def aligned(figure: Figure) -> bool:
-        stating = [c for c in claims if same_value(c.value, figure.value) or same_value(c.number, figure.number)]
-        return any(c.alignment.admissible and (
-            (c.evidence is best.evidence and c.full_clause == best.full_clause)
-            or c.alignment.score >= best.alignment.score - _MARGIN) for c in stating)
+        stating = [c for c in claims if _states(c, figure)]
+        return any((gives_best and c.evidence is best.evidence and c.full_clause == best.full_clause) or (
+            c.alignment.admissible and c.alignment.score >= best.alignment.score - _MARGIN) for c in stating)
 
     return None if all(aligned(f) for f in figures) else best
 

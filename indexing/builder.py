@@ -206,7 +206,7 @@ class IndexBuilder:
         dimensions = len(next(iter(vectors.values()))) if vectors else None
         with timer("load_model"):
             self.embeddings.get()
-        batch = self.config.embedding.batch_size
+        batch = self.config.embedding.texts_per_batch
         # Similar lengths in a batch waste less padding; order back by id afterwards.
         ordered = sorted(todo, key=lambda c: len(c.text))
         docs_total = len({c.doc_id for c in missing})

@@ -71,6 +71,7 @@ class EmbeddingConfig(BaseModel):
     backend: Literal["sentence-transformers", "onnx", "openai"] = "sentence-transformers"
     # The ONNX export's weights: "qint8" (dynamic int8 matrix products) or "fp32".
     onnx_quantization: Literal["qint8", "fp32"] = "qint8"
+    # Passages embedded at once by the local model (the `openai` backend batches by `openai.batch_size`).
     batch_size: int = Field(16, ge=1)
     query_prompt: str | None = "query"
     # EmbeddingGemma's document format takes the article header as the title; with a template here the
@@ -79,6 +80,12 @@ class EmbeddingConfig(BaseModel):
     document_prompt: str | None = None
     threads: int | None = None
     openai: OpenAIEmbeddingConfig = Field(default_factory=OpenAIEmbeddingConfig)
+
+    @property
+    def texts_per_batch(self) -> int:
+        """How many passages indexing hands the encoder at once: a server's request size for the `openai`
+        backend (a GPU server wants more than a CPU), `batch_size` for the local ones."""
+        return self.openai.batch_size if self.backend == "openai" else self.batch_size
 
 
 # Settings that change how fast vectors are made, not what they are: a change keeps an index's vectors reusable.

@@ -100,6 +100,18 @@ def test_a_figure_from_the_neighbouring_clause_is_flagged_and_the_right_one_offe
     assert misaligned_figure(frame, "配备了365名干部，另有120名 [1]", evidence) is not None
 
 
+def test_a_listed_neighbours_figure_given_instead_of_the_asked_one_is_flagged(frames: FrameBuilder) -> None:
+    # Both figures stand in one clause; only the one said of the asked kind answers.
+    stars = passages("青岭县2019年评定五星级党支部23个、四星级党支部57个，整顿软弱涣散村党组织11个。")
+    frame = frames.build("青岭县2019年评定了多少个四星级党支部？", "zh")
+    evidence = EvidenceSelector().select(frame, stars, limit=4)
+    better = misaligned_figure(frame, "23个 [1]", evidence)
+    assert better is not None and better.value == 57
+    assert misaligned_figure(frame, "四星级党支部57个 [1]", evidence) is None
+    assert misaligned_figure(frame, "五星级党支部23个、四星级党支部57个 [1]", evidence) is None, \
+        "quoting the asked figure with its neighbour still answers"
+
+
 def test_a_ratio_does_not_answer_a_how_many_question(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县选派了多少名第一书记？", "zh")
     evidence = EvidenceSelector().select(frame, passages(RATIO, TEAMS), limit=4)
@@ -333,6 +345,16 @@ def test_a_who_question_whose_evidence_names_nobody_is_a_near_miss() -> None:
     named = passages(" ".join(SECRETARIES))
     shown = EvidenceSelector().select(frame, named, 3)
     assert answer_gap(frame, shown, EvidenceSelector().candidates(frame, named)) is None
+
+
+def test_a_who_question_about_the_roles_at_each_level_is_answered_by_roles() -> None:
+    roles = "每个软弱涣散党组织由县级领导定点包联，乡镇主要领导进点指导，驻村工作队住点帮扶。"
+    lexicon = BilingualLexicon(["党组织", "领导", "乡镇", "工作队", "软弱涣散", "包联"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [roles, " ".join(SECRETARIES)])
+    frame = frames.build("In Qingling County, who takes part at each level in rectifying weak party organisations?",
+                         "en", places=["青岭县"])
+    shown = EvidenceSelector().select(frame, passages(roles), 3)
+    assert answer_gap(frame, shown, EvidenceSelector().candidates(frame, passages(roles))) is None
 
 
 def test_an_enumeration_of_another_size_than_asked_is_not_the_list(frames: FrameBuilder) -> None:
@@ -627,6 +649,7 @@ def test_a_band_on_the_other_side_of_the_asked_figure_does_not_answer(frames: Fr
     bands = passages("全县120个行政村中，年集体经济收入在5万元以下的村有11个，5万元至10万元的村有8个，"
                      "10万元以上的村有101个。")
     for question, answer in (("How many villages had collective income below 50,000 yuan?", 11),
+                             ("收入不到5万元的村有多少个？", 11),  # 不到 is "below", not the range link 到
                              ("收入在5万元至10万元的村有多少个？", 8),
                              ("How many villages earned more than 100,000 yuan?", 101)):
         frame = frames.build(question, "zh" if "村" in question else "en")
@@ -638,9 +661,13 @@ def test_a_figure_of_a_listed_sibling_does_not_answer_for_the_asked_one() -> Non
     text = ("青岭县重点发展芒果、板栗、油茶三大产业。2020年，全县芒果种植面积达到4.3万亩，产量1.2万吨；"
             "油茶种植面积12.5万亩。")
     articles = [text, "松溪县全年核桃产量达560吨。"] + ["全县干部群众认真学习。"] * 6
-    frames = FrameBuilder(BilingualLexicon(["芒果", "板栗", "油茶", "产量"]), ["青岭县"], articles)
+    frames = FrameBuilder(BilingualLexicon(["芒果", "板栗", "油茶", "产量", "油", "茶"]), ["青岭县"], articles)
     oil_tea = frames.build("青岭县2020年油茶产量是多少？", "zh")
     assert best_claim(oil_tea, EvidenceSelector().select(oil_tea, passages(text), 3)) is None
+    # A hyphenated English compound is the corpus word its parts make (oil-tea: 油茶), not 油 and 茶.
+    english = frames.build("What was Qingling County's oil-tea output in 2020?", "en")
+    assert [t.forms for t in english.terms if t.text == "oil-tea"] == [frozenset({"油茶"})]
+    assert best_claim(english, EvidenceSelector().select(english, passages(text), 3)) is None
     mango = frames.build("青岭县2020年芒果产量是多少？", "zh")
     claim = best_claim(mango, EvidenceSelector().select(mango, passages(text), 3))
     assert claim is not None and claim.value == 12000
@@ -730,7 +757,55 @@ def test_a_change_answers_with_where_it_came_to_unless_the_start_is_asked() -> N
             ("青岭县换届后村党组织书记平均年龄是多少？", "zh", 41.3),
             ("What was the average age of village party secretaries in Qingling County after the 2020 elections?", "en",
              41.3),
-            ("青岭县村党组织书记平均年龄原来是多少？", "zh", 48.6)):
+            ("青岭县村党组织书记平均年龄原来是多少？", "zh", 48.6),
+            ("After Qingling County's 2020 elections, what was the average age of village party secretaries?", "en",
+             41.3)):
         frame = frames.build(question, language)
+        assert not frame.figures, "a year is no qualifier figure"
         claim = best_claim(frame, EvidenceSelector().select(frame, passages(age), 3))
         assert claim is not None and claim.value == value, question
+
+
+def test_a_negated_kind_is_its_own_kind_and_the_whole_before_its_breakdown_does_not_answer() -> None:
+    text = "青岭县累计选派第一书记152名，其中派驻贫困村71名、非贫困村81名。"
+    articles = [text, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "贫困村", "非贫困村", "派驻"]), ["青岭县"], articles)
+    for question in ("青岭县派驻非贫困村的第一书记有多少名？",
+                     "How many first secretaries did Qingling County send to non-poor villages?",
+                     "How many of Qingling's first secretaries serve in villages that are not poor villages?"):
+        frame = frames.build(question, "zh" if "县" in question else "en")
+        assert any(t.telling and any(f.startswith("非贫") for f in t.forms) for t in frame.key_terms), question
+        claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+        assert claim is not None and claim.value == 81, question
+    poor = frames.build("青岭县派驻贫困村的第一书记有多少名？", "zh")
+    claim = best_claim(poor, EvidenceSelector().select(poor, passages(text), 3))
+    assert claim is not None and claim.value == 71
+    # A negation the articles never write as 非 asks for nothing a clause must state.
+    assert not any(t.text.startswith("non-") for t in frames.build("How many villages are not yet done?", "en").terms)
+
+
+def test_a_countys_figure_is_no_answer_for_one_of_its_villages() -> None:
+    county = "青岭县村集体经济收入总额达到3416万元。2019年，全县消除集体经济“空壳村”。"
+    village = "白岩村集体经济收入由2018年的1.2万元增长到2020年的46.8万元。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体", "集体经济"]), ["青岭县", "青岭"], [county, village])
+    texts = passages(county, village)
+    # Query analysis finds the places of an English question by their pinyin (Baiyan Village: 白岩村).
+    places = ["白岩村", "青岭县"]
+    unknown_year = frames.build("What was the collective income of Baiyan Village, Qingling County, in 2019?", "en",
+                                places=places)
+    assert best_claim(unknown_year, EvidenceSelector().select(unknown_year, texts, 4)) is None
+    asked = frames.build("What was the collective income of Baiyan Village, Qingling County, in 2020?", "en",
+                         places=places)
+    claim = best_claim(asked, EvidenceSelector().select(asked, texts, 4))
+    assert claim is not None and claim.value == 468000
+
+
+def test_an_enumerated_figures_measure_word_says_nothing_of_the_question() -> None:
+    # 人次 is 161's measure word: the item counts visits, it does not state the "people" the question names.
+    text = "全县1113名贫困人口中，发生医疗费用的为161人次、医疗总费用为55.42万元，总计报销39.07万元。"
+    frames = FrameBuilder(BilingualLexicon(["医疗", "费用", "贫困", "人口", "人次", "报销", "总计"]), ["青岭县"],
+                          [text, "松溪县有贫困村12个。"])
+    frame = frames.build("What were the total medical expenses of poor people in Qingling County?", "en",
+                         places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert claim is not None and claim.value == 554200

@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from indexing.builder import EmbeddingDimensionError, IndexBuilder, NothingToIndexError, dense_text
 from indexing.checkpoint import CHECKPOINT_FILE, saved_vectors
-from indexing.config import ChunkingConfig, EmbeddingConfig, IndexConfig
+from indexing.config import ChunkingConfig, EmbeddingConfig, IndexConfig, OpenAIEmbeddingConfig
 from indexing.hybrid import HybridIndex
 from indexing.keyword import KeywordIndex
 from indexing.store import IndexStore
@@ -147,6 +147,27 @@ class FailingAfterBatches(FakeHashEmbeddings):
 
 
 SMALL_BATCHES = IndexConfig(embedding=EmbeddingConfig(batch_size=8))
+
+
+class BatchCountingEmbeddings(FakeHashEmbeddings):
+    """The fake embedder, recording how many passages each call hands it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls.append(len(texts))
+        return super().embed_documents(texts)
+
+
+@pytest.mark.parametrize(("backend", "expected"), [("sentence-transformers", 8), ("openai", 5)])
+def test_passages_go_to_the_encoder_in_the_active_backends_batches(corpus_copy, tmp_path, backend, expected):
+    # An embeddings server's request size is its own setting: the builder must not cut it down to the local one.
+    embedding = EmbeddingConfig(backend=backend, batch_size=8, openai=OpenAIEmbeddingConfig(batch_size=5))
+    counting = BatchCountingEmbeddings()
+    builder(corpus_copy, tmp_path / "index", counting, config=IndexConfig(embedding=embedding)).build()
+    assert set(counting.calls[:-1]) == {expected} and 0 < counting.calls[-1] <= expected
 
 
 def interrupted_build(corpus: Path, index: Path, batches: int = 3, model_id: str = "fake",
