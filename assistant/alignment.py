@@ -18,7 +18,7 @@ import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
-from assistant.query import chinese_places, place_stem
+from assistant.query import VILLAGE_SUFFIXES, chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -35,8 +35,6 @@ _ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|from|to|until|before|
                            r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?))",
                            re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
-# A place below a county (a village, town or community): an article's own place is its county or city.
-_LOCAL_PLACE = re.compile(r"(?:村|镇|乡|嘎查|社区|街道|苏木)$")
 # Questions whose answer is a figure: how many/much, or what a measured quantity was.
 _FIGURE_QUESTION = re.compile(
     r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
@@ -137,6 +135,12 @@ _GENERIC_FREQUENCY = 6000
 # distinguishing words (女, 贫困), abbreviations and idioms. Verbs only add to the score.
 _KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng")
 
+# The prefix that makes a kind of the rest (非贫困村, 非党员): jieba reads it as a word of its own.
+_NEGATION_PREFIX = "非"
+_ENGLISH_NEGATIONS = frozenset({"not", "non"})
+# More ways than this of joining a compound's parts' translations is no telling which the compound is.
+_MAX_COMPOUND_FORMS = 1000
+
 
 @dataclass(frozen=True)
 class Term:
@@ -178,13 +182,21 @@ class Term:
 
     def found_in(self, text: str) -> bool:
         """Whether `text` (normalised for matching) states the term."""
-        if any(form in text for form in self.forms - self.weak):
+        if any(_holds(text, form) for form in self.forms - self.weak):
             return True
         return bool(self.parts) and all(any(f in text for f in part) for part in self.parts)
 
     def weakly_found_in(self, text: str) -> bool:
         """Whether `text` states the term only through a form that translates it in a later sense."""
         return any(form in text for form in self.weak)
+
+
+def _holds(text: str, form: str) -> bool:
+    """Whether `text` holds `form` other than in its negation (非贫困村 is no 贫困村)."""
+    if form not in text:
+        return False
+    negation = _NEGATION_PREFIX + form
+    return form.startswith(_NEGATION_PREFIX) or negation not in text or form in text.replace(negation, "")
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,9 @@ class QuestionFrame:
     figures: tuple[float, ...] = ()
     # The side of its band each qualifier figure stands for ("below 50,000 yuan": below), where the question says.
     sides: tuple[tuple[float, str], ...] = ()
+    # The villages and towns asked about (no article's own place, which is a county, banner or city): a passage
+    # about one names it.
+    local_places: tuple[str, ...] = ()
 
     @property
     def key_terms(self) -> tuple[Term, ...]:
@@ -334,9 +349,12 @@ class FrameBuilder:
             unit = measured_unit(normalized)
         amounts = _english_amounts(normalized)
         figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts) if f"{f.value:g}" not in years))
+        places = tuple(dict.fromkeys(found_places))
+        local = tuple(p for p in places if p.endswith(VILLAGE_SUFFIXES) and p not in self.place_names and (
+            len(p) >= 3 or p.endswith("村")))  # 武乡 is a county, 坪村 (of 茶园坪村, split by jieba) a village
         return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
-                             places=tuple(dict.fromkeys(found_places)), wants_figure=wants_figure, figures=figures,
-                             sides=question_sides(amounts))
+                             places=places, wants_figure=wants_figure, figures=figures, sides=question_sides(amounts),
+                             local_places=local)
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -445,8 +463,8 @@ class FrameBuilder:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
         content, negated = _negations(content)
         terms = []
-        for text, forms in self._translate(content):
-            if text.split()[0] in negated:
+        for text, forms, kind in self._translate(content, negated):
+            if kind == "negated":
                 terms.extend(self._negated_term(text, forms))
                 continue
             # Each part in a translation of its own (a compound's loose form, 以上 for "level", states no part).
@@ -454,23 +472,28 @@ class FrameBuilder:
                           for p in text.split()) if " " in text else ()
             parts = parts if parts and all(parts) else ()
             terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text),
-                              weak=self.lexicon.weak_forms.get(text, frozenset()), exact="-" in text))
+                              weak=self.lexicon.weak_forms.get(text, frozenset()), exact=kind == "compound"))
         return terms, unit
 
-    def _translate(self, words: list[str]) -> list[tuple[str, frozenset[str]]]:
-        """The lexicon's translations of `words`, a hyphenated compound ("oil-tea") as the corpus word its parts'
-        translations make (油 + 茶 → 油茶) when there is one, not as the parts (茶 alone is 黄金茶's too)."""
-        translated: list[tuple[str, frozenset[str]]] = []
+    def _translate(self, words: list[str], negated: set[int]) -> list[tuple[str, frozenset[str], str]]:
+        """The lexicon's translations of `words` as (text, forms, kind): a hyphenated compound ("oil-tea") as the
+        corpus word its parts' translations make (油 + 茶 → 油茶) when there is one, not as the parts (茶 alone is
+        黄金茶's too), kind "compound"; a word at a position in `negated` on its own, kind "negated"; the rest
+        phrase by phrase, kind "word"."""
+        translated: list[tuple[str, frozenset[str], str]] = []
         run: list[str] = []
-        for word in words:
-            compound = self._compound(word) if "-" in word.strip("-") else frozenset()
-            if not compound:
+        for at, word in enumerate(words):
+            compound = self._compound(word) if at not in negated and "-" in word.strip("-") else frozenset()
+            if at not in negated and not compound:
                 run.append(word)
                 continue
-            translated += self.lexicon.translate(run) if run else []
+            translated += [(text, forms, "word") for text, forms in self.lexicon.translate(run)]
             run = []
-            translated.append((word.lower(), compound))
-        return translated + (self.lexicon.translate(run) if run else [])
+            if compound:
+                translated.append((word.lower(), compound, "compound"))
+            else:
+                translated += [(text, forms, "negated") for text, forms in self.lexicon.translate([word])]
+        return translated + [(text, forms, "word") for text, forms in self.lexicon.translate(run)]
 
     def _compound(self, word: str) -> frozenset[str]:
         """The corpus words a hyphenated English compound's parts make, joined in order (oil-tea: 油茶)."""
@@ -478,7 +501,7 @@ class FrameBuilder:
         for piece in filter(None, word.split("-")):
             forms = self.lexicon.forms.get(lemma(piece), set())
             made = {m + f for m in made for f in forms}
-            if not made or len(made) > 1000:
+            if not made or len(made) > _MAX_COMPOUND_FORMS:
                 return frozenset()
         return frozenset(m for m in made if m in self.lexicon.vocabulary)
 
@@ -486,14 +509,11 @@ class FrameBuilder:
         """A negated word ("non-poor", "not poor") as the articles write it (非贫困村 for non-poor villages): a
         kind a clause must state. A negation the articles never write that way (not yet lifted out) asks for
         nothing checkable."""
+        # 非常 ("very") is no negation of 常 ("permanent"): an everyday word is not the negated kind.
         written = frozenset(f"{_NEGATION_PREFIX}{f}" for f in forms)
-        written = frozenset(f for f in written if any(f in article for article in self.article_texts))
+        written = frozenset(f for f in written if (jieba.get_FREQ(f) or 0) < _GENERIC_FREQUENCY and any(
+            f in article for article in self.article_texts))
         return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
-
-
-# The prefix that makes a kind of the rest (非贫困村, 非党员): jieba reads it as a word of its own.
-_NEGATION_PREFIX = "非"
-_ENGLISH_NEGATIONS = frozenset({"not", "non"})
 
 
 def _joined_negations(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -507,11 +527,11 @@ def _joined_negations(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return joined
 
 
-def _negations(words: list[str]) -> tuple[list[str], set[str]]:
-    """English content words without their negations ("not", the "non" of "non-poor"), and the lemmas of the
-    words negated."""
+def _negations(words: list[str]) -> tuple[list[str], set[int]]:
+    """English content words without their negations ("not", the "non" of "non-poor"), and the positions of the
+    words negated (in "poor households in non-poor villages" only the second "poor")."""
     kept: list[str] = []
-    negated: set[str] = set()
+    negated: set[int] = set()
     pending = False
     for word in words:
         for piece in word.split("-") if word.lower().startswith("non-") else [word]:
@@ -519,7 +539,7 @@ def _negations(words: list[str]) -> tuple[list[str], set[str]]:
                 pending = True
                 continue
             if pending:
-                negated.add(lemma(piece))
+                negated.add(len(kept))
                 pending = False
             kept.append(piece)
     return kept, negated
@@ -590,12 +610,19 @@ def band_side(text: str, figure: ClauseFigure) -> str | None:
     for side, pattern in _SIDE_BEFORE:
         if pattern.search(before):
             return side
-    if before and RANGE_LINK.fullmatch(before[-1]):
+    # 到 and 至 link a range right after a figure (5万元至10万元), not in a verb (达到10万元以上).
+    if before and RANGE_LINK.fullmatch(before[-1]) and _ends_in_a_figure(before[:-1]):
         return "range"
     for side, pattern in _SIDE_AFTER:
         if pattern.search(after):
             return side
     return None
+
+
+def _ends_in_a_figure(text: str) -> bool:
+    """Whether `text` ends with a figure (and its measure word): 5万元, 1."""
+    figures = clause_figures(text)
+    return bool(figures) and figures[-1].end >= len(text.rstrip())
 
 
 def question_sides(amounts: str) -> tuple[tuple[float, str], ...]:
@@ -686,8 +713,7 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
         return _INHERITED_LEVEL
     if found(clause):
         return 1.0 if part is None else 0.8
-    at = sentence.find(clause)
-    following = _CLAUSE_BREAK.split(sentence[at + len(clause):].lstrip(",，;；:："), maxsplit=1)[0] if at >= 0 else ""
+    following = _clause_after(sentence, clause)
     if following and found(without_counted_nouns(following)) and not (figure_unit and any(
             UNIT_CLASSES.get(f.unit or "") == UNIT_CLASSES.get(figure_unit) for f in clause_figures(following))):
         return 0.75
@@ -717,13 +743,18 @@ def _category(frame: QuestionFrame, clause: str, part: str) -> int:
 def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
     """Whether a figure's item of an enumeration of counted kinds (五星级党支部23个、四星级党支部57个) is another kind
     than the one asked: another item with a figure of its own states every key word of the question this item
-    states and more, or a later item a distinguishing word (四星级, 非贫困村) this one leaves out. An earlier item's
-    word may qualify the whole list (自加压力确定的20个贫困村、5630名贫困人口), and an item with no noun of its own
-    (搬迁安置10218户、33684人) shares the first one's."""
-    if "、" not in clause or sum(len(run) for run in _HAN_RUN.findall(_without_figures(part))) < 2:
+    states and more, or a later item a distinguishing word (四星级, 非贫困村) this one leaves out.
+
+    An earlier item's word may qualify the whole list (自加压力确定的20个贫困村、5630名贫困人口), the words after the
+    last figure are every item's (1200户、4500名贫困群众), and an item naming no kind of its own (涉及6784人) is
+    of the one the list names.
+    """
+    if "、" not in clause or not _names_a_kind(part):
         return False
+    figures = clause_figures(clause)
+    shared = clause[figures[-1].end:] if figures else ""
     keys = frame.key_terms
-    own = {t.text for t in keys if t.found_in(part)}
+    own = {t.text for t in keys if t.found_in(part) or t.found_in(shared)}
     later = False
     for item in clause.split("、"):
         if part in item:
@@ -733,19 +764,37 @@ def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
             continue
         # Its words, not its measure words (161人次 says nothing of "people").
         stated = {t.text for t in keys if t.found_in(_without_figures(item))}
-        if stated > own or (later and any(t.distinguishing and t.text not in own for t in keys if t.text in stated)):
+        if (own and stated > own) or (
+                later and any(t.distinguishing and t.text not in own for t in keys if t.text in stated)):
             return True
     return False
 
 
+def _names_a_kind(part: str) -> bool:
+    """Whether a figure's part names what it counts: a noun of its own, not only a verb, a scope word (全县) or
+    a year (涉及6784人, 2019年全县1200户 name none)."""
+    return any(flag.startswith(("n", "vn", "b")) and flag != "ns" and len(word) >= 2 and not _SCOPE.search(word)
+               for word, flag in jieba.posseg.cut(_without_figures(part)))
+
+
 def _whole_of_the_asked_part(frame: QuestionFrame, clause: str, sentence: str) -> bool:
-    """Whether `clause` states a whole that the 其中 after it breaks down, where the question asks for a part of
-    it: a distinguishing word of the question (非贫困村, 女性) is stated there, not in the clause."""
-    at = sentence.find(clause)
-    rest = sentence[at + len(clause):].lstrip(",，;；:：") if at >= 0 else ""
-    if not rest.startswith("其中"):
+    """Whether `clause` states a whole that the 其中 clause after it breaks down, where the question asks for a
+    part of it: a distinguishing word of the question (非贫困村, 县级) is stated there, with a figure of the asked
+    measure, and not in the clause."""
+    breakdown = _clause_after(sentence, clause)
+    if not breakdown.startswith("其中"):
         return False
-    return any(t.distinguishing and not t.found_in(clause) and t.found_in(rest) for t in frame.key_terms)
+    if frame.unit and not any(f.unit_class == frame.unit for f in clause_figures(breakdown)):
+        return False
+    return any(t.distinguishing and not t.found_in(clause) and t.found_in(breakdown) for t in frame.key_terms)
+
+
+def _clause_after(sentence: str, clause: str) -> str:
+    """The clause of `sentence` just after `clause` ("" when it is the last)."""
+    at = sentence.find(clause)
+    if at < 0:
+        return ""
+    return _CLAUSE_BREAK.split(sentence[at + len(clause):].lstrip(",，;；:："), maxsplit=1)[0]
 
 
 def _without_figures(text: str) -> str:
@@ -978,6 +1027,5 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # A village or town is often named once in a passage, not in every sentence about it; a passage about
         # it names it, though: a county's figure is no answer for one of its villages.
         result.place_ok = any(asked in context or any(asked in own or own in asked for own in passage_places)
-                              for asked in frame.places) and all(
-            asked in context for asked in frame.places if _LOCAL_PLACE.search(asked))
+                              for asked in frame.places) and all(asked in context for asked in frame.local_places)
     return result

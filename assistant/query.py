@@ -26,7 +26,7 @@ PLACE_SUFFIXES = ("嘎查", "村", "县", "旗", "市", "镇", "乡", "区", "�
 _MIN_STEM_PINYIN = 4
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡|县|旗)")
 # Places below a county, named inside an article rather than being its subject.
-_VILLAGE_SUFFIXES = ("嘎查", "村", "镇", "乡")
+VILLAGE_SUFFIXES = ("嘎查", "村", "镇", "乡")
 _SUFFIX_WORD_ENDS = frozenset("村民级镇庄振务干")
 # Text in quotes is a name of something (a programme, a product), not a place to look up.
 # An apostrophe inside a word (Qi'an, Alxa's) opens and closes no quote.
@@ -226,7 +226,7 @@ class QueryAnalyzer:
         named = [m.group(0) for m in _PLACE_NAME.finditer(normalized)
                  if normalized[m.end():m.end() + 1] not in _SUFFIX_WORD_ENDS]
         for name in [*known, *named]:
-            if len(name) >= 3 and name.endswith(_VILLAGE_SUFFIXES) and name in self.corpus_text and (
+            if len(name) >= 3 and name.endswith(VILLAGE_SUFFIXES) and name in self.corpus_text and (
                     name not in analysis.entities) and not any(
                     name in place or place in name for place in self.article_places):
                 analysis.entities.append(name)

@@ -37,8 +37,8 @@ _MEMBER_CHARS = 4
 
 # A who-question asking who does what at several levels or places, which roles and bodies answer (旗级领导…
 # 驻村工作队), not one person's name.
-_ROLES_QUESTION = re.compile(r"\b(?:each|every|roles?|capacity|levels?)\b|分别|各级|各自|哪些人|哪几级|每一级",
-                             re.IGNORECASE)
+_ROLES_QUESTION = re.compile(r"\b(?:at|on) (?:each|every|all)(?: of the \w+)? (?:levels?|tiers?)\b|"
+                             r"\bwhat (?:roles?|capacity)\b|各级|每一级|哪几级|什么角色|什么职责", re.IGNORECASE)
 
 
 def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: Sequence[Candidate]) -> str | None:
@@ -149,9 +149,10 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
     asked (a neighbouring figure, another year or band, a ratio), or None when every figure is aligned.
 
     A figure is aligned when a clause stating it is admissible and scores within a margin of the best
-    claim, or stands in the best claim's own clause beside the best claim's figure (an answer quoting
-    405户、1113人 for households gives the households). A neighbour given instead of the best figure is not
-    aligned by sharing its clause (五星级党支部23个 for 四星级党支部57个).
+    claim, or stands in the best claim's own clause while the answer gives the best claim's figure too (an
+    answer quoting 405户、1113人 for households gives the households; the neighbour needs no admissibility of
+    its own there). A neighbour given instead of the best figure is not aligned by sharing its clause
+    (五星级党支部23个 for 四星级党支部57个).
     Lists, comparisons and questions asking for several figures are left to the grounding guard.
     """
     if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question) or (

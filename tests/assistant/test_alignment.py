@@ -355,6 +355,10 @@ def test_a_who_question_about_the_roles_at_each_level_is_answered_by_roles() -> 
                          "en", places=["青岭县"])
     shown = EvidenceSelector().select(frame, passages(roles), 3)
     assert answer_gap(frame, shown, EvidenceSelector().candidates(frame, passages(roles))) is None
+    # Asked for each place's person, nameless evidence is still a near miss.
+    names = frames.build("Who is the leader of each party organisation in Qingling County?", "en", places=["青岭县"])
+    shown = EvidenceSelector().select(names, passages(roles), 3)
+    assert answer_gap(names, shown, EvidenceSelector().candidates(names, passages(roles))) is not None
 
 
 def test_an_enumeration_of_another_size_than_asked_is_not_the_list(frames: FrameBuilder) -> None:
@@ -777,11 +781,19 @@ def test_a_negated_kind_is_its_own_kind_and_the_whole_before_its_breakdown_does_
         assert any(t.telling and any(f.startswith("非贫") for f in t.forms) for t in frame.key_terms), question
         claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
         assert claim is not None and claim.value == 81, question
-    poor = frames.build("青岭县派驻贫困村的第一书记有多少名？", "zh")
-    claim = best_claim(poor, EvidenceSelector().select(poor, passages(text), 3))
-    assert claim is not None and claim.value == 71
-    # A negation the articles never write as 非 asks for nothing a clause must state.
-    assert not any(t.text.startswith("non-") for t in frames.build("How many villages are not yet done?", "en").terms)
+    # 非贫困村 is no 贫困村, whichever comes first.
+    for breakdown, value in ((text, 71), ("青岭县累计选派第一书记152名，其中非贫困村81名、贫困村71名。", 71)):
+        poor = frames.build("青岭县贫困村的第一书记有多少名？", "zh")
+        claim = best_claim(poor, EvidenceSelector().select(poor, passages(breakdown), 3))
+        assert claim is not None and claim.value == value, breakdown
+    # Only the negated word is negated: the poor households are those of the non-poor villages.
+    households = frames.build("How many poor households live in non-poor villages in Qingling?", "en")
+    assert [t.text for t in households.terms if t.text.startswith("non-")] == ["non-poor"]
+    assert any(t.text == "poor" and not t.text.startswith("non-") for t in households.terms)
+    # A negation the articles never write with 非 (no 非干部 here) asks for nothing a clause must state.
+    cadres = frames.build("How many of the village officials are not cadres?", "en")
+    assert dict(frames.lexicon.translate(["cadres"]))["cadre"], "cadre translates; no article writes 非干部"
+    assert not any(t.text.startswith("non-") for t in cadres.terms)
 
 
 def test_a_countys_figure_is_no_answer_for_one_of_its_villages() -> None:
@@ -809,3 +821,22 @@ def test_an_enumerated_figures_measure_word_says_nothing_of_the_question() -> No
                          places=["青岭县"])
     claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
     assert claim is not None and claim.value == 554200
+
+
+def test_an_enumeration_item_of_the_lists_kind_answers_for_it(frames: FrameBuilder) -> None:
+    # The kind named after the last figure is every item's; an item naming no kind of its own is the list's.
+    shared = "2019年，青岭县1200户、4500名贫困群众实现脱贫。"
+    frame = frames.build("2019年青岭县有多少户贫困群众实现脱贫？", "zh")
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(shared), 3))
+    assert claim is not None and claim.value == 1200
+    adverb = "青岭县共识别建档立卡贫困户1865户、涉及贫困人口6784人。"
+    frame = frames.build("青岭县建档立卡贫困户涉及多少人？", "zh")
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(adverb), 3))
+    assert claim is not None and claim.value == 6784
+
+
+def test_a_verb_ending_in_a_range_links_character_is_no_range(frames: FrameBuilder) -> None:
+    above = passages("全县120个行政村中，集体经济收入达到10万元以上的村有28个，5万元至10万元的村有80个。")
+    frame = frames.build("集体经济收入10万元以上的村有多少个？", "zh")
+    claim = best_claim(frame, EvidenceSelector().select(frame, above, 3))
+    assert claim is not None and claim.value == 28
