@@ -29,7 +29,7 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # A year is a four-digit 19xx/20xx figure followed by 年 (2019年度); in an English question, one after a
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
-# "the 2020 elections" names a year too, "the 2000 households" a count.
+# "the 2020 elections" and "Qingling's 2021 elections" name a year too, "the 2000 households" a count.
 _ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|from|to|until|before|after|year|the)|['’]s)\s+"
                            r"((?:19|20)\d\d)\b"
                            r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?))",

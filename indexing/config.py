@@ -71,7 +71,7 @@ class EmbeddingConfig(BaseModel):
     backend: Literal["sentence-transformers", "onnx", "openai"] = "sentence-transformers"
     # The ONNX export's weights: "qint8" (dynamic int8 matrix products) or "fp32".
     onnx_quantization: Literal["qint8", "fp32"] = "qint8"
-    # Passages embedded at once by the local model (the `openai` backend batches by `openai.batch_size`).
+    # Passages embedded at once by torch (ONNX embeds one at a time; `openai` batches by `openai.batch_size`).
     batch_size: int = Field(16, ge=1)
     query_prompt: str | None = "query"
     # EmbeddingGemma's document format takes the article header as the title; with a template here the
