@@ -749,7 +749,7 @@ def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
     last figure are every item's (1200户、4500名贫困群众), and an item naming no kind of its own (涉及6784人) is
     of the one the list names.
     """
-    if "、" not in clause or not _names_a_kind(part):
+    if "、" not in clause:
         return False
     figures = clause_figures(clause)
     shared = clause[figures[-1].end:] if figures else ""
@@ -766,7 +766,7 @@ def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
         stated = {t.text for t in keys if t.found_in(_without_figures(item))}
         if (own and stated > own) or (
                 later and any(t.distinguishing and t.text not in own for t in keys if t.text in stated)):
-            return True
+            return _names_a_kind(part)  # segmenting only once another item out-states this one
     return False
 
 

@@ -104,6 +104,11 @@ _UNIT_TRANSLATIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _states(claim: Claim, figure: Figure) -> bool:
+    """Whether `claim` is of the figure an answer states (its value, or the number as written)."""
+    return same_value(claim.value, figure.value) or same_value(claim.number, figure.number)
+
+
 def misunitted_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:
     """The claim whose figure an English answer gives in another unit than its quote's (2.1万吨 as "21,000
     kilograms", 8.7万亩 as "tonnes"), or None when every unit word of the answer's figures matches."""
@@ -112,7 +117,7 @@ def misunitted_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
         measure_words = _UNIT_TRANSLATIONS.get(lemma(figure.unit_word or ""))
         if measure_words is None:
             continue
-        stating = [c for c in claims if same_value(c.value, figure.value) or same_value(c.number, figure.number)]
+        stating = [c for c in claims if _states(c, figure)]
         if stating and not any(c.unit in measure_words for c in stating):
             return stating[0]
     return None
@@ -137,11 +142,6 @@ def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:
 def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
     """A how-many question answered without a figure of its own (only years or the question's figures)."""
     return frame.wants_figure and not stated_figures(frame, answer)
-
-
-def _states(claim: Claim, figure: Figure) -> bool:
-    """Whether `claim` is of the figure an answer states (its value, or the number as written)."""
-    return same_value(claim.value, figure.value) or same_value(claim.number, figure.number)
 
 
 def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:
@@ -265,7 +265,6 @@ def uncited_articles(frame: QuestionFrame, answer: str, cited: Sequence[int], ev
         if doc in cited_articles:
             continue
         claim = best_claim(frame, [e for e in evidence if e.passage.doc_id == doc])
-        if claim is not None and any(same_value(claim.value, f.value) or same_value(claim.number, f.number)
-                                     for f in figures):
+        if claim is not None and any(_states(claim, f) for f in figures):
             missing.append(claim.evidence.n)
     return missing
