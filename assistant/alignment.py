@@ -19,7 +19,7 @@ import jieba.posseg
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import VILLAGE_SUFFIXES, chinese_places, place_stem
-from indexing.textnorm import normalize, normalize_for_matching
+from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -42,11 +42,16 @@ _FIGURE_QUESTION = re.compile(
     r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|age|"
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
 # What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
-_RATIO_NOUN = re.compile(r"比例|比重|占比|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b", re.IGNORECASE)
+_RATIO_NOUN = re.compile(r"比例|比重|占比|占多少|占几成|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b",
+                         re.IGNORECASE)
 _MONEY_NOUN = re.compile(r"产值|钱|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|费用|经费|补贴|补助|贷款|报销|"
                          r"保障金|奖金|捐款|\b(?:value|income|revenue|funding|funds|investment|sales|turnover|"
                          r"expenses?|costs?|spending|fees?|subsid(?:y|ies)|allowances?|loans?|payments?|money|"
                          r"reimburse\w*)\b", re.IGNORECASE)
+_PRICE_NOUN = re.compile(r"价格|价钱|单价|收购价|\bprices?\b", re.IGNORECASE)
+_PER_UNIT = re.compile(r"每(?:斤|公斤|千克|吨|亩)|\bper (?:jin|kilogram|kg|kilo|ton|tonne|mu)\b", re.IGNORECASE)
+_CHANGE_QUESTION = re.compile(r"提高|上涨|增长|增加|下降|\b(?:rise|rose|risen|raise|increase|grow|grew|drop|fall|fell)",
+                              re.IGNORECASE)
 # Output (产量) is weighed; its value (产值, "output value") is money.
 _WEIGHT_NOUN = re.compile(r"产量|\b(?:output|yield|production)\b(?!\s+value)", re.IGNORECASE)
 # "How much" asks for an amount, never a head count ("how much of the population's medical expenses").
@@ -92,6 +97,9 @@ _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(" +
 _SCALES = {"万": 1e4, "亿": 1e8}
 # What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
 RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
+# A year written without 年 (甘洛2018贫困县摘帽, "2020脱贫"): a bare number of these is no count of anything.
+_BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
+_RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
 # English words that say what a how-many question counts.
 _ENGLISH_UNITS: dict[str, str] = {
@@ -111,6 +119,12 @@ _ENGLISH_UNITS: dict[str, str] = {
 _ENGLISH_PHRASE_ENDS = frozenset(
     "did do does are were was is have has had make makes made be been got get gets took take in on of for at to "
     "from by with there that which who will would can could".split())
+# English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
+# "female first secretaries"): unstated where the question points, the articles do not give that part.
+_DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"})}
+_PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
+_QUOTE_MARKS = re.compile(r"(?<![a-z])['‘’\"“”]|['‘’\"“”](?![a-z])")
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
 _EXPLICIT_UNITS = frozenset("yuan ton tonne mu percent percentage square hectare".split())
 _ZH_QUESTION_WORDS = frozenset(
@@ -203,6 +217,7 @@ def _holds(text: str, form: str) -> bool:
 class QuestionFrame:
     """What a question asks, in terms a Chinese clause can be checked against."""
 
+    # In Simplified script, as the user's words otherwise.
     question: str
     language: str
     terms: tuple[Term, ...] = ()
@@ -265,6 +280,8 @@ def clause_figures(text: str) -> list[ClauseFigure]:
             continue
         value = number * _SCALES.get(match.group(2) or "", 1.0)
         unit = match.group(3)
+        if unit is None and not match.group(2) and _is_bare_year(normalized, match):
+            continue
         if match.group(2) and unit in ("元", "千元"):
             unit = match.group(2) + "元"
         low = figures[-1] if figures else None
@@ -274,6 +291,21 @@ def clause_figures(text: str) -> list[ClauseFigure]:
                                        low.start, low.end)
         figures.append(ClauseFigure(value, number, unit, match.start(), match.end()))
     return figures
+
+
+def _is_bare_year(text: str, match: re.Match[str]) -> bool:
+    """Whether a four-digit number without a measure word is a year written without 年: followed by a word
+    (甘洛2018贫困县摘帽) or by no Chinese at all (截至2020，), not by a measure word the list lacks (海拔1980米),
+    nor an end of a range (1990—2000)."""
+    if not _BARE_YEAR.fullmatch(match.group(1)) or RANGE_LINK.match(text, match.end()):
+        return False
+    if _RANGE_END.search(text, 0, match.start()):
+        return False
+    following = text[match.end():match.end() + 2]
+    if not following or not "\u4e00" <= following[0] <= "\u9fff":
+        return True
+    jieba.initialize()  # its dictionary is loaded on first use; a no-op after
+    return len(following) == 2 and bool(jieba.get_FREQ(following))
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -338,6 +370,10 @@ class FrameBuilder:
             found_places += zh_places
         else:
             terms, unit = self._english_terms(question)
+            # A people the question names in English ("the Miao population": 苗族) is a kind a clause must state, as
+            # 苗族 would be; "Miao embroidery" (苗绣) names no people.
+            if _PEOPLE_CONTEXT.search(question):
+                terms += [Term(p, frozenset({p}), key=True, telling=True) for p in found_places if p.endswith("族")]
             # "grid workers (网格员)", "sell (出栏)": the Chinese the question quotes is what a clause must say.
             quoted = "".join(f" {run} " for run in _HAN_RUN.findall(normalized))
             if quoted.strip():
@@ -352,9 +388,10 @@ class FrameBuilder:
         places = tuple(dict.fromkeys(found_places))
         local = tuple(p for p in places if p.endswith(VILLAGE_SUFFIXES) and p not in self.place_names and (
             len(p) >= 3 or p.endswith("村")))  # 武乡 is a county, 坪村 (of 茶园坪村, split by jieba) a village
-        return QuestionFrame(question=question, language=language, terms=tuple(terms), unit=unit, years=years,
-                             places=places, wants_figure=wants_figure, figures=figures, sides=question_sides(amounts),
-                             local_places=local)
+        # Simplified, so the question-shape patterns (谁, 各级, 其中) read a Traditional question too (誰, 各級).
+        return QuestionFrame(question=normalize_script(question), language=language, terms=tuple(terms), unit=unit,
+                             years=years, places=places, wants_figure=wants_figure, figures=figures,
+                             sides=question_sides(amounts), local_places=local)
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -446,14 +483,17 @@ class FrameBuilder:
         content = [w for i, w in enumerate(words) if i not in named and w.lower() not in _EN_STOPWORDS and (
             i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms)]
         unit = None
-        lowered = question.lower()
-        counted = re.search(r"how many ([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,4})", lowered)
+        # Quotes around a counted noun ("how many 'empty-shell' villages") are no part of it.
+        lowered = _QUOTE_MARKS.sub("", question.lower())
+        counted = re.search(r"how many (?:of (?:the |their |its |these |those )?)?"
+                            r"([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,4})", lowered)
         if counted:
             # The counted noun phrase ends at its verb ("how many village cadres serve in the teams"): its last
-            # word with a unit is its head (village cadres → people).
-            for word in counted.group(1).split():
-                if word in _ENGLISH_PHRASE_ENDS or (word.endswith("ed") and lemma(word) not in _ENGLISH_UNITS) or (
-                        self.lexicon.is_verb(lemma(word)) and lemma(word) not in _ENGLISH_UNITS):
+            # word with a unit is its head (village cadres → people). The word right after "how many" is no verb
+            # ("how many registered poor people", "how many trained farmers").
+            for at, word in enumerate(counted.group(1).split()):
+                verb_like = word.endswith("ed") or self.lexicon.is_verb(lemma(word))
+                if word in _ENGLISH_PHRASE_ENDS or (at > 0 and verb_like and lemma(word) not in _ENGLISH_UNITS):
                     break
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
@@ -471,6 +511,10 @@ class FrameBuilder:
             parts = tuple(frozenset(self.lexicon.forms.get(p, set()) - self.lexicon.weak_forms.get(p, frozenset()))
                           for p in text.split()) if " " in text else ()
             parts = parts if parts and all(parts) else ()
+            if text in _DISTINGUISHING_ENGLISH:
+                # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
+                terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True))
+                continue
             terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text),
                               weak=self.lexicon.weak_forms.get(text, frozenset()), exact=kind == "compound"))
         return terms, unit
@@ -562,6 +606,8 @@ def measured_unit(question: str) -> str | None:
         return "percent"
     nouns = [(_MONEY_NOUN, "money"), (_WEIGHT_NOUN, "weight"), (_AREA_NOUN, "area"), (_PEOPLE_NOUN, "people"),
              (_AGE_NOUN, "age")]
+    if _PRICE_NOUN.search(question) and (_PER_UNIT.search(question) or not _CHANGE_QUESTION.search(question)):
+        nouns.insert(0, (_PRICE_NOUN, "money"))  # a price (每斤8元) is money; its rise may be a share (提高20%)
     if _AMOUNT_QUESTION.search(question):
         nouns = [(pattern, unit) for pattern, unit in nouns if unit != "people"]
     found = [(m.start(), unit) for pattern, unit in nouns if (m := pattern.search(question))]
@@ -640,6 +686,12 @@ def _counted_class(figure: ClauseFigure, text: str) -> str | None:
 
 # A claim states what was asked when a key term stands at least this near its figure: the next clause.
 _ANCHOR_LEVEL = 0.75
+# "Among" after a figure and its noun (186个村中, 1200名党员当中); 中心, 中药材 and the like are words of their own.
+_AMONG = re.compile(r"([\u4e00-\u9fff]{1,6}?)(?:之|当)?中(?![心药学国央小型等级华医草间])")
+# How far before a sentence the topic it continues may have been set (a sentence or so).
+TOPIC_CHARS = 100
+# A term stated only by the clause after the figure's (选派了196名干部，到村任第一书记).
+_NEXT_CLAUSE_LEVEL = 0.75
 # A term counts as stated by a figure's sentence at this level (term_level's 0.5).
 STATED_LEVEL = 0.5
 # A term stated by the clause whose counted noun a figure's clause leaves out counts almost as its own.
@@ -699,6 +751,10 @@ def term_level(term: Term, clause: str, sentence: str, context: str, part: str |
     passage. A next clause that counts what the figure's measure word (`figure_unit`) counts states its own figure's
     terms, not this one's. A weak form (部长 for "secretary") counts half."""
     level = _level(term.found_in, clause, sentence, context, part, inherited, figure_unit)
+    if level == _NEXT_CLAUSE_LEVEL and term.distinguishing and _opens_with(term, _clause_after(sentence, clause)):
+        # 50万元以上的村9个，“空壳村”全部清零: a next clause opening with the kind is about that kind, not a
+        # continuation of the figure's clause (选派了196名干部，到村任第一书记).
+        level = STATED_LEVEL
     if term.weak and level < 1.0:
         weak = _level(term.weakly_found_in, clause, sentence, context, part, inherited, figure_unit)
         level = max(level, _WEAK_FORM_SHARE * weak)
@@ -716,7 +772,7 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
     following = _clause_after(sentence, clause)
     if following and found(without_counted_nouns(following)) and not (figure_unit and any(
             UNIT_CLASSES.get(f.unit or "") == UNIT_CLASSES.get(figure_unit) for f in clause_figures(following))):
-        return 0.75
+        return _NEXT_CLAUSE_LEVEL
     if found(sentence):
         return 0.5
     if found(context):
@@ -770,6 +826,25 @@ def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
     return False
 
 
+def _said_jointly(frame: QuestionFrame, clause: str, part: str) -> bool:
+    """Whether a figure is said of several kinds together, the asked one among them (其中土家族、苗族人口占78.3%
+    is no share of 苗族 alone): items right before the figure's, with no figure of their own, name a kind of
+    their own where the figure's item states a distinguishing word of the question."""
+    items = clause.split("、")
+    at = next((i for i, item in enumerate(items) if part in item), None)
+    keys = frame.key_terms
+    # The first item (at 0) has no item before it to share its figure with; None: the part is in no item.
+    if not at or not any(t.distinguishing and t.found_in(part) for t in keys):
+        return False
+    together: list[str] = []
+    for item in reversed(items[:at]):
+        if clause_figures(item):
+            break
+        together.append(item)
+    return any(not any(t.found_in(item) for t in keys) and not any(p in item for p in frame.places)
+               and _names_a_kind(item) for item in together)
+
+
 def _names_a_kind(part: str) -> bool:
     """Whether a figure's part names what it counts: a noun of its own, not only a verb, a scope word (全县) or
     a year (涉及6784人, 2019年全县1200户 name none)."""
@@ -787,6 +862,37 @@ def _whole_of_the_asked_part(frame: QuestionFrame, clause: str, sentence: str) -
     if frame.unit and not any(f.unit_class == frame.unit for f in clause_figures(breakdown)):
         return False
     return any(t.distinguishing and not t.found_in(clause) and t.found_in(breakdown) for t in frame.key_terms)
+
+
+def _whole_among(frame: QuestionFrame, segment: str, part: str) -> bool:
+    """Whether the figure ending `segment` is the whole "among" which the rest of its part counts the kind the
+    question asks for (186个村中集体经济“空壳村”有63个): a distinguishing word of the question stated after 中 and
+    not before it."""
+    among = _AMONG.match(part, len(segment)) if part.startswith(segment) else None
+    # Only the figure's counted noun stands before 中 (186个村中), not a verb (52名干部集中培训, 工作中).
+    if among is None or not all((flag.startswith("n") and flag != "ns") or flag in ("zg", "ng")
+                                for _, flag in jieba.posseg.cut(among.group(1))):
+        return False
+    rest = part[among.end():]
+    return any(t.distinguishing and t.found_in(rest) and not t.found_in(segment) for t in frame.key_terms)
+
+
+def _stated_only_after(term: Term, sentence: str, clause: str, context: str) -> bool:
+    """Whether `sentence` states the term after `clause` but not before it or in it, nor does the text just
+    before the sentence (13个行政村集体经济收入全部超过5万元；超过20万元的村达到4个，…，集体经济健康有序发展: the
+    topic was set before)."""
+    at = sentence.find(clause)
+    end = at + len(clause)
+    starts = context.find(sentence)
+    before = context[max(0, starts - TOPIC_CHARS):starts] if starts >= 0 else ""
+    return at >= 0 and term.found_in(sentence[end:]) and not term.found_in(sentence[:end]) and not (
+        term.found_in(before))
+
+
+def _opens_with(term: Term, clause: str) -> bool:
+    """Whether `clause` begins with the term, quoted or not (“空壳村”全部清零)."""
+    opening = clause.lstrip("“”「」\"'《 ")
+    return any(opening.startswith(form) for form in term.forms - term.weak)
 
 
 def _clause_after(sentence: str, clause: str) -> str:
@@ -976,6 +1082,11 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         result.anchored = result.anchored and not any(
             level < STATED_LEVEL and any(s in sentence for s in listed_siblings(t, context))
             for level, t, _ in levels if t.key and t.distinguishing)
+        # The kind asked for (空壳村), first written after the figure's clause and its continuation, is another
+        # clause's subject: 50万元以上的村9个，“空壳村”全部清零 gives no count of 空壳村.
+        result.anchored = result.anchored and not any(
+            level < _ANCHOR_LEVEL and _stated_only_after(t, sentence, clause, context)
+            for level, t, _ in levels if t.key and t.distinguishing)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         at = clause.find(segment)
@@ -998,14 +1109,19 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             stated = [f.value for f in clause_figures(before) if band_side(before, f)]
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
+        elif frame.wants_figure and frame.sides and not any(same_value(q, f.value) for q in frame.figures
+                                                            for f in clause_figures(sentence)):
+            result.qualifier = -1  # a count with no band anywhere in its sentence (明确5项) is of no band asked
         if result.qualifier == 1 and frame.sides and _other_side(frame, item or clause):
             result.qualifier = -1  # 5万元至10万元的村 is no answer to villages below 50,000 yuan
     if part is not None and result.qualifier == 0:
         subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
         result.qualifier = _category(frame, clause, part) or (
-            -1 if subset or _said_of_another_item(frame, clause, part) else 0)
+            -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part) else 0)
     if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
         result.qualifier = -1  # 选派第一书记152名，其中…非贫困村81名: 152 is all of them, not the non-poor villages'
+    if frame.wants_figure and result.qualifier >= 0 and part is not None and _whole_among(frame, segment, part):
+        result.qualifier = -1  # 186个村中…“空壳村”有63个: 186 is every village, not the empty-shell ones
     if frame.wants_figure and result.qualifier >= 0 and _states_a_limit(segment, part is not None) and (
             not _LIMIT_QUESTION.search(frame.question)):
         result.qualifier = -1  # 最高30万元的信用贷款 is no answer to how much was lent

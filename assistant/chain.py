@@ -18,7 +18,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.admission import AdmissionError
-from assistant.alignment import FrameBuilder, QuestionFrame
+from assistant.alignment import FrameBuilder, QuestionFrame, asks_several_figures
 from assistant.answer import Answer, Passage, Span, abstention_message
 from assistant.comparison import (
     PlaceFinder,
@@ -29,7 +29,7 @@ from assistant.comparison import (
     place_frame,
 )
 from assistant.evidence import Candidate, Evidence, EvidenceSelector, best_claim, format_evidence
-from assistant.extractive import evidence_answer
+from assistant.extractive import evidence_answer, with_asked_figures
 from assistant.grounding import Grounding, drop_citations, ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
@@ -332,13 +332,15 @@ class Assistant:
                 self._extract(frame, evidence, answer)
             return
         answered, missing = [], []
+        several = asks_several_figures(asked)
         for target, place in zip(targets, frames, strict=True):
             items = [e for e in evidence if e.passage.doc_id in target.doc_ids]
             claim = best_claim(place, items) if items else None
             if claim is None:
                 missing.append(target)
             else:
-                answered.append((target, claim))
+                # 分别约谈了多少名、召回调整了多少名: each place quotes every figure asked of it.
+                answered.append((target, with_asked_figures(place, claim) if several else claim))
         if not answered:
             answer.notes.append("no clause of the named places' evidence gives a figure for what the question asks")
             self._abstain(answer)

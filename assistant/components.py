@@ -108,13 +108,14 @@ def assistant(settings: Settings, backend: str | None = None, embeddings: Embedd
     vocabulary = index.vocabulary
     analyzer = QueryAnalyzer(index.articles.values(), vocabulary)
     places = [name for article in index.articles.values() for name in (article.region, *article.aliases) if name]
+    texts = [a.text for a in index.articles.values()]
     return Assistant(
         index=index,
         chat_model=llm if llm is not None else chat_model(settings, backend),
         prompts_dir=settings.prompts_dir,
         retriever=HybridRetriever(index=index, analyzer=analyzer, k=settings.retrieval.top_k,
                                   fusion=settings.retrieval),
-        frames=FrameBuilder(BilingualLexicon(vocabulary), places, [a.text for a in index.articles.values()]),
+        frames=FrameBuilder(BilingualLexicon(vocabulary, texts), places, texts),
         selector=EvidenceSelector(EmbeddingSentenceScorer(index.embeddings, index.document_template)),
         evidence_lines=settings.llm.evidence_lines,
         evidence_pool=settings.retrieval.evidence_pool,

@@ -45,6 +45,10 @@ _TITLE_CHARS = 4
 PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
 _PLACE_SUFFIXES = tuple(PLACE_WORDS)
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
+_TITLE_WORDS = r"书记|部长|县长|旗长|市长|镇长|乡长|主任|队长|组长|局长|厅长|主席|经理"
+# A title with its rank before it (第一书记, 副县长, 常务副主任), and a question that names a rank.
+_RANKED_TITLE = re.compile(rf"(第一|常务副|副)({_TITLE_WORDS})$")
+_RANK_WORD = re.compile(r"第一|副|常务|\b(?:first|deputy|vice|executive|assistant)\b", re.IGNORECASE)
 # "Who is …?", "… — who leads it?", not the relative "cadres who performed".
 # A name asked of a person (书记叫什么名字), not of a thing (这个合作社叫什么名字).
 _WHO = re.compile(r"^\W*(?:and |so |then )?(?:who|whom|whose)\b|[—–:;,-]\s*who\b|\b(?:tell me|name of|say) who\b|"
@@ -59,9 +63,17 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢
              "栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
 # A name right after a title: a surname and one or two characters, before what people named there do (说, 介绍,
 # 来自, 和 …).
-_TITLED_NAME = re.compile(rf"(?:书记|部长|县长|旗长|市长|镇长|乡长|主任|队长|组长|局长|厅长|主席|经理)"
+_TITLED_NAME = re.compile(rf"(?:{_TITLE_WORDS})"
                           rf"([{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
                           r"(?=说|介绍|表示|告诉|和|与|同|来自|带|在|是|就|等|[，,。、：:“\"（(])")
+# A speaker after a title, whatever the surname (村党总支书记刀建华说: 刀 is a Dai surname the list lacks); kept only
+# when the words are no everyday ones (书记高兴地说).
+_TITLED_SPEAKER = re.compile(rf"(?:{_TITLE_WORDS})([\u4e00-\u9fff]{{2,3}}?)(?=说|介绍|表示|告诉)")
+# What starts a phrase between a title and 说 that is no name (向记者介绍, 对大家说, 在会上表示).
+_COVERBS = frozenset("向对跟在给为和与同把被从让")
+# Given names are rare words (建华 342); 记者, 我们, 大家 are everyday ones.
+_EVERYDAY_FREQUENCY = 1000
+_NOT_IN_NAMES = frozenset("的了着地得也都又就还却再很便才")
 _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
 _QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
@@ -175,8 +187,8 @@ def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence
 
 
 def asks_who(question: str) -> bool:
-    """A question that asks for a person (who, 谁, 姓名)."""
-    return bool(_WHO.search(question))
+    """A question that asks for a person (who, 谁, 誰, 姓名)."""
+    return bool(_WHO.search(normalize(question)))
 
 
 def person_names(text: str) -> list[tuple[int, str]]:
@@ -191,6 +203,13 @@ def person_names(text: str) -> list[tuple[int, str]]:
                 _PLACE_SUFFIXES, at + len(word)):
             found.setdefault(at, word)
         at += len(word)
+    # After segmenting, so jieba's dictionary is loaded for the everyday-word check.
+    for match in _TITLED_SPEAKER.finditer(normalized):
+        name = match.group(1)
+        if name[0] in _COVERBS or any(c in _NOT_IN_NAMES for c in name) or jieba.get_FREQ(name[:2]) or (
+                (jieba.get_FREQ(name[-2:]) or 0) >= _EVERYDAY_FREQUENCY):
+            continue
+        found.setdefault(match.start(1), name)
     return sorted(found.items())
 
 
@@ -210,8 +229,30 @@ def titled_names(frame: QuestionFrame, text: str) -> list[tuple[str, bool]]:
     for at, name in people:
         title = normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at])
         named.append((name, title.endswith(_TITLES) and (
-            names_the_person(frame, name) if about else any(t.found_in(title) for t in title_terms))))
+            names_the_person(frame, name) if about
+            else any(t.found_in(title) for t in title_terms) and not _another_rank(frame, title))))
     return named
+
+
+def names_only_other_ranks(frame: QuestionFrame, text: str) -> bool:
+    """Whether every person the text names holds another rank of the asked title (雲霧村第一書記段志鵬 for the
+    village branch's 书记): the text names no one the question asks for."""
+    normalized = normalize(text)
+    people = person_names(text)
+    if any(names_the_person(frame, name) for _, name in people):
+        return False  # "Who is Li Yonghong?" is answered by his title, whatever its rank
+    titles = [normalize_for_matching(normalized[max(0, at - _TITLE_CHARS):at]) for at, _ in people]
+    return bool(people) and all(title.endswith(_TITLES) and _another_rank(frame, title) for title in titles)
+
+
+def _another_rank(frame: QuestionFrame, title: str) -> bool:
+    """Whether the title is a rank of the asked one the question does not ask for: 第一书记 or 副书记 for a
+    question about the village Party branch's 书记 (村党支部书记). A question naming any rank (第一, 副, "first",
+    "deputy") or not asking that title at all (队长, "who leads …") is never answered by another rank."""
+    ranked = _RANKED_TITLE.search(title)
+    if ranked is None or _RANK_WORD.search(frame.question):
+        return False
+    return any(t.found_in(ranked.group(2)) for t in frame.terms if t.checkable and not t.forms <= PLACE_WORDS)
 
 
 def names_the_person(frame: QuestionFrame, name: str) -> bool:

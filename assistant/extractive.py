@@ -7,6 +7,7 @@ rejects.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.alignment import QuestionFrame, asked_figure_count, asks_several_figures, same_value
 from assistant.evidence import (
@@ -21,6 +22,7 @@ from assistant.evidence import (
     titled_names,
 )
 from assistant.query import asks_across_articles, asks_for_a_list
+from indexing.textnorm import normalize_for_matching
 
 # A comparison quotes each article's best figure that scores within this much of the best one.
 _COMPARISON_MARGIN = 1.0
@@ -43,9 +45,11 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         # A comparison: the best figure of each article, so every place is answered and cited.
         articles = dict.fromkeys(item.passage.doc_id for item in evidence)
         claims = [best_claim(frame, [e for e in evidence if e.passage.doc_id == doc]) for doc in articles]
-        # An article whose best figure is far from what was asked (another topic) is not part of the answer.
-        top = max((c.alignment.score for c in claims if c is not None), default=0.0)
-        claims = [c for c in claims if c is not None and c.alignment.score >= top - _COMPARISON_MARGIN]
+        # An article whose best figure is far from what was asked (another topic), or whose sentence leaves out a
+        # telling word of the question (女性), is not part of the answer.
+        claims = [c for c in claims if c is not None and _states_the_telling_terms(frame, c.evidence)]
+        top = max((c.alignment.score for c in claims), default=0.0)
+        claims = [c for c in claims if c.alignment.score >= top - _COMPARISON_MARGIN]
     claims = [c for c in claims if c is not None]
     if claims and asks_several_figures(frame.question) and not across:
         # Each figure asked for: the whole clause of the best one (向1526名党员发放贷款9860万元), not its part.
@@ -59,7 +63,8 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         listing = best_listing(frame, evidence) if asks_for_a_list(frame.question) else None
         best_by_article: dict[str, Evidence] = {listing.passage.doc_id: listing} if listing else {}
         for item in sorted(evidence, key=lambda e: -e.score):
-            best_by_article.setdefault(item.passage.doc_id, item)
+            if _states_the_telling_terms(frame, item) or not across:
+                best_by_article.setdefault(item.passage.doc_id, item)
         quotes += [(item, (item.start, item.end), item.text.strip()) for item in best_by_article.values()]
     else:
         # A who-question is answered by a line naming a person under the asked title, or giving the asked
@@ -70,6 +75,8 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         titled = of_the_person or [e for e in evidence if any(asked for _, asked in named.get(e.n, ()))]
         best = max(titled or evidence, key=lambda e: e.score)
         quotes.append((best, (best.start, best.end), best.text.strip()))
+    if not quotes:
+        return None  # no article states what a comparison asks
     parts = []
     for item, _span, quote in quotes:
         place = item.passage.place if len(quotes) > 1 and item.passage.place else ""
@@ -79,6 +86,19 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
             parts.append(f"{place + ': ' if place else ''}“{quote}” [{item.n}]")
     text = ("；".join(parts) if frame.language == "zh" else "The articles say: " + "; ".join(parts))
     return text, [item.n for item, _, _ in quotes], {item.n: span for item, span, _ in quotes}
+
+
+def _states_the_telling_terms(frame: QuestionFrame, evidence: Evidence) -> bool:
+    """Whether the evidence sentence states each telling word of the question (女性 for "women")."""
+    text = normalize_for_matching(evidence.text)
+    return all(t.found_in(text) for t in frame.key_terms if t.telling)
+
+
+def with_asked_figures(frame: QuestionFrame, claim: Claim) -> Claim:
+    """The claim quoting every figure a question asking several asks for (约谈了9名…召回调整2名), not its own
+    alone: what each place of a comparison answers with."""
+    start, end = _asked_figures_span(frame, claim)
+    return replace(claim, quote=claim.evidence.passage.text[start:end].strip(), clause=(start, end))
 
 
 def _asked_figures_span(frame: QuestionFrame, best: Claim) -> tuple[int, int]:

@@ -14,8 +14,15 @@ import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 
+import jieba
+
+from indexing.textnorm import normalize_script
+
 logger = logging.getLogger(__name__)
 
+_HAN_SEGMENT = re.compile(r"[\u4e00-\u9fff]+")
+# A dictionary word longer than this is rarely one a question's words translate.
+_MAX_RUN_CHARACTERS = 6
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _ENGLISH_WORD = re.compile(r"[a-z]+")
 # A gloss longer than this many words is a description, not a translation ("to select; to appoint" is kept).
@@ -35,12 +42,28 @@ _STOPWORDS = frozenset(
 
 # Verb endings and what may replace them in the base form (taking → take, promoted → promote, carried → carry).
 _VERB_ENDINGS = (("ied", ("y",)), ("ing", ("", "e")), ("ed", ("", "e")))
+# Irregular forms the endings miss: a question says "were women", "sent", "built", glosses "woman", "to send".
+_IRREGULAR_PLURALS = {"women": "woman", "men": "man", "children": "child", "chairmen": "chairman",
+                      "herdsmen": "herdsman", "townsmen": "townsman"}
+_IRREGULAR_VERBS = {
+    "sent": "send", "built": "build", "took": "take", "taken": "take", "made": "make", "held": "hold",
+    "led": "lead", "won": "win", "paid": "pay", "spent": "spend", "lent": "lend", "grew": "grow", "grown": "grow",
+    "gave": "give", "given": "give", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "brought": "bring", "bought": "buy", "taught": "teach", "chose": "choose", "chosen": "choose", "drew": "draw",
+    "drawn": "draw", "began": "begin", "begun": "begin", "met": "meet", "kept": "keep", "sold": "sell",
+    "told": "tell", "became": "become", "wrote": "write", "written": "write", "ran": "run", "got": "get",
+    "gotten": "get", "went": "go", "gone": "go", "saw": "see", "seen": "see",
+    "dug": "dig", "fed": "feed", "bred": "breed", "sought": "seek", "thought": "think", "undertook": "undertake",
+    "undertaken": "undertake", "overcame": "overcome", "withdrew": "withdraw", "withdrawn": "withdraw",
+}
 
 
 def lemma(word: str) -> str:
     """A crude English lemma: lower case, plural endings removed (secretaries → secretary, teams → team), and
     British spelling as CC-CEDICT's American glosses write it (organisation → organization, centres → center)."""
     word = word.lower()
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
     elif len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
@@ -84,17 +107,55 @@ def _dictionary() -> Iterator[tuple[str, str, tuple[str, ...]]]:
                 yield match.group(1), match.group(2), tuple(re.split(r"[/;]", match.group(3)))
 
 
+class _WrittenWords:
+    """The words the articles write as runs of two or three segmented words (可 + 支配 + 收入: 可支配收入), so a
+    dictionary word jieba split is known while a string across two words (漫山 + 茶园 holds no 山茶) is not."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.runs: set[str] = set()
+        for text in texts:
+            for segment in _HAN_SEGMENT.findall(normalize_script(text)):
+                words = jieba.lcut(segment)
+                for size in (2, 3):
+                    self.runs.update("".join(words[i:i + size]) for i in range(len(words) - size + 1)
+                                     if len("".join(words[i:i + size])) <= _MAX_RUN_CHARACTERS)
+
+    def has(self, word: str) -> bool:
+        """Whether the articles write `word` as a run of their segmented words."""
+        return word in self.runs
+
+
+def _noun_glosses(glosses: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """The content lemmas of each gloss that names a thing (not "to …"), of one to three words."""
+    for gloss in glosses:
+        gloss = gloss.strip()
+        if not gloss or _NOT_A_SENSE.match(gloss) or gloss.lower().startswith("to "):
+            continue
+        gloss = _GLOSS_ELABORATION.sub("", gloss.lower())
+        words = [lemma(w) for w in _ENGLISH_WORD.findall(_GLOSS_NOISE.sub(" ", gloss))]
+        content = tuple(w for w in words if w not in _STOPWORDS)
+        if 0 < len(content) <= _MAX_GLOSS_WORDS:
+            yield content
+
+
 class BilingualLexicon:
     """English lemmas → corpus words (Simplified, lower case) whose CC-CEDICT glosses translate them."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], texts: Iterable[str] = ()) -> None:
         known = set(vocabulary)
         self.vocabulary = frozenset(known)
         # Single characters of the corpus count too (驼奶 is one word, 奶 "milk" is in the dictionary), but
         # only for English words that no longer corpus word translates: a lone character is ambiguous.
         characters = {c for word in known for c in word}
+        written = _WrittenWords(texts)
         self.forms: dict[str, set[str]] = {}
         self.phrases: dict[tuple[str, ...], set[str]] = {}
+        # Dictionary words the articles write though segmentation never made them a word (可支配收入 is 可支配 +
+        # 收入), and closed English compounds of two-word glosses ("kiwifruit" for 猕猴桃 "kiwi fruit"): they
+        # translate only what no corpus word translates.
+        unsegmented: dict[str, set[str]] = {}
+        unsegmented_phrases: dict[tuple[str, ...], set[str]] = {}
+        closed: dict[str, set[str]] = {}
         nouns: set[str] = set()
         first: dict[str, set[str]] = {}
         later: dict[str, set[str]] = {}
@@ -102,6 +163,12 @@ class BilingualLexicon:
         self.verb_phrases: set[tuple[str, ...]] = set()
         for _traditional, simplified, glosses in _dictionary():
             if simplified not in known and not (len(simplified) == 1 and simplified in characters):
+                if written.has(simplified):
+                    for content in _noun_glosses(glosses):
+                        target = unsegmented if len(content) == 1 else unsegmented_phrases
+                        target.setdefault(content[0] if len(content) == 1 else content, set()).add(simplified)
+                        if len(content) == 2:
+                            closed.setdefault("".join(content), set()).add(simplified)
                 continue
             if simplified in _FUNCTION_CHARACTERS:
                 continue  # 的 "target" (dì) is 的 of nearly every clause
@@ -128,6 +195,8 @@ class BilingualLexicon:
                         later.setdefault(content[0], set()).add(simplified)
                 else:
                     self.phrases.setdefault(tuple(content), set()).add(simplified)
+                    if len(content) == 2 and not gloss.startswith("to "):
+                        closed.setdefault("".join(content), set()).add(simplified)
                     if gloss.startswith("to "):
                         self.verb_phrases.add(tuple(content))
                     # 户均 "household average", 增收 "to increase income": a compound states each of its words,
@@ -144,6 +213,12 @@ class BilingualLexicon:
             if weak:
                 self.weak_forms[word] = self.weak_forms.get(word, frozenset()) | weak
                 self.forms.setdefault(word, set()).update(weak)
+        for word, words in [*unsegmented.items(), *closed.items()]:
+            if word not in self.forms:
+                self.forms[word] = set(words)
+                nouns.add(word)
+        for phrase, words in unsegmented_phrases.items():
+            self.phrases.setdefault(phrase, set(words))
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)
@@ -158,6 +233,8 @@ class BilingualLexicon:
         the word itself when the dictionary translates it (not only through compounds) or no base form is known."""
         if self.forms.get(word, set()) - self.weak_forms.get(word, frozenset()):
             return word
+        if _IRREGULAR_VERBS.get(word) in self.forms:
+            return _IRREGULAR_VERBS[word]
         for ending, replacements in _VERB_ENDINGS:
             if len(word) > len(ending) + 2 and word.endswith(ending):
                 stem = word[:-len(ending)]
@@ -192,6 +269,11 @@ class BilingualLexicon:
                     i += size
                     break
             else:
-                terms.append((lemmas[i], frozenset(self.forms.get(lemmas[i], ()))))
+                # An inflected verb the dictionary knows only in its base form ("sent": to send) is that verb; a
+                # base form that is a noun too ("registered": register) would make the word one a clause must state.
+                word = lemmas[i]
+                if not self.forms.get(word) and self.is_verb(self.base_form(word)):
+                    word = self.base_form(word)
+                terms.append((word, frozenset(self.forms.get(word, ()))))
                 i += 1
         return terms

@@ -84,8 +84,9 @@ def _numeral_value(numeral: str) -> int | None:
 
 
 _ACROSS_QUESTION = re.compile(
-    r"哪(?:两|几|些)个?(?:地方|地区|县|旗|市)|分别|各自|相比|比较|对比|"
-    r"\bwhich (?:places|counties|banners|cities|two|three|areas|regions)\b|\bcompare|\bboth\b",
+    r"哪(?:两|几|些)个?(?:地方|地区|县|旗|市)|哪(?:些|几篇)(?:文章|报道|材料)|分别|各自|相比|比较|对比|"
+    r"\bwhich (?:of the )?(?:[a-z-]+(?:'s|s')? )?(?:places|counties|banners|cities|two|three|areas|regions|"
+    r"reports|articles)\b|\bcompare|\bboth\b",
     re.IGNORECASE)
 
 
@@ -192,6 +193,9 @@ class QueryAnalyzer:
                 stem = token[: -len(suffix)]
                 if token.endswith(suffix) and len(stem) >= 2 and len(han_pinyin(stem)) >= _MIN_STEM_PINYIN:
                     self.by_stem_pinyin.setdefault(han_pinyin(stem), token)
+            # A people is named in English without 族, its stem often one character ("Miao": 苗族, "Tujia": 土家族).
+            if token.endswith("族") and len(token) <= 4 and len(han_pinyin(token[:-1])) >= _MIN_STEM_PINYIN:
+                self.by_stem_pinyin.setdefault(han_pinyin(token[:-1]), token)
 
     def analyze(self, question: str) -> QueryAnalysis:
         """Language, Chinese expansions of romanised names, and names the articles never mention."""
@@ -234,16 +238,17 @@ class QueryAnalyzer:
 
     def _romanised(self, words: list[str]) -> list[str]:
         """Chinese tokens whose pinyin is the words joined or one word (with a place suffix dropped)."""
-        found = []
-        candidates = ["".join(words), *words]
-        for candidate in candidates:
-            key = fold_pinyin(candidate)
-            if len(key) < _MIN_STEM_PINYIN:
-                continue
-            token = self.by_pinyin.get(key) or self.by_stem_pinyin.get(key)
-            if token and token not in found:
-                found.append(token)
-        return found
+        # A run that is one name as a whole (Dong Wei: 董伟) is not also its words' names (Dong: 侗族).
+        whole = self._romanised_token("".join(words))
+        candidates = [whole] if whole else [self._romanised_token(w) for w in words]
+        return list(dict.fromkeys(token for token in candidates if token))
+
+    def _romanised_token(self, candidate: str) -> str | None:
+        """The Chinese token whose pinyin is `candidate`, with or without a place suffix."""
+        key = fold_pinyin(candidate)
+        if len(key) < _MIN_STEM_PINYIN:
+            return None
+        return self.by_pinyin.get(key) or self.by_stem_pinyin.get(key)
 
     def _mentioned(self, name: str) -> bool:
         return place_stem(name) in self.corpus_text

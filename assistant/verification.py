@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.alignment import STATED_LEVEL, QuestionFrame, asks_several_figures, clause_figures, term_level
+from assistant.alignment import (
+    STATED_LEVEL,
+    TOPIC_CHARS,
+    QuestionFrame,
+    Term,
+    asks_several_figures,
+    clause_figures,
+    term_level,
+)
 from assistant.evidence import (
     PLACE_WORDS,
     Candidate,
@@ -21,6 +29,7 @@ from assistant.evidence import (
     best_listing,
     figure_claims,
     list_members,
+    names_only_other_ranks,
     person_names,
     titled_names,
 )
@@ -59,15 +68,30 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
             asks_for_a_list(frame.question) or asks_across_articles(frame.question)
             or asks_several_figures(frame.question)):
         return "no clause of the evidence gives a figure for what the question asks"
-    if asks_who(frame.question) and not _ROLES_QUESTION.search(frame.question) and not any(
-            person_names(e.text) for e in evidence):
-        return "no evidence sentence names a person"
+    if asks_who(frame.question) and not _ROLES_QUESTION.search(frame.question):
+        named = [e for e in evidence if person_names(e.text)]
+        if not named:
+            return "no evidence sentence names a person"
+        if all(names_only_other_ranks(frame, e.text) for e in named):
+            return "the evidence names only people of another rank than the one asked (第一书记, 副职)"
     admissible = [c for c in candidates if c.alignment.admissible]
     texts = [normalize_for_matching(c.passage.text[c.start:c.end]) for c in admissible]
-    missing = [t.text for t in frame.key_terms if t.telling and not any(t.found_in(text) for text in texts)]
+    before = [normalize_for_matching(c.passage.text[max(0, c.start - TOPIC_CHARS):c.start]) for c in admissible]
+    missing = [t.text for t in frame.key_terms if t.telling and not any(
+        t.found_in(text) or _continues_topic(frame, t, text, previous)
+        for text, previous in zip(texts, before, strict=True))]
     if missing:
         return f"no retrieved sentence about the asked place mentions: {', '.join(missing)}"
     return None
+
+
+def _continues_topic(frame: QuestionFrame, term: Term, sentence: str, previous: str) -> bool:
+    """Whether the text before a sentence states the term and the sentence continues its topic, sharing another
+    distinguishing word of the question with it (…成立黄金茶产业党建联盟…。联盟成立以来，…收购价每斤平均提高了8元); a
+    common word (书记, 村) is shared by sentences about anything."""
+    return term.found_in(previous) and any(
+        other is not term and other.distinguishing and other.found_in(sentence) and other.found_in(previous)
+        for other in frame.key_terms)
 
 
 def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:

@@ -112,6 +112,62 @@ def test_a_listed_neighbours_figure_given_instead_of_the_asked_one_is_flagged(fr
         "quoting the asked figure with its neighbour still answers"
 
 
+def test_a_year_written_without_nian_is_no_figure_of_the_answer(frames: FrameBuilder) -> None:
+    assert [f.value for f in clause_figures("围绕“青岭2018贫困县摘帽”目标")] == []
+    assert [f.value for f in clause_figures("投入2018万元，2000-5000户")] == [20_180_000, 2000, 5000]
+    frame = frames.build("青岭县的贫困发生率是多少？", "zh")
+    contexts = passages("围绕“青岭2018贫困县摘帽”目标，全县贫困发生率持续下降。")
+    selector = EvidenceSelector()
+    assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts)) == (
+        "no clause of the evidence gives a figure for what the question asks")
+
+
+@pytest.mark.parametrize("question", [
+    "How many 'empty-shell' villages did Qingling County have?",
+    "How many of the villages in Qingling County were poor?",
+])
+def test_quotes_and_of_the_leave_the_counted_noun(frames: FrameBuilder, question: str) -> None:
+    assert frames.build(question, "en", places=["青岭县"]).unit == "count"
+
+
+def test_a_kind_written_after_the_figure_is_another_clauses_subject() -> None:
+    text = "全县村集体经济收入总额达到2856万元，其中年收入10万元以上的村118个，50万元以上的村9个，“空壳村”全部清零。"
+    lexicon = BilingualLexicon([*VOCABULARY, "空壳村", "空壳", "集体经济", "清零"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [text, "松溪县空壳村12个。"] + ["全县干部群众认真学习。"] * 6)
+    selector = EvidenceSelector()
+    for question, language in [("青岭县有多少个空壳村？", "zh"), ("How many 'empty-shell' villages did Qingling County "
+                                                                  "have?", "en")]:
+        frame = frames.build(question, language, places=["青岭县"])
+        contexts = passages(text)
+        assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts)), question
+    # The kind written before its figure, in the clause, is that figure's: the count among all villages.
+    text = "青岭县186个村中集体经济“空壳村”有63个。"
+    frame = frames.build("How many 'empty-shell' villages did Qingling County have?", "en", places=["青岭县"])
+    assert best_claim(frame, selector.select(frame, passages(text), 4)).value == 63
+
+
+def test_a_people_named_in_english_is_a_kind_only_where_people_are_meant(frames: FrameBuilder) -> None:
+    def terms(question: str) -> list[str]:
+        return [t.text for t in frames.build(question, "en", places=["青岭县", "苗族"]).terms]
+
+    assert "苗族" in terms("What share of Qingling County's population is Miao?")
+    assert "苗族" not in terms("How many Miao embroidery workshops does Qingling County have?")
+
+
+def test_a_figure_said_of_several_kinds_together_is_no_figure_of_one() -> None:
+    text = "青岭县总人口28.6万人，其中土家族、苗族人口占78.3%，曾是国家扶贫开发工作重点县。"
+    lexicon = BilingualLexicon([*VOCABULARY, "土家族", "苗族", "人口", "总人口", "比例", "占"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [text, "松溪县"] + ["全县干部群众认真学习。"] * 6)
+    selector = EvidenceSelector()
+    contexts = passages(text)
+    miao = frames.build("青岭县苗族人口占总人口的比例是多少？", "zh", places=["青岭县"])
+    assert answer_gap(miao, selector.select(miao, contexts, 4), selector.candidates(miao, contexts))
+    # Asked of both together (占多少 asks a share), the joint figure answers.
+    both = frames.build("青岭县土家族和苗族人口占多少？", "zh", places=["青岭县"])
+    assert both.unit == "percent"
+    assert best_claim(both, selector.select(both, contexts, 4)).value == 78.3
+
+
 def test_a_ratio_does_not_answer_a_how_many_question(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县选派了多少名第一书记？", "zh")
     evidence = EvidenceSelector().select(frame, passages(RATIO, TEAMS), limit=4)
@@ -121,17 +177,34 @@ def test_a_ratio_does_not_answer_a_how_many_question(frames: FrameBuilder) -> No
 def test_near_misses_leave_a_gap(frames: FrameBuilder) -> None:
     selector = EvidenceSelector()
     # Another place's product, a category the article does not break down, a year it does not give.
-    for question, contexts in [
-        ("青岭县的核桃产量是多少？", passages(PRODUCE) + passages(OTHER_PLACE, place="松溪县")),
-        ("青岭县有多少名女性第一书记？", passages(TEAMS)),
-        ("青岭县2018年贫困户人均纯收入是多少？", passages(INCOME)),
+    for question, language, contexts in [
+        ("青岭县的核桃产量是多少？", "zh", passages(PRODUCE) + passages(OTHER_PLACE, place="松溪县")),
+        ("青岭县有多少名女性第一书记？", "zh", passages(TEAMS)),
+        ("How many of the first secretaries Qingling County sent were women?", "en", passages(TEAMS)),
+        ("How many female cadres did Qingling County send to the village work teams?", "en", passages(TEAMS)),
+        ("青岭县2018年贫困户人均纯收入是多少？", "zh", passages(INCOME)),
     ]:
-        frame = frames.build(question, "zh")
+        frame = frames.build(question, language, places=[] if language == "zh" else ["青岭县"])
         evidence = selector.select(frame, contexts, limit=4)
         assert answer_gap(frame, evidence, selector.candidates(frame, contexts)), question
     frame = frames.build("青岭县的茶叶产量是多少？", "zh")
     contexts = passages(PRODUCE)
     assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts)) is None
+
+
+def test_an_english_near_miss_naming_its_product_in_one_closed_word_leaves_a_gap() -> None:
+    # "kiwifruit" is 猕猴桃 ("kiwi fruit" in the dictionary); Qingling grows apples only.
+    apples, kiwi = "2020年，青岭县苹果种植面积23.5万亩，产量28.7万吨。", "松溪县猕猴桃种植面积8.3万亩。"
+    lexicon = BilingualLexicon([*VOCABULARY, "猕猴桃", "苹果", "种植", "面积"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭", "松溪县", "松溪"], [apples, kiwi])
+    selector = EvidenceSelector()
+    contexts = passages(apples) + passages(kiwi, place="松溪县")
+    frame = frames.build("How many mu of kiwifruit does Qingling County grow?", "en", places=["青岭县"])
+    assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts))
+    frame = frames.build("How many mu of kiwifruit does Songxi County grow?", "en", places=["松溪县"])
+    evidence = selector.select(frame, contexts, 4)
+    assert answer_gap(frame, evidence, selector.candidates(frame, contexts)) is None
+    assert "8.3万亩" in best_claim(frame, evidence).quote
 
 
 def test_spaces_and_thousands_separators_keep_figures_whole(frames: FrameBuilder) -> None:
@@ -154,6 +227,8 @@ def test_years_and_the_questions_own_figures_are_not_the_answer(frames: FrameBui
     ("乌海市和乌兰县分别选派了多少名第一书记？", True), ("Which counties set up night schools?", True),
     ("成都的人都脱贫了吗？", False), ("Where is the county seat of Ganluo?", False),
     ("How many villages each have a first secretary?", False),
+    ("Which of the county reports say how many of their first secretaries were women?", True),
+    ("哪些文章提到了夜校？", True), ("Which articles mention night schools?", True),
 ])
 def test_comparisons_are_told_from_single_place_questions(question, across):
     assert asks_across_articles(question) is across
@@ -189,6 +264,9 @@ def test_the_next_clause_states_a_figures_noun_unless_it_counts_its_own(frames: 
     ("青岭县的贫困发生率是多少？", "percent"),
     ("How many village cadres did Qingling County train?", "people"),
     ("How many cadres serve in the village work teams?", "people"),
+    # A participle right after "how many" describes the counted noun; it is no verb ending the phrase.
+    ("How many registered poor people did Qingling County have in 2014?", "people"),
+    ("How many trained village cadres does Qingling County have?", "people"),
     ("What was the tea output of Qingling County?", "weight"),
     ("青岭县茶叶产量是多少？", "weight"),
     # "How much" never counts heads, though "population" comes first.
@@ -272,6 +350,19 @@ def test_a_comparison_quotes_and_cites_each_article(frames: FrameBuilder) -> Non
     assert "820吨" in text and "560吨" in text and len(cited) == 2
 
 
+def test_which_places_say_it_cites_only_the_articles_stating_the_distinguishing_word(frames: FrameBuilder
+                                                                                      ) -> None:
+    women = "青岭县累计选派第一书记120名，其中女性第一书记17名。"
+    other = "松溪县累计选派第一书记98名，对考核排名靠后的9名第一书记进行了约谈。"
+    pool = [*passages(women), Passage(n=2, doc_id="d9", chunk_id="d9#0", title="t", text=other, score=1.0,
+                                      place="松溪县")]
+    for question, language in [("Which of the county reports say how many of their first secretaries were women?",
+                                 "en"), ("哪些县报告了女性第一书记的人数？", "zh")]:
+        frame = frames.build(question, language)
+        text, cited, _ = evidence_answer(frame, EvidenceSelector().select(frame, pool, 5, per_article=True))
+        assert "17名" in text and "98名" not in text and "9名" not in text and cited == [1], question
+
+
 def test_a_who_question_prefers_the_name_after_the_asked_title() -> None:
     lexicon = BilingualLexicon(["书记", "部长", "县", "县委", "党", "党建", "组织部"])
     assert "部长" in lexicon.weak_forms.get("secretary", ())  # 部长 is "secretary" only in a later sense
@@ -308,6 +399,9 @@ def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> No
     assert person_names("县委书记任组长，县长高兴地说") == []
     assert [n for _, n in person_names("甘洛县委书记陈建生说")] == ["陈建生"]  # jieba tags 甘洛 as a person
     assert [n for _, n in person_names("在两江口镇白岩村,第一书记龙海波和村党支部")] == ["龙海波"]  # and 白岩村
+    # A speaker after a title, with a surname the list lacks (刀, a Dai surname); never everyday words.
+    assert [n for _, n in person_names("村黨總支書記刀建華說。")] == ["刀建华"]
+    assert person_names("村党支部书记高兴地说") == [] and person_names("书记带头说") == []
 
 
 def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
@@ -330,9 +424,58 @@ def test_who_questions_and_not_relative_clauses() -> None:
     from assistant.evidence import asks_who
 
     assert asks_who("Who is the Party secretary of Qingling County?") and asks_who("青岭县的县委书记是谁？")
+    assert asks_who("青嶺縣的縣委書記是誰？")
     assert asks_who("Qingling County — who leads its party committee?") and asks_who("青岭县的县长叫什么名字？")
     assert not asks_who("How many cadres who performed well were promoted?")
     assert not asks_who("青岭县首创的管理办法叫什么？") and not asks_who("这个合作社叫什么名字？")
+
+
+def test_a_first_secretary_is_no_answer_for_the_village_branch_secretary() -> None:
+    lines = ["白石村第一书记李永红来自省林业厅，2019年驻村。", "“合作社统一收鲜叶。”村党支部书记王建平说。"]
+    lexicon = BilingualLexicon(["书记", "第一书记", "第一", "党支部", "支部", "村", "合作社", "林业厅"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [" ".join(lines)])
+    selector = EvidenceSelector()
+    for question, language in [("青嶺縣白石村的村黨支部書記是誰？", "zh"),
+                               ("Who is the village Party branch secretary of Baishi Village?", "en")]:
+        frame = frames.build(question, language, places=["青岭县"])
+        text, _, _ = evidence_answer(frame, selector.select(frame, passages(*lines), 3))
+        assert "王建平" in text and "李永红" not in text, question
+    frame = frames.build("白石村的第一书记是谁？", "zh", places=["青岭县"])
+    text, _, _ = evidence_answer(frame, selector.select(frame, passages(*lines), 3))
+    assert "李永红" in text
+    # Evidence naming only the first secretary does not say who leads the branch: a near miss.
+    frame = frames.build("白石村的村党支部书记是谁？", "zh", places=["青岭县"])
+    only_first = passages(lines[0])
+    assert answer_gap(frame, selector.select(frame, only_first, 3), selector.candidates(frame, only_first))
+
+
+def test_the_rank_rule_leaves_questions_about_a_person_another_title_or_a_rank_alone() -> None:
+    first = "白石村驻村工作队队长、第一书记李永红来自省林业厅，2019年驻村。"
+    deputy = "副县长张文华介绍，全县已建成扶贫车间12个。"
+    lexicon = BilingualLexicon(["书记", "第一书记", "第一", "队长", "工作队", "驻村", "村", "县长", "副县长", "林业厅"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [first, deputy])
+    selector = EvidenceSelector()
+    for question, language, names, text in [
+            ("李永红是谁？", "zh", [], first), ("Who is Li Yonghong?", "en", ["李永红"], first),
+            ("白石村驻村工作队队长是谁？", "zh", [], first),
+            ("Who is the deputy county head of Qingling County?", "en", ["青岭县"], deputy)]:
+        frame = frames.build(question, language, places=names)
+        contexts = passages(text)
+        assert answer_gap(frame, selector.select(frame, contexts, 3), selector.candidates(frame, contexts)) is None, \
+            question
+
+
+def test_a_phrase_between_a_title_and_its_verb_is_no_name() -> None:
+    from assistant.evidence import person_names
+
+    nameless = "青岭县委书记向记者介绍，全县村集体经济连续三年增长。"
+    assert person_names(nameless) == [] and person_names("书记跟我们说") == []
+    lexicon = BilingualLexicon(["书记", "县", "县委", "集体经济", "记者"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [nameless])
+    frame = frames.build("青岭县的县委书记是谁？", "zh", places=["青岭县"])
+    contexts = passages(nameless)
+    assert answer_gap(frame, EvidenceSelector().select(frame, contexts, 3),
+                      EvidenceSelector().candidates(frame, contexts)) == "no evidence sentence names a person"
 
 
 def test_a_who_question_whose_evidence_names_nobody_is_a_near_miss() -> None:
@@ -512,6 +655,53 @@ def test_a_band_written_as_a_range_in_a_comma_list_is_its_own_clauses_band(frame
     frame = frames.build(question, "zh" if "县" in question else "en")
     claim = best_claim(frame, EvidenceSelector().select(frame, passages(BANDS), 3))
     assert claim is not None and claim.value == 15 and "10-50万元" in claim.quote
+
+
+def test_a_count_whose_sentence_states_no_asked_band_is_no_answer(frames: FrameBuilder) -> None:
+    # No band above 500,000 yuan is given; a count of measures without any band is not that band's count.
+    texts = ("青岭县围绕发展村集体经济，明确5项措施。",
+             "青岭县现有120个行政村中，集体经济收入在1万元以下的有13个，1-5万元的有60个。")
+    for question in ("In Qingling County, how many of the villages had collective-economy income above 500,000 yuan?",
+                     "青岭县集体经济收入超过50万元的行政村有多少个？"):
+        frame = frames.build(question, "zh" if "县" in question else "en", places=["青岭县"])
+        contexts = passages(*texts)
+        assert best_claim(frame, EvidenceSelector().select(frame, contexts, 4)) is None, question
+
+
+def test_a_price_is_money_and_a_topic_named_the_sentence_before_carries_over() -> None:
+    alliance = ("青岭县委牵头成立黄金茶产业党建联盟，把9个村党组织和3家龙头企业联在一起。"
+                "联盟成立以来，成员村茶叶收购价每斤平均提高了8元。")
+    kiwi = "青岭县白岩村合作社销售猕猴桃860吨，实现销售收入520万元。"
+    lexicon = BilingualLexicon([*VOCABULARY, "黄金茶", "黄金", "茶", "联盟", "收购价", "收购", "价格", "每斤", "提高",
+                                "合作社", "销售", "猕猴桃"])
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [alliance, kiwi] + ["全县干部群众认真学习。"] * 6)
+    selector = EvidenceSelector()
+    frame = frames.build("青岭县黄金茶联盟成员村的茶叶收购价每斤提高了多少？", "zh", places=["青岭县"])
+    contexts = passages(alliance)
+    assert frame.unit == "money"
+    assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts)) is None
+    assert best_claim(frame, selector.select(frame, contexts, 4)).value == 8
+    # 860吨 is no price: a near miss.
+    frame = frames.build("By how much per jin did the kiwifruit cooperative in Qingling County raise its purchase "
+                         "price?", "en", places=["青岭县"])
+    contexts = passages(kiwi)
+    assert frame.unit == "money"
+    assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts))
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    # A digit of the question is no band: the count stands.
+    ("青岭县近5年累计减少贫困人口多少人？", "近五年来，青岭县累计减少贫困人口2.1万人。", 21_000),
+    # 集中 is no "among": 52 is the count of first secretaries.
+    ("青岭县选派了多少名第一书记到贫困村？", "青岭县选派52名党员干部集中培训后到贫困村任第一书记。", 52),
+    # A price's rise may be a share; only a price per jin is money.
+    ("青岭县茶叶收购价格提高了多少？", "青岭县茶叶收购价格比上年提高了20%。", 20),
+])
+def test_ordinary_questions_the_new_rules_leave_alone(frames: FrameBuilder, question: str, text: str,
+                                                      value: float) -> None:
+    frame = frames.build(question, "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert claim is not None and claim.value == value
 
 
 CATEGORIES = "2020年青岭县评定“绿色”村党组织112个、“黄色”村党组织74个。"

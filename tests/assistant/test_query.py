@@ -117,3 +117,20 @@ def apostrophe_analyzer():
 def test_an_apostrophe_inside_a_pinyin_name_is_part_of_it(apostrophe_analyzer, question):
     analysis = apostrophe_analyzer.analyze(question)
     assert any(e.startswith("岐安") for e in analysis.expansions) and analysis.unknown_names == [], analysis
+
+
+def test_a_people_named_in_english_is_its_chinese_name_with_zu() -> None:
+    text = "岩溪县总人口28.6万人，其中土家族、苗族人口占78.3%。"
+    article = Article(doc_id="y1", path="y1.html", title="岩溪县", text=text, region="岩溪县",
+                      aliases=("岩溪县", "岩溪", "Yanxi"))
+    analysis = QueryAnalyzer([article], {"岩溪县", "土家族", "苗族", "人口"}).analyze(
+        "What share of Yanxi County's population is Miao, and how many are Tujia?")
+    assert {"苗族", "土家族"} <= set(analysis.expansions) and analysis.unknown_names == []
+
+
+def test_a_romanised_name_matched_whole_is_not_also_its_syllables_names() -> None:
+    article = Article(doc_id="d1", path="d1.html", title="青岭县", text="青岭县第一书记董伟带领侗族群众种茶。",
+                      region="青岭县", aliases=("青岭县", "青岭", "Qingling"))
+    analysis = QueryAnalyzer([article], {"青岭县", "董伟", "侗族", "第一书记"}).analyze(
+        "What did first secretary Dong Wei do in Qingling County?")
+    assert "董伟" in analysis.expansions and "侗族" not in analysis.expansions

@@ -1,0 +1,41 @@
+"""The bilingual lexicon: English question words to the Chinese words the articles write (real CC-CEDICT)."""
+
+from assistant.lexicon import BilingualLexicon
+
+INCOME_TEXT = "2020年，全县农村常住居民人均可支配收入达到12000元，贫困户人均纯收入9865元。"
+
+
+def test_a_dictionary_word_the_articles_write_translates_though_segmentation_split_it() -> None:
+    # jieba made 可支配 + 收入 of 可支配收入: the phrase still translates as the articles write it.
+    vocabulary = ["可支配", "收入", "纯收入", "人均", "一次性"]
+    forms = dict(BilingualLexicon(vocabulary, [INCOME_TEXT]).translate(["disposable", "income"]))
+    assert forms == {"disposable income": frozenset({"可支配收入"})}
+    # Without the articles' text only the vocabulary translates, and "disposable" is single-use goods.
+    assert "disposable income" not in dict(BilingualLexicon(vocabulary).translate(["disposable", "income"]))
+
+
+def test_an_unsegmented_word_adds_nothing_to_a_word_the_vocabulary_translates() -> None:
+    # 进项 ("income; receipts") is written inside 增进项目, which says nothing of income.
+    lexicon = BilingualLexicon(["收入", "增进", "项目"], ["增进项目建设，增加收入"])
+    assert "进项" not in lexicon.forms["income"] and "收入" in lexicon.forms["income"]
+
+
+def test_a_string_across_two_written_words_is_no_word_of_the_articles() -> None:
+    # 漫山茶园 holds 山茶 ("camellia") across 漫山 + 茶园: the articles do not write it.
+    lexicon = BilingualLexicon(["漫山", "茶园", "油茶"], ["漫山茶园郁郁葱葱，油茶产业综合产值3.2亿元。"])
+    assert not lexicon.forms.get("camellia")
+
+
+def test_a_closed_english_compound_translates_as_its_two_word_gloss() -> None:
+    # 猕猴桃 is "kiwi fruit" in the dictionary; questions write "kiwifruit".
+    lexicon = BilingualLexicon(["猕猴桃", "苹果", "种植"])
+    assert dict(lexicon.translate(["kiwifruit"]))["kiwifruit"] == frozenset({"猕猴桃"})
+    assert not lexicon.is_verb("kiwifruit")
+
+
+def test_irregular_plurals_and_past_forms_translate() -> None:
+    lexicon = BilingualLexicon(["女性", "妇女", "派出", "选派", "登记", "书记", "注册", "名册"])
+    forms = dict(lexicon.translate(["women", "sent"]))
+    assert "女性" in forms["woman"] and "派出" in forms["send"] and lexicon.is_verb("send")
+    # "registered" is no inflection to translate as "register" (名册, a noun too): a clause need not state 登记.
+    assert dict(lexicon.translate(["registered"])) == {"registered": frozenset()}
