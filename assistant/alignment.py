@@ -18,7 +18,7 @@ import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
-from assistant.query import VILLAGE_SUFFIXES, chinese_places, place_stem
+from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -40,12 +40,13 @@ _FIGURE_QUESTION = re.compile(
     r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
     r"(?:收入|产量|产值|面积|人口|资金|金额|总额|规模|发生率|覆盖率|达标率|年龄)(?:是|为|达|有)?(?:多少|多大|几)?[？?]?$|"
     r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|age|"
-    r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield)\b")
+    r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield|salar(?:y|ies)|wages?)\b")
 # What a question's noun measures when it names no measure word (产值呢？ asks for money, not tonnes).
 _RATIO_NOUN = re.compile(r"比例|比重|占比|占多少|占几成|[生盖标长]率|百分比|\b(?:percentage|proportion|rate|share)\b",
                          re.IGNORECASE)
 _MONEY_NOUN = re.compile(r"产值|钱|总值|价值|金额|资金|收入|投资|投入|销售额|营业额|总额|费用|经费|补贴|补助|贷款|报销|"
-                         r"保障金|奖金|捐款|\b(?:value|income|revenue|funding|funds|investment|sales|turnover|"
+                         r"保障金|奖金|捐款|工资|薪水|薪酬|薪资|月薪|年薪|报酬|津贴|\b(?:value|income|revenue|funding|funds|investment|sales|"
+                         r"turnover|salar(?:y|ies)|wages?|stipends?|"
                          r"expenses?|costs?|spending|fees?|subsid(?:y|ies)|allowances?|loans?|payments?|money|"
                          r"reimburse\w*)\b", re.IGNORECASE)
 _PRICE_NOUN = re.compile(r"价格|价钱|单价|收购价|\bprices?\b", re.IGNORECASE)
@@ -77,6 +78,9 @@ _DISTRIBUTIVE = re.compile(r"(?:每|各(?![类种项级界方式样])|均|平均
 # "每个村都有1支工作队、1名第一书记": every figure the clause then enumerates is per village.
 _DISTRIBUTIVE_LEAD = re.compile(r"(?:每|各)[^，,；;、\d]{0,8}?(?:都|均)(?:有|配|设)")
 
+# The words of a place's kind (county: 县): every official and figure of an article's place states them.
+PLACE_WORDS = frozenset(PLACE_SUFFIXES)
+
 # Measure words grouped by what they count: a how-many question about people wants 名/人, not 个.
 UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys(("名", "人", "位", "人次"), "people"),
@@ -99,6 +103,9 @@ _SCALES = {"万": 1e4, "亿": 1e8}
 RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
 # A year written without 年 (甘洛2018贫困县摘帽, "2020脱贫"): a bare number of these is no count of anything.
 _BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
+# A year as a question writes it (2019年, 2019年度, 2019年底): the frame's years hold it. jieba would join its 年 to the
+# next word (2019年产值 → 2019 + 年产值, a word no clause about 产值 states).
+_YEAR_PHRASE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:度|底|末|初)?")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
 # English words that say what a how-many question counts.
@@ -118,7 +125,7 @@ _ENGLISH_UNITS: dict[str, str] = {
 # Words that end the noun phrase after "how many": verbs, auxiliaries and prepositions.
 _ENGLISH_PHRASE_ENDS = frozenset(
     "did do does are were was is have has had make makes made be been got get gets took take in on of for at to "
-    "from by with there that which who will would can could".split())
+    "from by with there that which who will would can could came come comes went go goes belong belongs".split())
 # English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
 # "female first secretaries"): unstated where the question points, the articles do not give that part.
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
@@ -149,6 +156,15 @@ _GENERIC_FREQUENCY = 6000
 # distinguishing words (女, 贫困), abbreviations and idioms. Verbs only add to the score.
 _KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng")
 
+# What says "among" a whole: 其中, or 中 after the whole's noun (第一书记中有多少名…); "in" a thing
+# (项目中投入了多少资金) is told apart by what follows: a count of the whole's kind, within a few words.
+_AMONG_WORDS = frozenset({"中", "之中", "当中", "中有", "中的"})
+_COUNTED_ASK = re.compile(r"(?:多少|(?<!哪)几)[名个户人位家所项支座条类种批]")
+_PART_WORDS = 8
+# How much of a clause's end is segmented to see whether it ends in "among" (…第一书记中).
+_AMONG_TAIL_CHARS = 12
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"))
+
 # The prefix that makes a kind of the rest (非贫困村, 非党员): jieba reads it as a word of its own.
 _NEGATION_PREFIX = "非"
 _ENGLISH_NEGATIONS = frozenset({"not", "non"})
@@ -176,12 +192,16 @@ class Term:
     # An English compound as the corpus word its parts make (oil-tea: 油茶): it names one thing of a list as exactly
     # as a Chinese word would, although an article may call the thing otherwise (credit-loan: 信誉贷).
     exact: bool = False
+    # A word of the part a question asks about in a whole (第一书记中有多少名来自市直单位, "how many of its first
+    # secretaries came from province-level units"): the whole's figure is no answer for it.
+    part: bool = False
 
     @property
     def distinguishing(self) -> bool:
-        """Whether the word tells one kind from its neighbours (四星级, 非贫困村, oil-tea): a figure said of a
-        neighbour in a list or of the whole before a breakdown is no answer for it."""
-        return self.telling or self.exact
+        """Whether the word tells one kind from its neighbours (四星级, 非贫困村, oil-tea) or names the part of a
+        whole that is asked about: a figure said of a neighbour in a list or of the whole before a breakdown is no
+        answer for it."""
+        return self.telling or self.exact or self.part
 
     @property
     def checkable(self) -> bool:
@@ -434,6 +454,7 @@ class FrameBuilder:
         # As the articles write them (海棠镇, where jieba sees 海棠 + 镇共); a place they never mention stays, so
         # no evidence is about it.
         named, normalized_rest = self._named_places(normalized)
+        normalized_rest = _YEAR_PHRASE.sub(" ", normalized_rest)
         known, unknown = chinese_places(normalized_rest, self._mentioned)
         places = [*named, *known, *unknown]
         unit = None
@@ -445,6 +466,8 @@ class FrameBuilder:
             unit = None if _begins_a_noun(normalized, classifier.start(1)) else UNIT_CLASSES.get(
                 "人" if people else classifier.group(1))
         words = _joined_negations([(w.strip(), f) for w, f in jieba.posseg.cut(normalized_rest)])
+        # A question for the whole and its part (多少名第一书记，其中多少名…) is answered with both: no part is asked.
+        among = None if asks_several_figures(normalized) else _among_at(words)
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -461,7 +484,9 @@ class FrameBuilder:
             # 非贫困村 is a kind of its own: a clause about 贫困村 is about the others.
             negated = word.startswith(_NEGATION_PREFIX) and len(word) > 1
             telling = flag == "b" or negated or self._specific(word)
-            terms.append(Term(word, frozenset({word}), key=key or negated, telling=telling))
+            # A word of the part asked about in a whole (第一书记中有多少名来自市直单位: 市直, 单位) tells as 女性 does.
+            part = among is not None and at > among and (key or negated) and word not in PLACE_WORDS
+            terms.append(Term(word, frozenset({word}), key=key or negated, telling=telling or part, part=part))
         return terms, unit, places
 
     def _name_words(self, words: Sequence[str]) -> set[int]:
@@ -485,15 +510,22 @@ class FrameBuilder:
         unit = None
         # Quotes around a counted noun ("how many 'empty-shell' villages") are no part of it.
         lowered = _QUOTE_MARKS.sub("", question.lower())
-        counted = re.search(r"how many (?:of (?:the |their |its |these |those )?)?"
-                            r"([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,4})", lowered)
+        counted = re.search(r"how many (of (?:the |their |its |these |those )?)?"
+                            r"([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,6})", lowered)
+        part: set[str] = set()
         if counted:
             # The counted noun phrase ends at its verb ("how many village cadres serve in the teams"): its last
             # word with a unit is its head (village cadres → people). The word right after "how many" is no verb
             # ("how many registered poor people", "how many trained farmers").
-            for at, word in enumerate(counted.group(1).split()):
+            phrase = counted.group(2).split()
+            for at, word in enumerate(phrase):
                 verb_like = word.endswith("ed") or self.lexicon.is_verb(lemma(word))
                 if word in _ENGLISH_PHRASE_ENDS or (at > 0 and verb_like and lemma(word) not in _ENGLISH_UNITS):
+                    # "how many of its grid workers are Party members": the words from the verb on name the part
+                    # of the whole asked about (unless the question asks for the whole too).
+                    if counted.group(1) and not asks_several_figures(lowered):
+                        rest = lowered[counted.start(2) + len(" ".join(phrase[:at])):]
+                        part = {lemma(w) for w in _ENGLISH_WORD.findall(rest)}
                     break
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
@@ -515,8 +547,13 @@ class FrameBuilder:
                 # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
                 terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True))
                 continue
-            terms.append(Term(text, forms, parts, key=not self.lexicon.is_verb(text),
-                              weak=self.lexicon.weak_forms.get(text, frozenset()), exact=kind == "compound"))
+            key = not self.lexicon.is_verb(text)
+            # A word of the asked part tells one kind from the whole, but is not `telling`: its translations are
+            # too loose for an unstated one to mean a near miss. The county of "county units" is the place's.
+            asked_part = key and bool(part) and {lemma(w) for w in text.split()} <= part and not (
+                forms <= PLACE_WORDS)
+            terms.append(Term(text, forms, parts, key=key, weak=self.lexicon.weak_forms.get(text, frozenset()),
+                              exact=kind == "compound", part=asked_part))
         return terms, unit
 
     def _translate(self, words: list[str], negated: set[int]) -> list[tuple[str, frozenset[str], str]]:
@@ -558,6 +595,18 @@ class FrameBuilder:
         written = frozenset(f for f in written if (jieba.get_FREQ(f) or 0) < _GENERIC_FREQUENCY and any(
             f in article for article in self.article_texts))
         return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
+
+
+def _among_at(words: Sequence[tuple[str, str]]) -> int | None:
+    """The position of the word saying "among" a whole in a segmented question (其中; 中 after the whole's noun),
+    when a count of the whole's kind follows within a few words; else None."""
+    for at, (word, _flag) in enumerate(words):
+        after = "".join(w for w, _ in words[at + 1:at + 1 + _PART_WORDS])
+        noun_before = at > 0 and words[at - 1][1].startswith("n") and words[at - 1][1] != "ns"
+        if (word == "其中" or (word in _AMONG_WORDS and noun_before)) and _COUNTED_ASK.search(
+                word[1:] + after):
+            return at
+    return None
 
 
 def _joined_negations(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -836,6 +885,10 @@ def _said_jointly(frame: QuestionFrame, clause: str, part: str) -> bool:
     # The first item (at 0) has no item before it to share its figure with; None: the part is in no item.
     if not at or not any(t.distinguishing and t.found_in(part) for t in keys):
         return False
+    # Items inside quotes that close before the figure (“理论理想、…、实用技能”10项专题教育) are what it counts.
+    opened = "".join(items[:at])
+    if any(opened.count(left) > opened.count(right) and right in part for left, right in _QUOTE_PAIRS):
+        return False
     together: list[str] = []
     for item in reversed(items[:at]):
         if clause_figures(item):
@@ -853,15 +906,35 @@ def _names_a_kind(part: str) -> bool:
 
 
 def _whole_of_the_asked_part(frame: QuestionFrame, clause: str, sentence: str) -> bool:
-    """Whether `clause` states a whole that the 其中 clause after it breaks down, where the question asks for a
-    part of it: a distinguishing word of the question (非贫困村, 县级) is stated there, with a figure of the asked
-    measure, and not in the clause."""
+    """Whether `clause` states a whole that the clause after it breaks down (…，其中…; 134名第一书记中，…), where the
+    question asks for a part of it: a distinguishing word of the question (非贫困村, 县级) is stated there, with a
+    figure of the asked measure, and not in the clause."""
     breakdown = _clause_after(sentence, clause)
-    if not breakdown.startswith("其中"):
+    # …其中… breaks the whole down, and so does the clause after one saying "among" it (134名第一书记中，省、州单位…).
+    if not (breakdown.startswith("其中") or _ends_among(clause)):
         return False
     if frame.unit and not any(f.unit_class == frame.unit for f in clause_figures(breakdown)):
         return False
     return any(t.distinguishing and not t.found_in(clause) and t.found_in(breakdown) for t in frame.key_terms)
+
+
+def _ends_among(clause: str) -> bool:
+    """Whether a clause with a figure ends saying "among" what it counts (134名第一书记中), not in a word of its own
+    (初中, 集中)."""
+    words = list(jieba.posseg.cut(clause[-_AMONG_TAIL_CHARS:]))
+    return len(words) >= 2 and words[-1].word in ("中", "之中", "当中") and words[-2].flag.startswith("n") and (
+        words[-2].flag != "ns") and bool(clause_figures(clause))
+
+
+def _silent_on_the_part(frame: QuestionFrame, sentence: str) -> bool:
+    """For a question about a part of a whole ("how many of its grid workers are Party members"), whether the
+    sentence states none of the part's words: its figures count the whole, or something else. The text before it
+    is not asked: a word of the part there (党员联户 before 选聘网格员1562名) is seldom said of the same people."""
+    asked = [t for t in frame.key_terms if t.part]
+    # A phrase's own word (党员), not its parts scattered over the sentence (党组织 … 网格员); a phrase with no word
+    # of its own cannot be told absent.
+    return bool(asked) and not any(not (t.forms - t.weak) or any(_holds(sentence, f) for f in t.forms)
+                                   for t in asked)
 
 
 def _whole_among(frame: QuestionFrame, segment: str, part: str) -> bool:
@@ -1046,7 +1119,7 @@ def _other_side(frame: QuestionFrame, text: str) -> bool:
 
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
-          inherited: str | None = None, item: str | None = None) -> Alignment:
+          inherited: str | None = None, item: str | None = None, before_passage: str = "") -> Alignment:
     """How well `clause` (normalised for matching, inside `sentence` inside `context`) answers `frame`.
 
     `passage_places` are the normalised names of the place of the passage's article. `segment` narrows the
@@ -1054,7 +1127,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     holds one figure for each year); `part` is the figure's share of the clause for its terms (示范嘎查2个、
     精品示范村18个: 18 is the one said of 精品示范村); `inherited` is the clause whose counted noun the figure's
     clause leaves out (see `elided_noun_clause`); `item` is the figure's item of an enumeration (5万元至10万元的
-    69个), where a band it answers for is stated.
+    69个), where a band it answers for is stated; `before_passage` is the article's sentence before the passage
+    (normalised), which may name the village the passage is about.
     """
     segment = segment if segment is not None else clause
     result = Alignment(similarity=similarity)
@@ -1118,6 +1192,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
         result.qualifier = _category(frame, clause, part) or (
             -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part) else 0)
+    if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, sentence):
+        result.qualifier = -1  # 选聘网格员1562名 counts the grid workers, not those of them who are Party members
     if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
         result.qualifier = -1  # 选派第一书记152名，其中…非贫困村81名: 152 is all of them, not the non-poor villages'
     if frame.wants_figure and result.qualifier >= 0 and part is not None and _whole_among(frame, segment, part):
@@ -1143,5 +1219,6 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # A village or town is often named once in a passage, not in every sentence about it; a passage about
         # it names it, though: a county's figure is no answer for one of its villages.
         result.place_ok = any(asked in context or any(asked in own or own in asked for own in passage_places)
-                              for asked in frame.places) and all(asked in context for asked in frame.local_places)
+                              for asked in frame.places) and all(
+            asked in f"{before_passage}|{context}" for asked in frame.local_places)
     return result

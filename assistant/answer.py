@@ -27,6 +27,9 @@ class Passage:
     instructions: tuple[tuple[int, int], ...] = ()
     # (page, article offset where it starts) for each page the passage spans; empty without pages.
     pages: tuple[tuple[int, int], ...] = ()
+    # The article's sentence just before the passage: a village it names is where the passage's first sentences
+    # are (走进…茶园坪村。| “…”村党支部书记向国富说。).
+    lead: str = ""
 
     def page_of(self, offset: int) -> int | None:
         """The page of article `offset` inside this passage (None for a document without pages)."""

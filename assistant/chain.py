@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
@@ -34,6 +34,7 @@ from assistant.grounding import Grounding, drop_citations, ground, renumber_cita
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
 from assistant.retrieval import HybridRetriever
+from assistant.sentences import sentence_before
 from assistant.verification import (
     answer_gap,
     half_answered,
@@ -46,6 +47,7 @@ from assistant.verification import (
     overlooked_claim,
     uncited_articles,
 )
+from indexing.documents import Article
 from indexing.hybrid import HybridIndex
 from indexing.injection import decode_spans
 from indexing.pages import decode_pages
@@ -75,14 +77,17 @@ class Retrieved:
     passages: list[Passage]
 
 
-def to_passages(documents: Sequence[Document]) -> list[Passage]:
-    """Retrieved documents as passages numbered from 1."""
+def to_passages(documents: Sequence[Document], articles: Mapping[str, Article] | None = None) -> list[Passage]:
+    """Retrieved documents as passages numbered from 1 (with the sentence before each, when `articles` has the
+    article)."""
     return [
         Passage(n=n, doc_id=d.metadata["doc_id"], chunk_id=d.metadata["chunk_id"], title=d.metadata["title"] or "",
                 text=d.page_content, score=d.metadata["score"], date=d.metadata["date"],
                 source=d.metadata["source"], place=d.metadata["place"], start=d.metadata["start"],
                 end=d.metadata["end"], instructions=decode_spans(d.metadata.get("instructions")),
-                pages=decode_pages(d.metadata.get("pages")))
+                pages=decode_pages(d.metadata.get("pages")),
+                lead=sentence_before(articles[d.metadata["doc_id"]].text, d.metadata["start"])
+                if articles and d.metadata["doc_id"] in articles else "")
         for n, d in enumerate(documents, start=1)
     ]
 
@@ -202,7 +207,7 @@ class Assistant:
         if len(targets) >= 2:
             pool = self._pool_by_place(standalone, targets, size)
         else:
-            pool = to_passages(self.retriever.invoke(standalone, k=size))
+            pool = to_passages(self.retriever.invoke(standalone, k=size), self.index.articles)
         answer.contexts = pool[:wanted]
         answer.retrieval_ms = (time.perf_counter() - retrieval_started) * 1000
         yield Retrieved(answer.contexts)
@@ -292,7 +297,7 @@ class Assistant:
         crowded out by another's passages."""
         per_place = max(_PLACE_PASSAGES, -(-size // len(targets)))
         ranked = [self.retriever.invoke(question, k=per_place, doc_ids=t.doc_ids) for t in targets]
-        return to_passages([d for turn in zip_longest(*ranked) for d in turn if d is not None])
+        return to_passages([d for turn in zip_longest(*ranked) for d in turn if d is not None], self.index.articles)
 
     def _answer_places(self, analysis: QueryAnalysis, frame: QuestionFrame, pool: list[Passage],
                        targets: Sequence[PlaceTarget], asked: str, answer: Answer, started: float

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import jieba.posseg
 
 from assistant.alignment import (
+    PLACE_WORDS,
     RANGE_LINK,
+    UNIT_CLASSES,
     Alignment,
     ClauseFigure,
     QuestionFrame,
@@ -42,7 +44,6 @@ MIN_CLAIM_COVERAGE = 0.45
 _NAME_BONUS = 1.0
 # How far before a person's name its title may stand (县委书记陈建生), and how titles end (村民 is none).
 _TITLE_CHARS = 4
-PLACE_WORDS = frozenset({"县", "旗", "市", "镇", "乡", "村", "嘎查", "区", "州", "盟", "省"})
 _PLACE_SUFFIXES = tuple(PLACE_WORDS)
 _TITLES = ("书记", "长", "主任", "主席", "委员", "干部", "队员", "专干", "经理", "代表")
 _TITLE_WORDS = r"书记|部长|县长|旗长|市长|镇长|乡长|主任|队长|组长|局长|厅长|主席|经理"
@@ -283,6 +284,7 @@ class EvidenceSelector:
         count = asked_count(frame.question) if wants_list else None
         for passage in passages:
             context = normalize_for_matching(passage.text)
+            lead = normalize_for_matching(passage.lead)
             places = passage_places(passage)
             for start, end in sentence_spans(passage.text):
                 if any(s < end and start < e for s, e in passage.instructions):
@@ -294,11 +296,12 @@ class EvidenceSelector:
                     clause = normalize_for_matching(sentence[c_start:c_end])
                     if frame.wants_figure and not clause_figures(clause) and len(clause_spans(sentence)) > 1:
                         continue
-                    alignment = align(frame, clause, normalized_sentence, context, places)
+                    alignment = align(frame, clause, normalized_sentence, context, places, before_passage=lead)
                     if best is None or alignment.score > best[0].score:
                         best = (alignment, (start + c_start, start + c_end))
                 if best is None:
-                    alignment = align(frame, normalized_sentence, normalized_sentence, context, places)
+                    alignment = align(frame, normalized_sentence, normalized_sentence, context, places,
+                                      before_passage=lead)
                     best = (alignment, (start, end))
                 # An enumeration helps as much as it is about what was asked (党员、干部、群众 is no answer).
                 score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
@@ -394,6 +397,11 @@ class Claim:
     unit: str | None = None
 
     @property
+    def unit_class(self) -> str | None:
+        """What the figure counts (people, money …), None for a bare number."""
+        return UNIT_CLASSES.get(self.unit) if self.unit else None
+
+    @property
     def clause_text(self) -> str:
         """The figure's part of its clause, in the passage's own script."""
         return self.evidence.passage.text[self.clause[0]:self.clause[1]]
@@ -431,6 +439,7 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
         sentence = normalize_for_matching(text[item.start:item.end])
         context = normalize_for_matching(text)
         places = passage_places(item.passage)
+        lead = normalize_for_matching(item.passage.lead)
         previous = None
         for c_start, c_end in clause_spans(text[item.start:item.end]):
             raw = text[item.start + c_start:item.start + c_end]
@@ -446,7 +455,7 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
                 item_end = raw.find("、", figure.end)
                 listed = normalize_for_matching(raw[item_start:item_end if item_end >= 0 else len(raw)])
                 alignment = align(frame, clause, sentence, context, places, item.alignment.similarity, segment,
-                                  normalize_for_matching(raw[s_start:s_end]), inherited, listed)
+                                  normalize_for_matching(raw[s_start:s_end]), inherited, listed, lead)
                 offset = item.start + c_start
                 claims.append(Claim(item, figure.value, figure.number, (offset + s_start, offset + s_end),
                                     alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw)),
@@ -486,10 +495,16 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     return parts
 
 
-def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
-    """The admissible figure claim that best states what the question asks; a figure whose clause states less
-    than `MIN_CLAIM_COVERAGE` of the question's terms is said of something else and is no claim."""
+def answers(frame: QuestionFrame, claim: Claim) -> bool:
+    """Whether a figure claim may answer the question: admissible, anchored by a key term next to its figure,
+    not one of the question's own figures, and stating at least `MIN_CLAIM_COVERAGE` of the question's terms
+    (less is said of something else)."""
     floor = MIN_CLAIM_COVERAGE if any(t.checkable for t in frame.terms) else 0.0
-    claims = [c for c in figure_claims(frame, evidence) if c.alignment.admissible and c.alignment.coverage >= floor
-              and c.alignment.anchored and not any(same_value(c.value, q) for q in frame.figures)]
+    return claim.alignment.admissible and claim.alignment.coverage >= floor and claim.alignment.anchored and not any(
+        same_value(claim.value, q) for q in frame.figures)
+
+
+def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
+    """The figure claim that best states what the question asks, of those that may answer it."""
+    claims = [c for c in figure_claims(frame, evidence) if answers(frame, c)]
     return max(claims, key=lambda c: c.alignment.score + _RANK_PRIOR / c.evidence.passage.n, default=None)

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import jieba.posseg
+from pypinyin import lazy_pinyin
 
+from assistant.lexicon import lemma
 from assistant.prompts import NOT_FOUND
-from assistant.query import expected_classifier
-from indexing.textnorm import normalize_for_matching
+from assistant.query import PLACE_SUFFIXES, expected_classifier, fold_pinyin, han_pinyin
+from indexing.textnorm import normalize_for_matching, normalize_script
 
 _CITATION = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 # Not preceded by a Latin letter or digit (Han characters may touch a figure: 选派了19名).
@@ -22,7 +24,11 @@ _ANSWER_NUMBER = re.compile(
     r"(?<![0-9A-Za-z.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(million|billion|thousand|万|亿|千)?", re.IGNORECASE)
 _PASSAGE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余)?\s*(万|亿|千)?")
 _SCALES = {"thousand": 1e3, "千": 1e3, "万": 1e4, "million": 1e6, "亿": 1e8, "billion": 1e9}
+# The scales a figure is read with only as written with them (7.6万 is never 7.6).
+_CHINESE_SCALES = ("万", "亿")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# A capitalised pinyin syllable run straight into Han characters: a surname romanised, the given name not.
+_HALF_ROMANISED = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{0,5})([\u4e00-\u9fff]{1,2})(?![\u4e00-\u9fff])")
 _REFUSALS = re.compile(
     r"do(?:es)? not (?:contain|mention|say|provide|specify)|not (?:mentioned|stated|provided|found) in|"
     r"no information|cannot (?:be )?(?:found|determined|answer)|没有提到|未提及|没有提及|无法(?:确定|回答)|没有相关",
@@ -124,11 +130,15 @@ def _unit_word(after: str) -> str | None:
 
 
 def passage_values(text: str) -> set[float]:
-    """Every figure in a passage, as written and with its 万/亿 scale applied."""
+    """Every figure in a passage, with its 万/亿 scale applied: 7.6万亩 is 76,000 mu, and "7.6 mu" states no
+    figure of it (an English answer that dropped the scale is restated with the passage's own figure). A 千 may
+    begin a unit (1500千克, 200千瓦), so a figure before it is also taken as written."""
     values = set()
     for match in _PASSAGE_NUMBER.finditer(normalize_for_matching(text)):
-        number = float(match.group(1))
-        values.update({number, number * _SCALES.get(match.group(2) or "", 1.0)})
+        number, scale = float(match.group(1)), match.group(2) or ""
+        values.add(number * _SCALES.get(scale, 1.0))
+        if scale not in _CHINESE_SCALES:
+            values.add(number)
     return values
 
 
@@ -161,11 +171,12 @@ def english_amount(value: float) -> str:
 
 
 def _restate_scaled(text: str, figure: Figure, passages: Sequence[str], cited: list[int]) -> tuple[str, int] | None:
-    """Repair a figure whose Chinese scale was mistranslated (1875万 → "1875 million"): use the passage's."""
+    """Repair a figure whose Chinese scale was mistranslated (1875万 → "1875 million") or dropped (7.6万亩 → "7.6
+    mu"): use the passage's."""
     for n in [*cited, *range(1, len(passages) + 1)]:
         written = scaled_forms(passages[n - 1]).get(figure.number)
         if written:
-            value = next(v for v in passage_values(written) if not same_value(v, figure.number))
+            value = float(written.rstrip("多余万亿千")) * _SCALES[written[-1]]
             return text.replace(figure.raw, f"{written} ({english_amount(value)})", 1), n
     return None
 
@@ -199,10 +210,38 @@ def name_leading_markers(text: str, places: Sequence[str | None]) -> str:
     return re.sub(r"\[(\d+)\]", named, match.group(1)) + text[match.end():]
 
 
+def whole_names(text: str, passages: Sequence[str]) -> str:
+    """`Zhang海燕` → `张海燕 (Zhang Haiyan)`: a person's name a small model wrote half in pinyin, made whole from a
+    passage that names the person (a one- or two-character surname whose pinyin the romanised part is, then the
+    given name the answer kept). A place (Baiyan村) is no name; a reading the model already gave is not repeated."""
+    readable = [normalize_script(p) for p in passages]
+
+    def whole(match: re.Match[str]) -> str:
+        latin, given = match.group(1), match.group(2)
+        if given.endswith(PLACE_SUFFIXES):
+            return match.group(0)
+        for passage in readable:
+            for found in re.finditer(r"([\u4e00-\u9fff]{1,2})" + re.escape(given), passage):
+                for surname in dict.fromkeys((found.group(1)[-1:], found.group(1))):
+                    if han_pinyin(surname) != fold_pinyin(latin):
+                        continue
+                    if text[match.end():].lstrip().startswith(("(", "（")):
+                        return surname + given
+                    romanised = " ".join("".join(lazy_pinyin(part)).capitalize() for part in (surname, given))
+                    return f"{surname}{given} ({romanised})"
+        return match.group(0)
+
+    return _HALF_ROMANISED.sub(whole, text)
+
+
 def says_something(text: str, question: str) -> bool:
-    """False when, citations aside, the answer only repeats the question's words."""
-    asked = {w.lower() for w in _WORD.findall(question)}
-    new = [w for w in _WORD.findall(strip_citations(text)) if w.lower() not in asked and w.lower() not in _FILLER]
+    """False when, citations aside, the answer only repeats the question's words (in any inflection), or
+    announces what it would say and stops ("…counted toward the points:")."""
+    body = strip_citations(text).strip()
+    if body.endswith((":", "：")):
+        return False
+    asked = {lemma(w.lower()) for w in _WORD.findall(question)}
+    new = [w for w in _WORD.findall(body) if lemma(w.lower()) not in asked and w.lower() not in _FILLER]
     return len(new) >= 2 or any(w.isdigit() for w in new)
 
 
@@ -255,6 +294,8 @@ def ground(answer: str, passages: Sequence[str], question: str, language: str,
     if not text or is_refusal(text):
         return Grounding(text="", abstained=True)
     text = name_leading_markers(text, places)
+    if language == "en":
+        text = whole_names(text, passages)
     result = Grounding(text=text)
     if not says_something(text, question):
         result.supported = False

@@ -13,6 +13,7 @@ from indexing.textnorm import normalize_script
 # A closing quote after the end mark belongs to the sentence it closes (…的用人机制。” 甘洛县…).
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?[”’」』]*")
 _MIN_SENTENCE_CHARS = 4
+_SENTENCE_ENDS = "。！？；!?;”’」』"
 
 SentenceScorer = Callable[[str, list[str]], list[float]]
 
@@ -49,3 +50,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end - start >= _MIN_SENTENCE_CHARS:
             spans.append((start, end))
     return spans
+
+
+def sentence_before(text: str, start: int, reach: int = 120) -> str:
+    """The sentence of `text` that ends where `start` begins (within `reach` characters), with the beginning of
+    the sentence `start` falls in when it falls mid-sentence; "" at the start of the text."""
+    window = text[max(0, start - reach):start]
+    spans = sentence_spans(window)
+    if not spans:
+        return ""
+    complete = window[spans[-1][1] - 1] in _SENTENCE_ENDS
+    first = spans[-1] if complete or len(spans) < 2 else spans[-2]
+    return window[first[0]:]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.alignment import (
+    PLACE_WORDS,
     STATED_LEVEL,
     TOPIC_CHARS,
     QuestionFrame,
@@ -20,10 +21,10 @@ from assistant.alignment import (
     term_level,
 )
 from assistant.evidence import (
-    PLACE_WORDS,
     Candidate,
     Claim,
     Evidence,
+    answers,
     asks_who,
     best_claim,
     best_listing,
@@ -172,11 +173,14 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
     """The better-aligned claim when a figure of the answer comes from a clause that does not state what was
     asked (a neighbouring figure, another year or band, a ratio), or None when every figure is aligned.
 
-    A figure is aligned when a clause stating it is admissible and scores within a margin of the best
-    claim, or stands in the best claim's own clause while the answer gives the best claim's figure too (an
-    answer quoting 405户、1113人 for households gives the households; the neighbour needs no admissibility of
-    its own there). A neighbour given instead of the best figure is not aligned by sharing its clause
-    (五星级党支部23个 for 四星级党支部57个).
+    A figure is aligned when a claim stating it may answer the question as the best one may (admissible, anchored,
+    enough of the question's terms; 12类“党员活动日” states no key term next to its figure) and scores within a
+    margin of the best claim. Beside the best claim's figure, a figure is aligned only in another measure, which
+    describes it: in the best claim's own clause too (an answer quoting 405户、1113人 for households gives the
+    households; the people need no admissibility of their own there). One in the same measure competes with it
+    (省、州单位派驻34名，县直单位派驻100名 for the province-level ones: a reader cannot tell which answers). A
+    neighbour given instead of the best figure is not aligned by sharing its clause (五星级党支部23个 for
+    四星级党支部57个).
     Lists, comparisons and questions asking for several figures are left to the grounding guard.
     """
     if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question) or (
@@ -189,10 +193,17 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
     claims = figure_claims(frame, evidence)
     gives_best = any(_states(best, f) for f in figures)
 
+    def close_to_best(claim: Claim) -> bool:
+        return answers(frame, claim) and claim.alignment.score >= best.alignment.score - _MARGIN
+
     def aligned(figure: Figure) -> bool:
         stating = [c for c in claims if _states(c, figure)]
-        return any((gives_best and c.evidence is best.evidence and c.full_clause == best.full_clause) or (
-            c.alignment.admissible and c.alignment.score >= best.alignment.score - _MARGIN) for c in stating)
+        if not gives_best or _states(best, figure):
+            return any(close_to_best(c) for c in stating)
+        # Beside the best figure, one in another measure describes it, and so does one of another year (由2016年的
+        # 6120元增加到2019年的11830元); one in the same measure competes with it.
+        return any((c.unit_class != best.unit_class or best.unit_class is None or not c.alignment.year_ok) and (
+            close_to_best(c) or (c.evidence is best.evidence and c.full_clause == best.full_clause)) for c in stating)
 
     return None if all(aligned(f) for f in figures) else best
 

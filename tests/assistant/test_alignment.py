@@ -8,6 +8,7 @@ from assistant.evidence import EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
+from assistant.sentences import sentence_before
 from assistant.verification import (
     answer_gap,
     half_answered,
@@ -108,8 +109,10 @@ def test_a_listed_neighbours_figure_given_instead_of_the_asked_one_is_flagged(fr
     better = misaligned_figure(frame, "23个 [1]", evidence)
     assert better is not None and better.value == 57
     assert misaligned_figure(frame, "四星级党支部57个 [1]", evidence) is None
-    assert misaligned_figure(frame, "五星级党支部23个、四星级党支部57个 [1]", evidence) is None, \
-        "quoting the asked figure with its neighbour still answers"
+    # Quoting the asked figure with its neighbour of the same measure leaves the reader to pick: the extractive
+    # answer quotes the asked item alone.
+    quoted = misaligned_figure(frame, "五星级党支部23个、四星级党支部57个 [1]", evidence)
+    assert quoted is not None and quoted.value == 57
 
 
 def test_a_year_written_without_nian_is_no_figure_of_the_answer(frames: FrameBuilder) -> None:
@@ -1030,3 +1033,120 @@ def test_a_verb_ending_in_a_range_links_character_is_no_range(frames: FrameBuild
     frame = frames.build("集体经济收入10万元以上的村有多少个？", "zh")
     claim = best_claim(frame, EvidenceSelector().select(frame, above, 3))
     assert claim is not None and claim.value == 28
+
+
+def test_a_year_lends_the_next_word_no_character(frames: FrameBuilder) -> None:
+    # jieba reads 2019年产值 as 2019 + 年产值, a word no clause about 产值 states.
+    frame = frames.build("青岭县的茶叶2019年产值有多少？", "zh")
+    assert frame.years == ("2019",) and "产值" in [t.text for t in frame.terms]
+    assert not any(t.text.startswith("年") for t in frame.terms)
+    text = "2019年，青岭县核桃产量560吨、产值2400万元；茶叶种植面积1.2万亩，产量820吨、产值3100万元。"
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert claim is not None and claim.value == 31_000_000
+
+
+PART_OF_WHOLE = "青岭县120名第一书记中，县直单位派驻80名，乡镇单位派驻40名。"
+
+
+@pytest.fixture(scope="module")
+def part_frames() -> FrameBuilder:
+    articles = [PART_OF_WHOLE, "青岭县选派第一书记120名。", "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6
+    return FrameBuilder(BilingualLexicon([*VOCABULARY, "单位", "县直", "乡镇", "派驻"]), ["青岭县", "青岭"], articles)
+
+
+@pytest.mark.parametrize("question", ["青岭县的第一书记中有多少名来自县直单位？",
+                                      "青岭县的第一书记当中，有多少名来自县直单位？",
+                                      "How many of Qingling County's first secretaries came from county units?"])
+def test_a_part_of_a_whole_is_answered_by_the_part_not_the_whole(part_frames: FrameBuilder, question: str) -> None:
+    language = "en" if question.isascii() else "zh"
+    frame = part_frames.build(question, language, places=["青岭县"])
+    assert any(t.part and t.distinguishing for t in frame.key_terms), frame.terms
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(PART_OF_WHOLE), 3))
+    assert claim is not None and claim.value == 80, question
+
+
+def test_a_part_no_sentence_states_is_a_near_miss(part_frames: FrameBuilder) -> None:
+    # Only the whole is given: 120 is no answer to how many came from the county's units.
+    frame = part_frames.build("青岭县的第一书记中有多少名来自县直单位？", "zh")
+    whole = passages("青岭县选派第一书记120名，到村任职。")
+    selector = EvidenceSelector()
+    candidates = selector.candidates(frame, whole)
+    assert answer_gap(frame, selector.select(frame, whole, 3, candidates=candidates), candidates)
+    # A question with 中 that asks for no part (an activity, not a whole) marks nothing.
+    during = part_frames.build("在脱贫攻坚中，青岭县选派了多少名第一书记？", "zh")
+    assert not any(t.part for t in during.terms)
+    # Nor does one asking for the whole and its part: both figures answer it.
+    both = part_frames.build("青岭县选派了多少名第一书记，其中有多少名来自县直单位？", "zh")
+    assert not any(t.part for t in both.terms)
+
+
+def test_a_figure_beside_the_asked_one_in_its_measure_competes_with_it(part_frames: FrameBuilder) -> None:
+    frame = part_frames.build("青岭县第一书记中有多少名是县直单位派驻的？", "zh")
+    evidence = EvidenceSelector().select(frame, passages(PART_OF_WHOLE), 3)
+    assert misaligned_figure(frame, "县直单位派驻80名，乡镇单位派驻40名 [1]", evidence) is not None
+    assert misaligned_figure(frame, "120名第一书记中，县直单位派驻80名 [1]", evidence) is not None
+    assert misaligned_figure(frame, "县直单位派驻80名 [1]", evidence) is None
+
+
+def test_a_figure_of_another_year_beside_the_asked_one_describes_it(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县2019年贫困户人均纯收入是多少？", "zh")
+    evidence = EvidenceSelector().select(frame, passages(INCOME), 3)
+    assert misaligned_figure(frame, "由2016年的6120元增加到2019年的11830元 [1]", evidence) is None
+
+
+def test_a_village_named_just_before_the_passage_is_where_the_passage_is() -> None:
+    article = "走进青岭县白岩村，茶园青翠。“过去村里没有收入。”村党支部书记陈国富说，今年村集体收入46.8万元。"
+    start = article.index("“过去")
+    lead = sentence_before(article, start)
+    assert lead == "走进青岭县白岩村，茶园青翠。"
+    # A passage starting mid-sentence leads with the sentence before too; a semicolon ends a sentence.
+    cut = "甲村修了路。乙村种了茶；丙村养了牛，"
+    assert sentence_before(cut, len("甲村修了路。乙村种了茶；丙村")) == "乙村种了茶；丙村"
+    assert sentence_before(article, 0) == ""
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体", "集体经济"]), ["青岭县", "青岭"], [article])
+    frame = frames.build("青岭县白岩村的村集体收入是多少？", "zh", places=["白岩村"])
+    text = article[start:]
+    passage = Passage(n=1, doc_id="d1", chunk_id="d1#1", title="t", text=text, score=1.0, place="青岭县")
+    assert best_claim(frame, EvidenceSelector().select(frame, [passage], 3)) is None
+    led = Passage(n=1, doc_id="d1", chunk_id="d1#1", title="t", text=text, score=1.0, place="青岭县", lead=lead)
+    claim = best_claim(frame, EvidenceSelector().select(frame, [led], 3))
+    assert claim is not None and claim.value == 468000
+
+
+def test_a_count_after_its_quoted_members_counts_them() -> None:
+    # The quoted items are what 3项 counts, not kinds it is said of together with the asked one.
+    text = ("青岭县组织开展党员学习日、志愿服务日等12类“党员活动日”活动，并以此为平台扎实开展“理论学习、政策形势、"
+            "实用技能”3项专题教育，凝聚正能量。")
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "专题", "教育", "平台", "党员", "活动"]), ["青岭县"],
+                          [text, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("Using its party-member activity days as a platform, how many themed education programmes "
+                         "(专题教育) did Qingling County run?", "en", places=["青岭县"])
+    evidence = EvidenceSelector().select(frame, passages(text), 3)
+    claim = best_claim(frame, evidence)
+    assert claim is not None and claim.value == 3
+    # 12类 is said of the activity days: a figure no key term stands next to answers nothing, however well its
+    # sentence scores.
+    better = misaligned_figure(frame, "Qingling ran 12 themed education programmes (专题教育) [1].", evidence)
+    assert better is not None and better.value == 3
+
+
+def test_a_sentence_silent_on_the_asked_part_gives_no_figure_for_it(part_frames: FrameBuilder) -> None:
+    frame = part_frames.build("How many of Qingling County's first secretaries came from county units?", "en",
+                              places=["青岭县"])
+    whole = passages("青岭县选派第一书记120名，到村任职。")
+    assert best_claim(frame, EvidenceSelector().select(frame, whole, 3)) is None
+
+
+def test_a_thing_in_which_something_is_done_is_no_whole(part_frames: FrameBuilder) -> None:
+    # 项目中 says "in the project": 投入了多少资金 asks for an amount, no part of the project.
+    frame = part_frames.build("青岭县在扶贫项目中投入了多少资金？", "zh")
+    assert not any(t.part for t in frame.terms)
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages("青岭县在扶贫项目中投入资金1200万元。"), 3))
+    assert claim is not None and claim.value == 12_000_000
+
+
+def test_a_clause_ending_among_what_it_counts_is_the_whole() -> None:
+    from assistant.alignment import _ends_among
+
+    assert _ends_among("青岭县120名第一书记中")
+    assert not _ends_among("新建小学3所、初中") and not _ends_among("组织52名干部集中")

@@ -26,8 +26,9 @@ from tests.conftest import REPO
 
 # (question, the figure its answer must give and cite); the same questions go to both LLM backends.
 ANSWERABLE = [("乌兰县一共资助了几名贫困学生？", "179"), ("How many first secretaries did Zalaite dispatch?", "196")]
-# The passages name first secretaries, never how many were women: the model itself must say NOT_FOUND.
-UNANSWERABLE = "How many female first secretaries did Jalaid Banner dispatch?"
+# The passages tell of Jalaid Banner's first secretaries, never of a sport they play: no guard before the model
+# abstains on a question that asks no figure, no person and no Chinese word, so the model itself must say NOT_FOUND.
+UNANSWERABLE = "Which sport do Jalaid Banner's first secretaries play together?"
 _START_TIMEOUT_S = 180
 
 

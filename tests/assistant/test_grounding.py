@@ -104,3 +104,40 @@ def test_a_short_chinese_answer_is_cited_where_it_stands():
     passages = ["该品种命名为“甘洛高山土鸡”。", "甘洛县发展土鸡产业。"]
     verdict = ground("甘洛高山土鸡 [2]", passages, "甘洛县的土鸡品种被命名为什么？", "zh")
     assert verdict.supported and 1 in verdict.cited
+
+
+def test_an_english_figure_that_dropped_its_chinese_scale_is_restated():
+    passages = ["2020年,全縣茶園面積18.4萬畝,咖啡種植面積7.6萬畝,咖啡豆產量8600噸。"]
+    verdict = ground("Yunxiu had 7.6 mu of coffee in 2020 [1].", passages, "How many mu of coffee?", "en")
+    assert verdict.supported and "7.6万 (76,000) mu" in verdict.text, verdict
+    assert ground("Yunxiu had 76,000 mu of coffee [1].", passages, "How many mu of coffee?", "en").text == (
+        "Yunxiu had 76,000 mu of coffee [1].")
+
+
+def test_a_name_written_half_in_pinyin_is_made_whole_from_its_passage():
+    passages = ["县委常委、组织部部长张海燕表示,下一步将持续抓党建。"]
+    verdict = ground("The head of the department is Zhang海燕 [1].", passages, "Who heads it?", "en")
+    assert verdict.supported and "张海燕 (Zhang Haiyan)" in verdict.text, verdict
+    # A surname whose pinyin is not the romanised part is left as written (and checked as any name is).
+    assert "Li海燕" in ground("It is Li海燕 [1].", passages, "Who heads it?", "en").text
+
+
+def test_an_answer_that_announces_a_list_and_stops_says_nothing():
+    question = "What kinds of behaviour count toward a villager's points?"
+    verdict = ground("Under its rules, the following behaviours count toward a villager's points: [1]", PASSAGES,
+                     question, "en")
+    assert not verdict.supported
+    assert ground("Hygiene and caring for elders count toward the points [1].", ["把环境卫生、孝老爱亲纳入积分"],
+                  question, "en").supported
+
+
+def test_a_half_romanised_name_keeps_a_reading_given_and_places_stay_places():
+    passages = ["村党支部书记陳國富说，白岩村建成茶厂。"]
+    verdict = ground("书记Chen国富 (Chen Guofu) said so [1].", passages, "Who?", "en")
+    assert verdict.text.startswith("书记陈国富 (Chen Guofu) said")
+    assert "Baiyan村" in ground("Baiyan村 built a tea factory [1].", passages, "What?", "en").text
+
+
+def test_an_answer_repeating_the_question_in_other_inflections_says_nothing():
+    question = "What kinds of behaviour count toward a villager's points?"
+    assert not ground("Kinds of behaviours count toward villagers' points [1].", PASSAGES, question, "en").supported
