@@ -921,6 +921,8 @@ def _whole_of_the_asked_part(frame: QuestionFrame, clause: str, sentence: str) -
 def _ends_among(clause: str) -> bool:
     """Whether a clause with a figure ends saying "among" what it counts (134名第一书记中), not in a word of its own
     (初中, 集中)."""
+    if not clause.endswith("中"):
+        return False  # segmenting only a clause that may end so
     words = list(jieba.posseg.cut(clause[-_AMONG_TAIL_CHARS:]))
     return len(words) >= 2 and words[-1].word in ("中", "之中", "当中") and words[-2].flag.startswith("n") and (
         words[-2].flag != "ns") and bool(clause_figures(clause))
