@@ -141,3 +141,9 @@ def test_a_half_romanised_name_keeps_a_reading_given_and_places_stay_places():
 def test_an_answer_repeating_the_question_in_other_inflections_says_nothing():
     question = "What kinds of behaviour count toward a villager's points?"
     assert not ground("Kinds of behaviours count toward villagers' points [1].", PASSAGES, question, "en").supported
+
+
+def test_a_figure_before_a_unit_starting_with_qian_is_taken_as_written():
+    # 千克 is a unit, not 1500 thousands: "1,500 kg" is the passage's own figure.
+    verdict = ground("It produced 1,500 kg [1].", ["全村产量1500千克。"], "How much?", "en")
+    assert verdict.supported and verdict.text == "It produced 1,500 kg [1]."
