@@ -42,6 +42,13 @@ def wait_indexed(page: Page, *doc_ids: str) -> None:
     page.wait_for_function(
         "ids => ids.every(id => document.querySelector(`#wenda-docs-table tr[data-id='${id}']`)"
         "?.dataset.status === 'indexed')", arg=list(doc_ids), timeout=INDEXING_TIMEOUT_MS)
+    wait_served(page)
+
+
+def wait_served(page: Page) -> None:
+    """Until the build is over: a document is listed as indexed once its index is published, and the server
+    answers from that index a moment later, when it has switched to it (the progress says "up to date")."""
+    page.wait_for_selector("#wenda-docs-progress [data-state='idle']", timeout=INDEXING_TIMEOUT_MS)
 
 
 def ask(page: Page, question: str) -> str:
@@ -97,4 +104,5 @@ def test_upload_watch_indexing_ask_and_delete(docs_url, page, tmp_path):
     page.wait_for_selector("#wenda-docs-message :text('Deleted')", timeout=60_000)
     page.wait_for_function("!document.querySelector(\"#wenda-docs-table tr[data-id='uploads/tea-report']\")",
                            timeout=INDEXING_TIMEOUT_MS)
+    wait_served(page)
     assert PDF_TITLE not in ask(page, PDF_QUESTION)
