@@ -30,7 +30,7 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 # "the 2020 elections" and "Qingling's 2021 elections" name a year too, "the 2000 households" a count.
-_ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|from|to|until|before|after|year|the)|['’]s)\s+"
+_ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|for|from|to|until|before|after|year|the)|['’]s)\s+"
                            r"((?:19|20)\d\d)\b"
                            r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?))",
                            re.IGNORECASE)
@@ -96,7 +96,8 @@ UNIT_CLASSES: dict[str, str] = {
 }
 _UNITS_LONGEST_FIRST = sorted(UNIT_CLASSES, key=len, reverse=True)
 # A figure in Chinese text: the number, an optional 万/亿 scale, 多/余 and its measure word.
-_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(" +
+# 2大类 (two major kinds) counts 类 as 2类 would: 大 is no part of the measure word.
+_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:大(?=[类项种个批]))?(" +
                      "|".join(re.escape(u) for u in _UNITS_LONGEST_FIRST) + ")?")
 _SCALES = {"万": 1e4, "亿": 1e8}
 # What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
@@ -106,6 +107,9 @@ _BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 # A year as a question writes it (2019年, 2019年度, 2019年底): the frame's years hold it. jieba would join its 年 to the
 # next word (2019年产值 → 2019 + 年产值, a word no clause about 产值 states).
 _YEAR_PHRASE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:度|底|末|初)?")
+# "Compared with the year before" (跟上年比, 比去年, 同比): a clause says it as 同比 or not at all, and jieba cuts
+# 跟上年比 into 跟上 + 年比.
+_BASELINE_PHRASE = re.compile(r"(?:跟|与|和|同|比|较)(?:上年|去年|上一年|前一年)(?:相比|同期)?比?|同比|环比")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
 # English words that say what a how-many question counts.
@@ -215,8 +219,11 @@ class Term:
         return not (self.forms - self.weak) and not self.parts
 
     def found_in(self, text: str) -> bool:
-        """Whether `text` (normalised for matching) states the term."""
+        """Whether `text` (normalised for matching) states the term, also with a part of it in quotes (村“两委”
+        states 村两委)."""
         if any(_holds(text, form) for form in self.forms - self.weak):
+            return True
+        if _INNER_QUOTE.search(text) and any(_holds(_unquoted(text), form) for form in self.forms - self.weak):
             return True
         return bool(self.parts) and all(any(f in text for f in part) for part in self.parts)
 
@@ -225,12 +232,36 @@ class Term:
         return any(form in text for form in self.weak)
 
 
+# A verb's negation right before a word (不能享受易地搬迁项目, 没有发展党员, 未纳入监测): the clause says it is not so.
+_NEGATING_VERB = re.compile(r"不能|无法|没有|未能|不属于|未纳入|未享受")
+_NEGATED_BEFORE = re.compile(r"(?:不能|无法|没有|未能|不属于|未纳入|未享受)[\u4e00-\u9fff]{0,5}$")
+_NEGATION_REACH = 8
+# Quotes around part of a word (村“两委”, “五个一”工作法): what they mark is still written.
+_INNER_QUOTE = re.compile(r"[“”「」]")
+
+
+@lru_cache(maxsize=4096)
+def _unquoted(text: str) -> str:
+    """`text` without its quote marks."""
+    return _INNER_QUOTE.sub("", text)
+
+
 def _holds(text: str, form: str) -> bool:
-    """Whether `text` holds `form` other than in its negation (非贫困村 is no 贫困村)."""
+    """Whether `text` holds `form` other than in its negation (非贫困村 is no 贫困村) or under a verb's (不能享受易地
+    搬迁项目的贫困户 are no relocated ones)."""
     if form not in text:
         return False
     negation = _NEGATION_PREFIX + form
-    return form.startswith(_NEGATION_PREFIX) or negation not in text or form in text.replace(negation, "")
+    if not (form.startswith(_NEGATION_PREFIX) or negation not in text or form in text.replace(negation, "")):
+        return False
+    if not _NEGATING_VERB.search(text):
+        return True
+    at = text.find(form)
+    while at >= 0:
+        if not _NEGATED_BEFORE.search(text, max(0, at - _NEGATION_REACH), at):
+            return True
+        at = text.find(form, at + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -385,11 +416,12 @@ class FrameBuilder:
         normalized = normalize(question)
         years = tuple(dict.fromkeys(_YEAR.findall(normalized) or _ENGLISH_YEAR.findall(normalized)))
         found_places = [normalize(p) for p in places]
+        context, asking = _context_and_ask(question)
         if language == "zh":
-            terms, unit, zh_places = self._chinese_terms(normalized)
+            terms, unit, zh_places = self._chinese_terms(normalize(asking))
             found_places += zh_places
         else:
-            terms, unit = self._english_terms(question)
+            terms, unit = self._english_terms(asking)
             # A people the question names in English ("the Miao population": 苗族) is a kind a clause must state, as
             # 苗族 would be; "Miao embroidery" (苗绣) names no people.
             if _PEOPLE_CONTEXT.search(question):
@@ -400,6 +432,8 @@ class FrameBuilder:
                 chinese, _unit, zh_places = self._chinese_terms(quoted)
                 terms += [replace(t, key=True, telling=True) for t in chinese if len(t.text) >= 2]
                 found_places += zh_places
+        if context:
+            terms = self._context_terms(context, language, terms)
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
             unit = measured_unit(normalized)
@@ -412,6 +446,20 @@ class FrameBuilder:
         return QuestionFrame(question=normalize_script(question), language=language, terms=tuple(terms), unit=unit,
                              years=years, places=places, wants_figure=wants_figure, figures=figures,
                              sides=question_sides(amounts), local_places=local)
+
+    def _context_terms(self, context: str, language: str, asked: list[Term]) -> list[Term]:
+        """The asked sentence's terms, then those of the sentences before it that set the scene ("…members run
+        hundreds of cooperatives. How many poor households are they bringing along?"): a clause stating them
+        answers better, one leaving them out may still answer. Without a key term of its own, the asked sentence
+        ("How many?") takes the scene's terms as they are."""
+        if language == "zh":
+            scene, _unit, _places = self._chinese_terms(normalize(context))
+        else:
+            scene, _unit = self._english_terms(context)
+        if not any(t.key and t.checkable for t in asked):
+            return [*scene, *asked]
+        own = {t.text for t in asked}
+        return [*asked, *(replace(t, key=False, telling=False, part=False) for t in scene if t.text not in own)]
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -454,7 +502,7 @@ class FrameBuilder:
         # As the articles write them (海棠镇, where jieba sees 海棠 + 镇共); a place they never mention stays, so
         # no evidence is about it.
         named, normalized_rest = self._named_places(normalized)
-        normalized_rest = _YEAR_PHRASE.sub(" ", normalized_rest)
+        normalized_rest = _BASELINE_PHRASE.sub(" ", _YEAR_PHRASE.sub(" ", normalized_rest))
         known, unknown = chinese_places(normalized_rest, self._mentioned)
         places = [*named, *known, *unknown]
         unit = None
@@ -554,6 +602,12 @@ class FrameBuilder:
                 forms <= PLACE_WORDS)
             terms.append(Term(text, forms, parts, key=key, weak=self.lexicon.weak_forms.get(text, frozenset()),
                               exact=kind == "compound", part=asked_part))
+        # A gerund ending the question is a thing asked about ("…under the county's poverty monitoring?"), not a
+        # verb a clause may word otherwise.
+        last = lemma(content[-1]) if content else ""
+        if last.endswith("ing") and terms and not terms[-1].key and terms[-1].checkable and (
+                terms[-1].text == self.lexicon.base_form(last)):
+            terms[-1] = replace(terms[-1], key=True)
         return terms, unit
 
     def _translate(self, words: list[str], negated: set[int]) -> list[tuple[str, frozenset[str], str]]:
@@ -595,6 +649,22 @@ class FrameBuilder:
         written = frozenset(f for f in written if (jieba.get_FREQ(f) or 0) < _GENERIC_FREQUENCY and any(
             f in article for article in self.article_texts))
         return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
+
+
+# Where one sentence of a question ends and the next begins ("…cooperatives. How many …?", "…合作社。带动了…？").
+_QUESTION_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|(?<=[。！？!?；;])")
+_ASKING = re.compile(r"[?？]|\b(?:how|what|which|who|whom|whose|when|where|why)\b|多少|几|哪|谁|什么|何",
+                     re.IGNORECASE)
+
+
+def _context_and_ask(question: str) -> tuple[str, str]:
+    """The sentences of a question before the one that asks, and the asking sentence with any after it;
+    ("", question) when it is one sentence or none asks."""
+    sentences = [s for s in _QUESTION_SENTENCE_END.split(question.strip()) if s.strip()]
+    asking = next((i for i, s in enumerate(sentences) if _ASKING.search(s)), 0)
+    if asking == 0:
+        return "", question
+    return " ".join(sentences[:asking]), " ".join(sentences[asking:])
 
 
 def _among_at(words: Sequence[tuple[str, str]]) -> int | None:
@@ -898,6 +968,47 @@ def _said_jointly(frame: QuestionFrame, clause: str, part: str) -> bool:
                and _names_a_kind(item) for item in together)
 
 
+# Word classes that end the noun a figure counts (127名贫困户开展…: 开展): verbs, prepositions, conjunctions,
+# particles and adverbs; link words that begin the next counted item (40名第一书记与127名贫困户).
+_COUNTED_NOUN_END = ("v", "p", "c", "u", "d", "r", "m")
+_QUOTE_CHARACTERS = "“”「」\"'‘’"
+_ITEM_LINKS = frozenset({"与", "和", "及", "以及", "、", "，", ",", "；", ";"})
+
+
+def counted_noun(text: str) -> str:
+    """The noun written right after a figure, which the figure counts (贫困户开展… → 贫困户; 嘎查“第一书记”与… →
+    嘎查“第一书记”), up to its first verb or link word; "" when none follows (派驻34名，)."""
+    noun = ""
+    for word, flag in jieba.posseg.cut(text[:_COUNTED_NOUN_CHARS + 2]):
+        # A lone character jieba calls a verb is often part of a name it does not know (嘎查 is 嘎 + 查).
+        if word in _ITEM_LINKS or (flag.startswith(_COUNTED_NOUN_END) and flag != "vn" and len(word) > 1) or (
+                not _HAN.search(word) and word not in _QUOTE_CHARACTERS):
+            break
+        noun += word
+    return noun.strip(_QUOTE_CHARACTERS)
+
+
+def _counts_another_noun_than_asked(frame: QuestionFrame, clause: str, part: str) -> bool:
+    """Whether a figure counts another noun than the one asked, which a figure beside it in its clause counts:
+    组织40名嘎查“第一书记”与127名贫困户开展“暖心党建”结对帮扶行动 asked for first secretaries, 127 counts 贫困户."""
+    figures = clause_figures(clause)
+    own_figures = clause_figures(part)
+    if len(figures) < 2 or not own_figures:
+        return False
+    own = counted_noun(part[own_figures[0].end:])
+    if not own:
+        return False
+    at = clause.find(part)
+    stated = {t.text for t in frame.key_terms if t.found_in(own)}
+    for figure in figures:
+        if at <= figure.start < at + len(part):
+            continue
+        other = counted_noun(clause[figure.end:])
+        if other and {t.text for t in frame.key_terms if t.found_in(other)} > stated:
+            return True
+    return False
+
+
 def _names_a_kind(part: str) -> bool:
     """Whether a figure's part names what it counts: a noun of its own, not only a verb, a scope word (全县) or
     a year (涉及6784人, 2019年全县1200户 name none)."""
@@ -1005,6 +1116,25 @@ _CHANGE_ON = re.compile(r"[^\d,;]{0,2}?(?:增加|提高|下降|减少|增长|上
 _BASELINE_QUESTION = re.compile(r"由|从|原来|原先|之前|以前|此前|起初|期初|基期|去年|上年|上一年"
                                 r"|\b(?:from|before|previously|originally|initially|baseline|earlier|used to"
                                 r"|start(?:ed|ing)?|last year|previous year)\b", re.IGNORECASE)
+# A question asking by how much something changed (增长了多少, 同比增长多少, "by how much did … grow"), which the
+# figure of the change answers (同比增长7倍), not the level it came to (产量达300吨).
+_CHANGE_AMOUNT_QUESTION = re.compile(
+    r"(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降)了?(?:多少|几|百分之几)|增幅|涨幅|降幅|增速|增长率|"
+    r"翻了几番|\bby how much\b|\bhow much (?:did|has|have|had|was|were|is|will)\b[^?]*\b(?:increase|grow|rise|risen|"
+    r"drop|fall|fallen|decline|go up|go down|climb)\w*(?:\s+by)?\s*\??$|\b(?:increase|growth|decline)\s+(?:rate|"
+    r"percentage)\b|\bgrowth\b|\b(?:increased?|grew|grown|rose|risen|fell|dropped) by\b|\bhow many times\b|"
+    r"\byear[- ]on[- ]year\b", re.IGNORECASE)
+# A change word right before a figure makes it the amount of the change (同比增长7倍, 户均增收2万元, 增长可达3282元);
+# 增加到 and 增长至 lead to a level instead.
+_CHANGE_AMOUNT = re.compile(r"(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降|翻)了?"
+                            r"(?:约|近|超过|达到|可达|达|逾)?$")
+# A figure planned, targeted or expected (计划指标10名, 目标为300吨, 预计增加6400元), and a question asking for one.
+_PLAN_BEFORE = re.compile(r"(?:指标|目标|计划|预计|预期|力争|规划)[^，,；;\d]{0,4}$")
+_PLAN_QUESTION = re.compile(r"计划|指标|目标|预计|预期|力争|规划|\b(?:plan|plans|planned|target|targets|targeted|goal|"
+                            r"goals|quota|quotas|expect|expected|projected|aim|aims|aimed|intends?|intended)\b",
+                            re.IGNORECASE)
+# What a change is stated in whatever the changed quantity is measured in.
+_CHANGE_UNIT_CLASSES = frozenset({"times", "percent"})
 # Words stating that a count is the total so far (累计选派第一书记134名).
 _CUMULATIVE = re.compile(r"累计|共计|合计|总计|总共|一共")
 # How far after a figure its counted noun may end (270多名农牧民党员).
@@ -1103,6 +1233,35 @@ def _starts_a_change(segment: str, clause: str, one_figure: bool) -> bool:
         _CHANGE_ON.match(clause, at + len(segment)) is not None)
 
 
+def asks_a_change(question: str) -> bool:
+    """Whether the question asks by how much something changed, not what it came to."""
+    return _CHANGE_AMOUNT_QUESTION.search(_CARRIED_QUESTION.sub("", question)) is not None
+
+
+def states_a_change(segment: str, one_figure: bool) -> bool:
+    """Whether the figure of `segment` is the amount of a change (同比增长7倍), not a level (达300吨, 增加到11830元)."""
+    figure = _own_figure(segment, one_figure)
+    return figure is not None and _CHANGE_AMOUNT.search(segment[:figure.start]) is not None
+
+
+def _changed_next(sentence: str, clause: str, segment: str) -> bool:
+    """Whether the rest of the figure's clause or the clause after it states by how much the figure's quantity
+    changed (产量达300吨，同比增长7倍): the figure is the level it came to. A change in another measure is another
+    quantity's (带动1720户贫困户户均增收3100元)."""
+    own = _own_figure(segment, True)
+    at = clause.find(segment)
+    rest = clause[at + len(segment):] if at >= 0 else ""
+    return own is not None and any(
+        _CHANGE_AMOUNT.search(text[:f.start]) and f.unit_class in {own.unit_class, *_CHANGE_UNIT_CLASSES}
+        for text in (rest, _clause_after(sentence, clause)) for f in clause_figures(text))
+
+
+def _states_a_plan(segment: str, one_figure: bool) -> bool:
+    """Whether the figure of `segment` is a plan, target or quota (计划指标10名, 目标为300吨, 预计增加6400元)."""
+    figure = _own_figure(segment, one_figure)
+    return figure is not None and _PLAN_BEFORE.search(segment[:figure.start]) is not None
+
+
 def _states_a_limit(segment: str, one_figure: bool) -> bool:
     """Whether the figure of `segment` is a limit (最高30万元)."""
     figure = _own_figure(segment, one_figure)
@@ -1174,6 +1333,9 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             {_counted_class(f, part) for f in clause_figures(part)} if part else set())
         result.unit_match = frame.unit in classes
         result.unit_ok = result.unit_match or not (classes - {None})
+        if not result.unit_ok and asks_a_change(frame.question) and states_a_change(segment, part is not None):
+            # Output is weighed, its growth a multiple or a share (产量…同比增长7倍).
+            result.unit_ok = bool(classes & _CHANGE_UNIT_CLASSES)
     if frame.figures:
         # A band (10万元至50万元) is stated when all its figures are; an item stating other figures is another band.
         own = clause_figures(segment)[-1].value if part is not None and clause_figures(segment) else None
@@ -1192,8 +1354,11 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             result.qualifier = -1  # 5万元至10万元的村 is no answer to villages below 50,000 yuan
     if part is not None and result.qualifier == 0:
         subset = bool(clause_figures(segment)) and counts_a_subset(frame, part, len(segment))
-        result.qualifier = _category(frame, clause, part) or (
-            -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part) else 0)
+        # What a figure counts comes first: a quoted category later in its part (开展“暖心党建”…) is not its kind.
+        result.qualifier = -1 if _counts_another_noun_than_asked(frame, clause, part) else (
+            _category(frame, clause, part) or (
+                -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part)
+                else 0))
     if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, sentence):
         result.qualifier = -1  # 选聘网格员1562名 counts the grid workers, not those of them who are Party members
     if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
@@ -1203,10 +1368,16 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     if frame.wants_figure and result.qualifier >= 0 and _states_a_limit(segment, part is not None) and (
             not _LIMIT_QUESTION.search(frame.question)):
         result.qualifier = -1  # 最高30万元的信用贷款 is no answer to how much was lent
+    if frame.wants_figure and result.qualifier >= 0 and _states_a_plan(segment, part is not None) and (
+            not _PLAN_QUESTION.search(frame.question)):
+        result.qualifier = -1  # 下达发展党员指导性计划指标10名 is a quota, not how many were admitted
     # A change whose ends have years of their own (由2015年的12781元增加到2019年的27772元) is left to the years.
     if frame.wants_figure and result.qualifier >= 0 and not _YEAR.search(segment) and _starts_a_change(
             segment, clause, part is not None) and not _BASELINE_QUESTION.search(frame.question):
         result.qualifier = -1  # 平均年龄由48.6岁下降到41.3岁: the age asked is the one it came to
+    if frame.wants_figure and result.qualifier >= 0 and asks_a_change(frame.question) and part is not None and (
+            not states_a_change(segment, True) and _changed_next(sentence, clause, segment)):
+        result.qualifier = -1  # 产量达300吨，同比增长7倍: 300吨 is what it came to, not by how much it grew
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later
         # year is a later figure's or a baseline's: 总额达到3184万元，比2019年的2273万元增长).

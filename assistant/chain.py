@@ -293,9 +293,10 @@ class Assistant:
         return targets if len(targets) >= 2 and about_each_place(own) else []
 
     def _pool_by_place(self, question: str, targets: Sequence[PlaceTarget], size: int) -> list[Passage]:
-        """Passages for a question about several places: each place's best, taken in turns, so no place is
-        crowded out by another's passages."""
-        per_place = max(_PLACE_PASSAGES, -(-size // len(targets)))
+        """Passages for a question about several places: each place's best, as many as a question about it alone
+        would get (its answering sentence ranks lower under a question naming the others too), taken in turns,
+        so no place is crowded out by another's passages."""
+        per_place = max(_PLACE_PASSAGES, size)
         ranked = [self.retriever.invoke(question, k=per_place, doc_ids=t.doc_ids) for t in targets]
         return to_passages([d for turn in zip_longest(*ranked) for d in turn if d is not None], self.index.articles)
 

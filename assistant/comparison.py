@@ -144,13 +144,41 @@ def figure_frame(frame: QuestionFrame) -> QuestionFrame:
     return replace(frame, wants_figure=True, unit=frame.unit or measured_unit(normalize(frame.question)))
 
 
+# Nothing but a link between two place names (镇安县和云岫县, "Qi'an or Yunxiu").
+_PLACE_SEPARATOR = re.compile(r"[\s、,，]*(?:和|与|及|跟|同|或|\band\b|\bor\b|\bvs\.?|\bversus\b)?[\s、,，]*"
+                              r"(?:的|县|'s)?\s*")
+
+
 def place_frame(frame: QuestionFrame, target: PlaceTarget, targets: Sequence[PlaceTarget]) -> QuestionFrame:
     """The question's frame for one of its `targets`: a clause about another of them does not answer it, and
     neither the places' names (Alxa *Right* Banner) nor the comparison's own words (county, in total, more)
     are asked of each place's clause."""
     names = {w.lower() for t in targets for w in re.findall(r"[A-Za-z]+", t.label)}
-    terms = tuple(t for t in frame.terms if t.text.lower() not in _COMPARISON_WORDS and t.text.lower() not in names)
+    own, others = _own_words(frame.question, target, targets)
+    terms = tuple(t for t in frame.terms if t.text.lower() not in _COMPARISON_WORDS and t.text.lower() not in names
+                  and not (t.distinguishing and t.text.lower() in others and t.text.lower() not in own))
     return replace(frame, places=target.names, terms=terms)
+
+
+def _own_words(question: str, target: PlaceTarget, targets: Sequence[PlaceTarget]) -> tuple[str, str]:
+    """The words a question says of `target` and those it says of the other places (镇安县的农民夜校和云岫县的“火塘
+    夜校”: 火塘 is 云岫县's), each from a place's name to the next place's, lower case; ("", "") when the places
+    come one after the other with nothing of their own (镇安县和云岫县的…: every word is said of each)."""
+    lowered = question.lower()
+    starts = []
+    for place in targets:
+        found = [(at, len(name)) for name in (*place.names, place.label) if name
+                 for at in [lowered.find(name.lower())] if at >= 0]
+        if not found:
+            return "", ""
+        starts.append((min(found, key=lambda f: (f[0], -f[1])), place))
+    starts.sort(key=lambda item: item[0][0])
+    spans = [(lowered[start + size:starts[i + 1][0][0] if i + 1 < len(starts) else len(lowered)], place)
+             for i, ((start, size), place) in enumerate(starts)]
+    if any(_PLACE_SEPARATOR.fullmatch(words) for words, _ in spans[:-1]):
+        return "", ""
+    own = next(words for words, place in spans if place is target)
+    return own, " ".join(words for words, place in spans if place is not target)
 
 
 def _number(value: float) -> str:

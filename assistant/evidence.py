@@ -421,6 +421,9 @@ def _quote(clause: str, start: int, figure_end: int, end: int) -> str:
     """
     change = _CHANGE_TO.search(clause, figure_end, end)
     end = change.start() if change and end < len(clause) else end
+    # A part cut before the next figure's item ends without the word joining them (40名第一书记与).
+    link = _JOINED_ITEM.match(clause, figure_end, end) if end < len(clause) else None
+    end = end - len(link.group(1)) if link and link.end() == end else end
     if start == 0:
         return clause[:end].strip()
     head = clause[:start]
@@ -467,6 +470,10 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
 _ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的有?")
 
 
+# The counted noun of one figure and the word joining the next figure's item to it (40名第一书记与127名贫困户).
+_JOINED_ITEM = re.compile(r"[^\d,，;；、与和及]{1,10}(以及|与|和|及)")
+
+
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     """Each figure of a clause with its part: (figure, part start, figure end, part end), offsets into `clause`
     as written. A part runs from the end of the figure before it to the next figure, within its item of an
@@ -489,6 +496,10 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
         start = figures[first - 1].end if first else 0
         end = figures[i + 1].start if i + 1 < len(figures) else len(clause)
         start = max(start, clause.rfind("、", start, figure.start) + 1)
+        if i and first == i:
+            # 组织40名嘎查“第一书记”与127名贫困户开展…: the noun after 40名 is what 40 counts, not 127.
+            link = _JOINED_ITEM.match(clause, start, figure.start)
+            start = link.end() if link else start
         item_end = clause.find("、", figure.end, end)
         end = item_end if item_end >= 0 else end
         parts.append((figure, start, figure.end, max(end, figure.end)))
@@ -497,11 +508,12 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
 
 def answers(frame: QuestionFrame, claim: Claim) -> bool:
     """Whether a figure claim may answer the question: admissible, anchored by a key term next to its figure,
-    not one of the question's own figures, and stating at least `MIN_CLAIM_COVERAGE` of the question's terms
-    (less is said of something else)."""
+    not one of the question's own figures, not said per item (unless the question asks so), and stating at
+    least `MIN_CLAIM_COVERAGE` of the question's terms (less is said of something else)."""
     floor = MIN_CLAIM_COVERAGE if any(t.checkable for t in frame.terms) else 0.0
-    return claim.alignment.admissible and claim.alignment.coverage >= floor and claim.alignment.anchored and not any(
-        same_value(claim.value, q) for q in frame.figures)
+    # A figure per village or per year (每村每两年至少发展1名) is no total of what was asked.
+    return claim.alignment.admissible and claim.alignment.coverage >= floor and claim.alignment.anchored and (
+        not claim.alignment.distributive) and not any(same_value(claim.value, q) for q in frame.figures)
 
 
 def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:

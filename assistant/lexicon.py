@@ -42,6 +42,9 @@ _STOPWORDS = frozenset(
 
 # Verb endings and what may replace them in the base form (taking → take, promoted → promote, carried → carry).
 _VERB_ENDINGS = (("ied", ("y",)), ("ing", ("", "e")), ("ed", ("", "e")))
+# Noun endings and what ends the verb they are made from (relocation → relocate, inspection → inspect,
+# resettlement → resettle).
+_NOUN_ENDINGS = (("ation", ("ate", "e", "")), ("ion", ("e", "")), ("ment", ("",)))
 # Irregular forms the endings miss: a question says "were women", "sent", "built", glosses "woman", "to send".
 _IRREGULAR_PLURALS = {"women": "woman", "men": "man", "children": "child", "chairmen": "chairman",
                       "herdsmen": "herdsman", "townsmen": "townsman"}
@@ -246,6 +249,17 @@ class BilingualLexicon:
                     return known
         return word
 
+    def nominalized_verb(self, word: str) -> str | None:
+        """The verb a noun the dictionary does not translate is made from (relocation → relocate, resettlement →
+        resettle), when the dictionary translates the verb; None otherwise."""
+        if self.forms.get(word):
+            return None
+        for ending, replacements in _NOUN_ENDINGS:
+            if len(word) > len(ending) + 3 and word.endswith(ending):
+                stem = word[:-len(ending)]
+                return next((stem + r for r in replacements if self.forms.get(stem + r)), None)
+        return None
+
     def translate(self, words: list[str]) -> list[tuple[str, frozenset[str]]]:
         """The English content words of a question, each with its Chinese forms (phrases matched first).
 
@@ -274,6 +288,9 @@ class BilingualLexicon:
                 word = lemmas[i]
                 if not self.forms.get(word) and self.is_verb(self.base_form(word)):
                     word = self.base_form(word)
+                # A noun the dictionary does not know is said by its verb's words, as loosely as the verb
+                # (relocation: 搬迁; election: 选, though the articles say 换届).
+                word = self.nominalized_verb(word) or word
                 terms.append((word, frozenset(self.forms.get(word, ()))))
                 i += 1
         return terms

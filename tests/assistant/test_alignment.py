@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.alignment import FrameBuilder, align, asks_several_figures, clause_figures
+from assistant.alignment import FrameBuilder, Term, align, asks_several_figures, clause_figures
 from assistant.answer import Passage
 from assistant.evidence import EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
@@ -1150,3 +1150,119 @@ def test_a_clause_ending_among_what_it_counts_is_the_whole() -> None:
 
     assert _ends_among("青岭县120名第一书记中")
     assert not _ends_among("新建小学3所、初中") and not _ends_among("组织52名干部集中")
+
+
+def test_a_question_asking_by_how_much_is_answered_by_the_change_not_the_level(frames: FrameBuilder) -> None:
+    report = passages("青岭县全年茶叶产量达820吨，同比增长3倍，产值突破3100万元，带动1400多户贫困户户均增收2000元。")
+    for question, language in (("青岭县的茶叶产量跟上年比增长了多少？", "zh"),
+                               ("By how much did tea output in Qingling County grow year on year?", "en")):
+        frame = frames.build(question, language, places=["青岭县"])
+        claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+        assert claim is not None and claim.value == 3, question
+    # Asked what it came to, the level answers.
+    frame = frames.build("青岭县全年茶叶产量是多少？", "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 820
+    # 增收 before the figure makes it the increase of the households' income.
+    frame = frames.build("How much did the income of each poor household in Qingling County increase?", "en",
+                         places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 2000
+
+
+def test_which_questions_ask_a_change() -> None:
+    from assistant.alignment import asks_a_change
+
+    assert asks_a_change("望谟县农村居民人均可支配收入同比增长了多少？")
+    assert asks_a_change("贫困户人均家庭资产预计增加多少？")
+    assert asks_a_change("By how much was the per-capita income expected to rise?")
+    assert asks_a_change("How much did camel milk output grow?")
+    assert not asks_a_change("人均纯收入增加到多少元？")
+    assert not asks_a_change("How much did the county invest in roads?")
+    assert not asks_a_change("How many households raised their incomes?")
+
+
+def test_a_figure_counts_the_noun_written_after_it_not_its_neighbours(frames: FrameBuilder) -> None:
+    # 120名干部与365名贫困户…: asked for one kind, the figure of the other kind is no answer, whichever is asked.
+    report = passages("青岭县组织120名驻村干部与365名贫困户开展“结对帮扶”活动。")
+    for question, language, expected in (("青岭县组织了多少名驻村干部开展结对帮扶？", "zh", 120),
+                                         ("青岭县结对帮扶活动涉及多少名贫困户？", "zh", 365),
+                                         ("How many poor households took part in Qingling's pairing campaign?", "en",
+                                          365)):
+        frame = frames.build(question, language, places=["青岭县"])
+        claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+        assert claim is not None and claim.value == expected, question
+        assert not claim.quote.endswith("与")
+
+
+def test_a_word_with_a_quoted_part_is_still_stated() -> None:
+    term = Term("村两委", frozenset({"村两委"}))
+    assert term.found_in("2020年村“两委”换届后") and term.found_in("村「两委」班子")
+    assert not term.found_in("村党组织和“两委”班子")
+
+
+def test_the_sentences_before_the_asked_one_set_the_scene(frames: FrameBuilder) -> None:
+    # Words of a scene-setting sentence count where a clause states them and are not missed where it does not.
+    question = ("Qingling County's cadres and villagers grow tea on the mountain slopes around the villages. "
+                "How many tons of tea did the county produce?")
+    frame = frames.build(question, "en", places=["青岭县"])
+    assert all(t.key for t in frame.terms if t.text == "tea")
+    assert not any(t.key for t in frame.terms if t.text in ("cadre", "village"))
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(PRODUCE), 3))
+    assert claim is not None and claim.value == 820
+    # "How many?" alone asks what the sentence before it names.
+    frame = frames.build("Qingling County sent first secretaries to its villages. How many?", "en")
+    assert any(t.key and t.text == "secretary" for t in frame.terms)
+
+
+def test_an_english_year_after_for_is_a_year_not_a_qualifier(frames: FrameBuilder) -> None:
+    frame = frames.build("I need the tea output figure for 2020 — how much was it?", "en")
+    assert frame.years == ("2020",) and frame.figures == ()
+
+
+def test_a_planned_figure_answers_only_a_question_about_the_plan(frames: FrameBuilder) -> None:
+    report = passages("2018年以来，青岭县发展党员21名，2020年下达发展党员指导性计划指标10名。")
+    frame = frames.build("青岭县2020年实际发展了多少名党员？", "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is None or claim.value != 10
+    frame = frames.build("青岭县2020年下达了多少名发展党员的计划指标？", "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 10
+
+
+def test_a_change_of_another_measure_is_not_one_of_several_asked_figures(frames: FrameBuilder) -> None:
+    # Asked how many households and by how much each gained, the price rise beside them is neither.
+    frame = frames.build("青岭县茶叶联盟去年带动了多少户贫困户增收？户均增收多少元？", "zh", places=["青岭县"])
+    report = passages("联盟成立以来，茶叶收购价每公斤提高1.6元，去年带动1720户贫困户户均增收3100元。")
+    found = evidence_answer(frame, EvidenceSelector().select(frame, report, 3))
+    assert found is not None
+    assert "1720" in found[0] and "3100" in found[0] and "1.6" not in found[0]
+
+
+def test_a_figure_per_village_is_no_total(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县2020年发展了多少名党员？", "zh", places=["青岭县"])
+    report = passages("青岭县要求各村党组织严格程序，确保每村每两年至少发展1名青年党员。")
+    assert best_claim(frame, EvidenceSelector().select(frame, report, 3)) is None
+    # Asked per village, it answers.
+    frame = frames.build("青岭县每个村每两年至少发展多少名党员？", "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 1
+
+
+def test_a_major_kind_counts_its_measure_word() -> None:
+    assert [(f.value, f.unit) for f in clause_figures("对照2大类6项问题进行摸排")] == [(2, "类"), (6, "项")]
+
+
+def test_a_gerund_ending_the_question_is_asked_as_a_thing() -> None:
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "监测", "户"]), ["青岭县"], ["青岭县监测户。"])
+    ending = frames.build("How many households are under Qingling County's monitoring?", "en")
+    assert any(t.key and "监测" in t.forms for t in ending.terms)
+    inside = frames.build("How many households is Qingling County monitoring now?", "en")
+    assert not any(t.key and "监测" in t.forms for t in inside.terms)
+
+
+def test_a_word_under_a_negated_verb_is_not_stated() -> None:
+    term = Term("易地搬迁", frozenset({"易地搬迁"}), telling=True)
+    assert not term.found_in("针对不能享受易地搬迁项目的贫困户，对27户通过补助动员自建")
+    assert term.found_in("实施易地搬迁项目，搬迁安置1200户")
+    assert term.found_in("没有住房的贫困户全部纳入易地搬迁")

@@ -5,6 +5,8 @@ Made-up counties (青岭县 Qingling, 松溪县 Songxi, 青岭镇 a town of anot
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.alignment import Alignment, QuestionFrame, Term
@@ -76,6 +78,20 @@ def test_each_place_frame_is_about_its_place_without_the_comparison_words():
     place = place_frame(frame, targets[0], targets)
     assert place.places == ("青岭县", "青岭")
     assert [t.text for t in place.terms] == ["cadre"]
+
+
+def test_a_word_said_of_one_place_only_is_not_asked_of_the_other():
+    # 青岭县的农民夜校和松溪县的“火塘夜校”: 火塘 tells Songxi's school, not Qingling's.
+    kinds = (Term("农民", frozenset({"农民"}), telling=True), Term("火塘", frozenset({"火塘"}), telling=True),
+             Term("夜校", frozenset({"夜校"}), telling=True), Term("办", frozenset({"办"})))
+    targets = [PlaceTarget("青岭县", "Qingling County", ("ql",), ("青岭县", "青岭")),
+               PlaceTarget("松溪县", "Songxi County", ("sx",), ("松溪县", "松溪"))]
+    frame = QuestionFrame(question="青岭县的农民夜校和松溪县的“火塘夜校”各办了多少所？", language="zh", terms=kinds)
+    assert [t.text for t in place_frame(frame, targets[0], targets).terms] == ["农民", "夜校", "办"]
+    assert [t.text for t in place_frame(frame, targets[1], targets).terms] == ["火塘", "夜校", "办"]
+    # Places named one after the other share every word.
+    frame = replace(frame, question="青岭县和松溪县的“火塘夜校”各办了多少所？")
+    assert len(place_frame(frame, targets[0], targets).terms) == len(kinds)
 
 
 @pytest.mark.parametrize(("question", "asks"), [

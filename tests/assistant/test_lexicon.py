@@ -39,3 +39,10 @@ def test_irregular_plurals_and_past_forms_translate() -> None:
     assert "女性" in forms["woman"] and "派出" in forms["send"] and lexicon.is_verb("send")
     # "registered" is no inflection to translate as "register" (名册, a noun too): a clause need not state 登记.
     assert dict(lexicon.translate(["registered"])) == {"registered": frozenset()}
+
+
+def test_a_noun_made_from_a_verb_is_translated_as_the_verb() -> None:
+    lexicon = BilingualLexicon(["搬迁", "安置"])
+    assert lexicon.nominalized_verb("relocation") == "relocate"
+    assert dict(lexicon.translate(["relocation"])) == {"relocate": frozenset({"搬迁"})}
+    assert lexicon.nominalized_verb("station") is None
