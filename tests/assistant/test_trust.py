@@ -38,6 +38,11 @@ def extractive_assistant(built_index, real_embeddings):
     ("How many party branches does Jalaid Banner have?", "573", ("28", "13504")),
     ("阿拉善右旗2015年建档立卡贫困户人均纯收入是多少？", "12781", ("27772",)),
     ("乌兰县扶贫工作队已经实施了多少条帮扶措施？", "387", ("575",)),
+    # A change question is answered by the change (同比增长7倍), not the level it came to (300吨).
+    ("阿拉善右旗的驼奶产量比上一年增长了多少？", "7", ("300",)),
+    # A figure counts the noun after it: 40名嘎查“第一书记”与127名贫困户.
+    ("How many poor households were paired in Alxa Right Banner's warm-heart party building campaign?", "127",
+     ("40",)),
 ])
 def test_the_figure_that_answers_is_chosen_from_a_passage_of_several(local_assistant, extractive_assistant,
                                                                     question, figure, wrong):
@@ -50,6 +55,8 @@ def test_the_figure_that_answers_is_chosen_from_a_passage_of_several(local_assis
     "How many female first secretaries did Zalaite Banner dispatch?",  # a category never broken down
     "乌海市2019年的贫困发生率是多少？",  # a figure only another article gives
     "扎赉特旗第一书记的月工资是多少？",  # a measure (money) no clause about them gives: 196名 is no salary
+    # Only the quota (指导性计划指标10名) and a per-village minimum (每村每两年至少1名) are given.
+    "How many rural party members did Wuhai actually admit in 2020?",
 ])
 def test_near_misses_are_abstained(local_assistant, question):
     answer = local_assistant.ask(question)
