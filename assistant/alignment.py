@@ -37,7 +37,7 @@ _ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|for|from|to|until|bef
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 # Questions whose answer is a figure: how many/much, or what a measured quantity was.
 _FIGURE_QUESTION = re.compile(
-    r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
+    r"how (?:many|much)|多少|(?<!哪)几大?[个名所户人项支次件座家条类种批期倍]|数量|总数|比例|百分之|增长|下降|"
     r"(?:收入|产量|产值|面积|人口|资金|金额|总额|规模|发生率|覆盖率|达标率|年龄)(?:是|为|达|有)?(?:多少|多大|几)?[？?]?$|"
     r"\b(?:income|output|production|value|area|population|funding|fund|amount|total|rate|percentage|age|"
     r"proportion|share|growth|increase|size|number|budget|investment|revenue|turnover|yield|salar(?:y|ies)|wages?)\b")
@@ -62,7 +62,7 @@ _PEOPLE_NOUN = re.compile(r"人口|\bpopulation\b", re.IGNORECASE)
 _AGE_NOUN = re.compile(r"年龄|年纪|\bage\b", re.IGNORECASE)
 # A how-many question counts things (多少笔贷款, "how many loans"), whatever its nouns measure.
 _COUNTING_QUESTION = re.compile(r"how many|(?:多少|(?<!哪)几)(?![钱元万亿？?]|$)[\u4e00-\u9fff]", re.IGNORECASE)
-_QUESTION_WORD = re.compile(r"how (?:many|much)|多少|(?<!哪)几[个名所户人项支次件座家条类种批期倍万亿元]",
+_QUESTION_WORD = re.compile(r"how (?:many|much)|多少|(?<!哪)几大?[个名所户人项支次件座家条类种批期倍万亿元]",
                             re.IGNORECASE)
 # A question asking for two figures ("how many members … and how much …"): each figure answers a part.
 # …or two counted nouns of one question word: "how many households and people", 多少户和人.

@@ -247,16 +247,23 @@ def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
 def misnamed_person(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
     """For a who-question, the evidence naming a person under the asked title when the answer names none of the
     people under it (the county's Party secretary given for its head of the organisation department, or no name
-    at all), or None. The extractive answer then quotes that evidence, in the articles' own script."""
+    at all) or names someone under another title first, or None. The extractive answer then quotes that
+    evidence, in the articles' own script."""
     if not asks_who(frame.question):
         return None
     named = normalize_for_matching(answer)
     letters = re.sub(r"[^a-z]", "", answer.lower())
-    asked = [(name, item) for item in evidence if item.alignment.admissible
-             for name, under_asked_title in titled_names(frame, item.text) if under_asked_title]
+    titled = [(name, under_asked_title, item) for item in evidence if item.alignment.admissible
+              for name, under_asked_title in titled_names(frame, item.text)]
+    asked = [(name, item) for name, under_asked_title, item in titled if under_asked_title]
     # An English answer may give the name in pinyin (Chen Jiansheng).
     said = any(name in named or han_pinyin(name) in letters for name, _ in asked)
-    return asked[0][1] if asked and not said else None
+    # The person an answer names first is its answer: one under another title (村支书木牛子) is the wrong person,
+    # even when the asked one (第一书记童本惠) is named after.
+    at = {name: named.find(name) for name, _, _ in titled if name in named}
+    first = min(at, key=at.__getitem__) if at else None
+    wrong_first = first is not None and first not in {name for name, _ in asked}
+    return asked[0][1] if asked and (not said or wrong_first) else None
 
 
 def idle_citations(frame: QuestionFrame, answer: str, cited: Sequence[int], evidence: Sequence[Evidence]

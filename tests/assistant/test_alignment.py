@@ -417,6 +417,9 @@ def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
     assert misnamed_person(frame, "青岭县的组织部长是王建国。 [1]", shown) is not None
     assert misnamed_person(frame, "李明华 [2]", shown) is None
     assert misnamed_person(frame, "青岭县的组织部长是 [1] [2]。", shown) is not None  # no name at all
+    # Naming another title's holder first, then the asked one, still gives the wrong person.
+    assert misnamed_person(frame, "组织部长是王建国 [1]。李明华也是组织部的。 [2]", shown) is not None
+    assert misnamed_person(frame, "组织部长是李明华 [2]，县委书记是王建国 [1]。", shown) is None
     english = frames.build("Who heads the organisation department of Qingling County?", "en", places=["青岭县"])
     shown = EvidenceSelector().select(english, passages(*SECRETARIES), 3)
     assert misnamed_person(english, "Wang Jianguo [1]", shown) is not None
@@ -1266,3 +1269,7 @@ def test_a_word_under_a_negated_verb_is_not_stated() -> None:
     assert not term.found_in("针对不能享受易地搬迁项目的贫困户，对27户通过补助动员自建")
     assert term.found_in("实施易地搬迁项目，搬迁安置1200户")
     assert term.found_in("没有住房的贫困户全部纳入易地搬迁")
+
+
+def test_several_major_kinds_asked_are_several_figures() -> None:
+    assert asks_several_figures("各区对照的是几大类、几项问题？")
