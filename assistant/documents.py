@@ -33,8 +33,10 @@ class DocumentManager:
         self.service = service
 
     def list(self) -> list[DocumentInfo]:
-        """Every document with its status (`indexing` while a build runs)."""
-        return self.library.list(building=self.reindexer.building)
+        """Every document with its status (`indexing` while a build runs, until the server answers from it)."""
+        loaded = self.service.loaded
+        return self.library.list(building=self.reindexer.building,
+                                 in_use=loaded.index.manifest if loaded is not None else None)
 
     def status(self) -> BuildStatus:
         """The background build's state and progress."""

@@ -128,6 +128,19 @@ def test_status_follows_the_index(library, samples):
     assert added.doc_id not in {d.id for d in library.list()}
 
 
+def test_while_a_build_runs_the_index_in_use_decides_what_is_indexed(library, samples):
+    builder = IndexBuilder(library.corpus_dir, library.store, IndexConfig(), "fake", FakeHashEmbeddings,
+                           show_progress=False)
+    builder.build()
+    in_use = library.store.current_manifest()
+    [added] = library.add([Upload("tea.pdf", samples[0])])
+    builder.build()  # published; the server has not switched to it yet
+    assert {d.id: d.status for d in library.list(building=True, in_use=in_use)}[added.doc_id] == "indexing"
+    switched = library.store.current_manifest()
+    assert {d.id: d.status for d in library.list(building=True, in_use=switched)}[added.doc_id] == "indexed"
+    assert {d.id: d.status for d in library.list(building=False, in_use=in_use)}[added.doc_id] == "indexed"
+
+
 def test_an_index_built_before_documents_had_titles_is_described_by_the_next_check(library):
     builder = IndexBuilder(library.corpus_dir, library.store, IndexConfig(), "fake", FakeHashEmbeddings,
                            show_progress=False)
