@@ -37,6 +37,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.sentences import sentence_before
 from assistant.verification import (
     answer_gap,
+    focused_evidence,
     half_answered,
     idle_citations,
     incomplete_list,
@@ -263,7 +264,7 @@ class Assistant:
             answer.notes.append(gap)
             self._abstain(answer)
         elif self.chat_model is not None:
-            yield from self._generate(analysis, frame, evidence, answer, started)
+            yield from self._generate(analysis, frame, focused_evidence(frame, evidence), answer, started)
         else:
             self._extract(frame, evidence, answer)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.alignment import (
     PLACE_WORDS,
@@ -167,6 +168,22 @@ def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:
 def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
     """A how-many question answered without a figure of its own (only years or the question's figures)."""
     return frame.wants_figure and not stated_figures(frame, answer)
+
+
+def focused_evidence(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The evidence a model needs for a question asking one figure: the lines holding a claim that answers it
+    as well as the best one does (within the margin `misaligned_figure` allows), renumbered from 1; the
+    evidence as it is for other questions, or when no claim answers. Any other figure the model took would be
+    replaced, and each line it reads costs time."""
+    if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question) or (
+            asks_several_figures(frame.question)):
+        return list(evidence)
+    best = best_claim(frame, evidence)
+    if best is None:
+        return list(evidence)
+    close = {c.evidence.n for c in figure_claims(frame, evidence)
+             if answers(frame, c) and c.alignment.score >= best.alignment.score - _MARGIN}
+    return [replace(e, n=n) for n, e in enumerate((e for e in evidence if e.n in close), start=1)]
 
 
 def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Claim | None:

@@ -1273,3 +1273,17 @@ def test_a_word_under_a_negated_verb_is_not_stated() -> None:
 
 def test_several_major_kinds_asked_are_several_figures() -> None:
     assert asks_several_figures("各区对照的是几大类、几项问题？")
+
+
+def test_the_model_reads_only_the_lines_that_answer_a_one_figure_question(frames: FrameBuilder) -> None:
+    from assistant.verification import focused_evidence
+
+    frame = frames.build("青岭县全年茶叶产量是多少？", "zh", places=["青岭县"])
+    evidence = EvidenceSelector().select(frame, passages(PRODUCE, OTHER_PLACE), 3)
+    assert len(evidence) > 1
+    focused = focused_evidence(frame, evidence)
+    assert [e.n for e in focused] == [1] and "820吨" in focused[0].text
+    # A list, or a question no line answers, keeps every line.
+    listing = frames.build("青岭县为驻村工作做了哪些事？", "zh", places=["青岭县"])
+    shown = EvidenceSelector().select(listing, passages(TEAMS, INCOME, PRODUCE), 3)
+    assert focused_evidence(listing, shown) == shown
