@@ -32,7 +32,8 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 # "the 2020 elections" and "Qingling's 2021 elections" name a year too, "the 2000 households" a count.
 _ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|for|from|to|until|before|after|year|the)|['’]s)\s+"
                            r"((?:19|20)\d\d)\b"
-                           r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?))",
+                           r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?|villages?|"
+                           r"poor|rural|towns?|counties|students?|projects?|jobs?))",
                            re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 # Questions whose answer is a figure: how many/much, or what a measured quantity was.
@@ -97,7 +98,7 @@ UNIT_CLASSES: dict[str, str] = {
 _UNITS_LONGEST_FIRST = sorted(UNIT_CLASSES, key=len, reverse=True)
 # A figure in Chinese text: the number, an optional 万/亿 scale, 多/余 and its measure word.
 # 2大类 (two major kinds) counts 类 as 2类 would: 大 is no part of the measure word.
-_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:大(?=[类项种个批]))?(" +
+_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:大(?=[类项批]))?(" +
                      "|".join(re.escape(u) for u in _UNITS_LONGEST_FIRST) + ")?")
 _SCALES = {"万": 1e4, "亿": 1e8}
 # What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
@@ -109,7 +110,7 @@ _BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 _YEAR_PHRASE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:度|底|末|初)?")
 # "Compared with the year before" (跟上年比, 比去年, 同比): a clause says it as 同比 or not at all, and jieba cuts
 # 跟上年比 into 跟上 + 年比.
-_BASELINE_PHRASE = re.compile(r"(?:跟|与|和|同|比|较)(?:上年|去年|上一年|前一年)(?:相比|同期)?比?|同比|环比")
+_BASELINE_PHRASE = re.compile(r"(?:跟|与|和|同|比|较)(?:上年|去年|上一年|前一年)(?:同期)?(?:相比|比)?|同比|环比")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
 # English words that say what a how-many question counts.
@@ -199,6 +200,9 @@ class Term:
     # A word of the part a question asks about in a whole (第一书记中有多少名来自市直单位, "how many of its first
     # secretaries came from province-level units"): the whole's figure is no answer for it.
     part: bool = False
+    # A word of a sentence before the asking one, which sets the scene: stated, it adds to a clause's coverage;
+    # unstated, it is not missed.
+    scene: bool = False
 
     @property
     def distinguishing(self) -> bool:
@@ -233,8 +237,9 @@ class Term:
 
 
 # A verb's negation right before a word (不能享受易地搬迁项目, 没有发展党员, 未纳入监测): the clause says it is not so.
+# Not across 的: 没有劳动能力的贫困户 are 贫困户 all the same.
 _NEGATING_VERB = re.compile(r"不能|无法|没有|未能|不属于|未纳入|未享受")
-_NEGATED_BEFORE = re.compile(r"(?:不能|无法|没有|未能|不属于|未纳入|未享受)[\u4e00-\u9fff]{0,5}$")
+_NEGATED_BEFORE = re.compile(rf"(?:{_NEGATING_VERB.pattern})(?:(?!的)[\u4e00-\u9fff]){{0,5}}$")
 _NEGATION_REACH = 8
 # Quotes around part of a word (村“两委”, “五个一”工作法): what they mark is still written.
 _INNER_QUOTE = re.compile(r"[“”「」]")
@@ -433,7 +438,8 @@ class FrameBuilder:
                 terms += [replace(t, key=True, telling=True) for t in chinese if len(t.text) >= 2]
                 found_places += zh_places
         if context:
-            terms = self._context_terms(context, language, terms)
+            terms, scene_places = self._context_terms(context, language, terms)
+            found_places += scene_places
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
             unit = measured_unit(normalized)
@@ -447,19 +453,22 @@ class FrameBuilder:
                              years=years, places=places, wants_figure=wants_figure, figures=figures,
                              sides=question_sides(amounts), local_places=local)
 
-    def _context_terms(self, context: str, language: str, asked: list[Term]) -> list[Term]:
+    def _context_terms(self, context: str, language: str, asked: list[Term]) -> tuple[list[Term], list[str]]:
         """The asked sentence's terms, then those of the sentences before it that set the scene ("…members run
         hundreds of cooperatives. How many poor households are they bringing along?"): a clause stating them
         answers better, one leaving them out may still answer. Without a key term of its own, the asked sentence
-        ("How many?") takes the scene's terms as they are."""
+        ("How many?") takes the scene's terms as they are. Also the places the scene names (its Chinese ones;
+        romanised names come with the query analysis)."""
+        places: list[str] = []
         if language == "zh":
-            scene, _unit, _places = self._chinese_terms(normalize(context))
+            scene, _unit, places = self._chinese_terms(normalize(context))
         else:
             scene, _unit = self._english_terms(context)
         if not any(t.key and t.checkable for t in asked):
-            return [*scene, *asked]
+            return [*scene, *asked], places
         own = {t.text for t in asked}
-        return [*asked, *(replace(t, key=False, telling=False, part=False) for t in scene if t.text not in own)]
+        return [*asked, *(replace(t, key=False, telling=False, part=False, scene=True) for t in scene
+                          if t.text not in own)], places
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -602,11 +611,12 @@ class FrameBuilder:
                 forms <= PLACE_WORDS)
             terms.append(Term(text, forms, parts, key=key, weak=self.lexicon.weak_forms.get(text, frozenset()),
                               exact=kind == "compound", part=asked_part))
-        # A gerund ending the question is a thing asked about ("…under the county's poverty monitoring?"), not a
-        # verb a clause may word otherwise.
+        # A gerund ending the question after a possessive, a preposition or a modifier is a thing asked about
+        # ("…under the county's return-to-poverty monitoring?"), not a verb a clause may word otherwise
+        # ("is … helping").
         last = lemma(content[-1]) if content else ""
         if last.endswith("ing") and terms and not terms[-1].key and terms[-1].checkable and (
-                terms[-1].text == self.lexicon.base_form(last)):
+                terms[-1].text == self.lexicon.base_form(last)) and _GERUND_NOUN.search(lowered):
             terms[-1] = replace(terms[-1], key=True)
         return terms, unit
 
@@ -651,8 +661,16 @@ class FrameBuilder:
         return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
 
 
+# A gerund used as a noun at the end of a question: after a possessive, a preposition, an article or a hyphenated
+# modifier ("the county's monitoring", "under monitoring", "return-to-poverty monitoring").
+_GERUND_NOUN = re.compile(r"(?:['’]s|\b(?:under|in|for|of|on|with|after|before|the|its|their|his|her)|-[a-z]+)\s+"
+                          r"[a-z]+ing\W*$")
 # Where one sentence of a question ends and the next begins ("…cooperatives. How many …?", "…合作社。带动了…？").
-_QUESTION_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|(?<=[。！？!?；;])")
+_QUESTION_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘])|(?<=[。！？!?])")
+# An asking sentence that points back into the one before (其中多少名是女性？ "How many of them …?") asks of its
+# words: the two are one question.
+_POINTS_BACK = re.compile(r"^\s*(?:其中|其|他们|她们|它们|这些|那些)|\b(?:of|among) (?:them|these|those)\b|"
+                          r"\bthey\b|\bthem\b", re.IGNORECASE)
 _ASKING = re.compile(r"[?？]|\b(?:how|what|which|who|whom|whose|when|where|why)\b|多少|几|哪|谁|什么|何",
                      re.IGNORECASE)
 
@@ -662,7 +680,7 @@ def _context_and_ask(question: str) -> tuple[str, str]:
     ("", question) when it is one sentence or none asks."""
     sentences = [s for s in _QUESTION_SENTENCE_END.split(question.strip()) if s.strip()]
     asking = next((i for i, s in enumerate(sentences) if _ASKING.search(s)), 0)
-    if asking == 0:
+    if asking == 0 or _POINTS_BACK.search(sentences[asking]):
         return "", question
     return " ".join(sentences[:asking]), " ".join(sentences[asking:])
 
@@ -740,6 +758,18 @@ _CARRIED_QUESTION = re.compile(r"\s*\([^()]*[?？]\s*\)\s*$")
 def asked_figure_count(question: str) -> int:
     """How many figures a question asks for (its question words: 几个检查组…多少个乡镇 asks two); at least one."""
     return max(1, len(_QUESTION_WORD.findall(_CARRIED_QUESTION.sub("", question))))
+
+
+# Questions asking why or how something came about, whatever figure they name.
+_REASON_QUESTION = re.compile(r"为什么|为何|怎样|怎么|如何|\bwhy\b|\bhow\b(?!\s+(?:many|much)\b)", re.IGNORECASE)
+
+
+def asks_one_figure(question: str) -> bool:
+    """Whether a question asks for a figure with a question word (how many/much, 多少, 几个) and for no reason or
+    manner (为什么增长了, "how did it grow"), nor for several figures."""
+    question = _CARRIED_QUESTION.sub("", question)
+    return bool(_QUESTION_WORD.search(question)) and not _REASON_QUESTION.search(question) and (
+        not asks_several_figures(question))
 
 
 def asks_several_figures(question: str) -> bool:
@@ -975,17 +1005,20 @@ _QUOTE_CHARACTERS = "“”「」\"'‘’"
 _ITEM_LINKS = frozenset({"与", "和", "及", "以及", "、", "，", ",", "；", ";"})
 
 
+@lru_cache(maxsize=4096)
 def counted_noun(text: str) -> str:
     """The noun written right after a figure, which the figure counts (贫困户开展… → 贫困户; 嘎查“第一书记”与… →
-    嘎查“第一书记”), up to its first verb or link word; "" when none follows (派驻34名，)."""
+    嘎查第一书记, without quotes), up to its first verb, preposition or link word; "" when none follows
+    (派驻34名，)."""
     noun = ""
     for word, flag in jieba.posseg.cut(text[:_COUNTED_NOUN_CHARS + 2]):
-        # A lone character jieba calls a verb is often part of a name it does not know (嘎查 is 嘎 + 查).
-        if word in _ITEM_LINKS or (flag.startswith(_COUNTED_NOUN_END) and flag != "vn" and len(word) > 1) or (
-                not _HAN.search(word) and word not in _QUOTE_CHARACTERS):
+        # A lone character jieba calls a verb is often part of a name it does not know (嘎查 is 嘎 + 查); a lone
+        # preposition or particle (到, 为, 的) is not.
+        ends = flag.startswith(_COUNTED_NOUN_END) and flag != "vn" and (len(word) > 1 or flag[:1] in "pcu")
+        if word in _ITEM_LINKS or ends or (not _HAN.search(word) and word not in _QUOTE_CHARACTERS):
             break
         noun += word
-    return noun.strip(_QUOTE_CHARACTERS)
+    return _INNER_QUOTE.sub("", noun)
 
 
 def _counts_another_noun_than_asked(frame: QuestionFrame, clause: str, part: str) -> bool:
@@ -1118,18 +1151,21 @@ _BASELINE_QUESTION = re.compile(r"由|从|原来|原先|之前|以前|此前|起
                                 r"|start(?:ed|ing)?|last year|previous year)\b", re.IGNORECASE)
 # A question asking by how much something changed (增长了多少, 同比增长多少, "by how much did … grow"), which the
 # figure of the change answers (同比增长7倍), not the level it came to (产量达300吨).
+# 新增了多少 asks how many were added, a count of its own.
 _CHANGE_AMOUNT_QUESTION = re.compile(
-    r"(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降)了?(?:多少|几|百分之几)|增幅|涨幅|降幅|增速|增长率|"
-    r"翻了几番|\bby how much\b|\bhow much (?:did|has|have|had|was|were|is|will)\b[^?]*\b(?:increase|grow|rise|risen|"
-    r"drop|fall|fallen|decline|go up|go down|climb)\w*(?:\s+by)?\s*\??$|\b(?:increase|growth|decline)\s+(?:rate|"
-    r"percentage)\b|\bgrowth\b|\b(?:increased?|grew|grown|rose|risen|fell|dropped) by\b|\bhow many times\b|"
-    r"\byear[- ]on[- ]year\b", re.IGNORECASE)
+    r"(?<!新)(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降)了?(?:多少|几|百分之几)|增幅|涨幅|降幅|增速|"
+    r"增长率|翻了几番|(?:增长|增加|提高)了?(?:几|多少)倍|\bby how much\b|"
+    r"\bhow much (?:did|has|have|had|was|were|is|will)\b[^?]*\b(?:increase|grow|rise|risen|drop|fall|fallen|"
+    r"decline|go up|go down|climb)\w*(?:\s+by)?\s*\??$|"
+    r"\b(?:increase|growth|decline)\s+(?:rate|percentage)\b|\bhow much growth\b|\bgrowth (?:of|in)\b|"
+    r"\b(?:increased?|grew|grown|rose|risen|fell|dropped) by\b|\byear[- ]on[- ]year\b", re.IGNORECASE)
 # A change word right before a figure makes it the amount of the change (同比增长7倍, 户均增收2万元, 增长可达3282元);
 # 增加到 and 增长至 lead to a level instead.
 _CHANGE_AMOUNT = re.compile(r"(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降|翻)了?"
                             r"(?:约|近|超过|达到|可达|达|逾)?$")
 # A figure planned, targeted or expected (计划指标10名, 目标为300吨, 预计增加6400元), and a question asking for one.
 _PLAN_BEFORE = re.compile(r"(?:指标|目标|计划|预计|预期|力争|规划)[^，,；;\d]{0,4}$")
+_DONE = re.compile(r"完成|实现|超额|达成")
 _PLAN_QUESTION = re.compile(r"计划|指标|目标|预计|预期|力争|规划|\b(?:plan|plans|planned|target|targets|targeted|goal|"
                             r"goals|quota|quotas|expect|expected|projected|aim|aims|aimed|intends?|intended)\b",
                             re.IGNORECASE)
@@ -1257,9 +1293,11 @@ def _changed_next(sentence: str, clause: str, segment: str) -> bool:
 
 
 def _states_a_plan(segment: str, one_figure: bool) -> bool:
-    """Whether the figure of `segment` is a plan, target or quota (计划指标10名, 目标为300吨, 预计增加6400元)."""
+    """Whether the figure of `segment` is a plan, target or quota (计划指标10名, 目标为300吨, 预计增加6400元), not
+    what was done against one (完成年度计划的120%, 按计划完成1200户)."""
     figure = _own_figure(segment, one_figure)
-    return figure is not None and _PLAN_BEFORE.search(segment[:figure.start]) is not None
+    before = segment[:figure.start] if figure is not None else ""
+    return figure is not None and _PLAN_BEFORE.search(before) is not None and not _DONE.search(before)
 
 
 def _states_a_limit(segment: str, one_figure: bool) -> bool:
@@ -1302,7 +1340,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # An English verb's translations are few of the ways Chinese says it (提拔 and 升级 for "promoted"): like a
         # loosely translated word, it counts where stated and is not missed where not.
         levels = [(level, t, w) for level, t, w in levels
-                  if level > 0 or not (t.loose or (frame.language != "zh" and not t.key))]
+                  if level > 0 or not (t.loose or t.scene or (frame.language != "zh" and not t.key))]
         result.coverage = sum(w * level for level, _, w in levels) / sum(w for _, _, w in levels) if levels else 0.0
         keys = [t for level, t, _ in levels if t.key]
         at = sentence.find(clause)

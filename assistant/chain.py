@@ -59,8 +59,7 @@ logger = logging.getLogger(__name__)
 HistoryTurn = dict[str, str]
 _HISTORY_TURNS = 6
 _LIST_EXTRA_LINES = 2
-# Each place of a comparison gets at least this many passages and evidence lines.
-_PLACE_PASSAGES = 3
+# Each place of a comparison gets at least this many evidence lines.
 _PLACE_LINES = 2
 
 
@@ -297,8 +296,7 @@ class Assistant:
         """Passages for a question about several places: each place's best, as many as a question about it alone
         would get (its answering sentence ranks lower under a question naming the others too), taken in turns,
         so no place is crowded out by another's passages."""
-        per_place = max(_PLACE_PASSAGES, size)
-        ranked = [self.retriever.invoke(question, k=per_place, doc_ids=t.doc_ids) for t in targets]
+        ranked = [self.retriever.invoke(question, k=size, doc_ids=t.doc_ids) for t in targets]
         return to_passages([d for turn in zip_longest(*ranked) for d in turn if d is not None], self.index.articles)
 
     def _answer_places(self, analysis: QueryAnalysis, frame: QuestionFrame, pool: list[Passage],

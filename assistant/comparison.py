@@ -145,8 +145,11 @@ def figure_frame(frame: QuestionFrame) -> QuestionFrame:
 
 
 # Nothing but a link between two place names (镇安县和云岫县, "Qi'an or Yunxiu").
-_PLACE_SEPARATOR = re.compile(r"[\s、,，]*(?:和|与|及|跟|同|或|\band\b|\bor\b|\bvs\.?|\bversus\b)?[\s、,，]*"
-                              r"(?:的|县|'s)?\s*")
+_PLACE_SEPARATOR = re.compile(r"[\s、,，]*(?:和|与|及|跟|同|或|比|较|\band\b|\bor\b|\bthan\b|\bvs\.?|\bversus\b)?"
+                              r"[\s、,，]*(?:的|县|'s)?\s*")
+# Where the words of the last place named end and those said of every place begin (…的“火塘夜校”各办了多少所).
+_SHARED_TAIL = re.compile(r"各|分别|都|共|均|一共|多少|几|哪|[?？,，]|\b(?:each|respectively|both|how|which)\b",
+                          re.IGNORECASE)
 
 
 def place_frame(frame: QuestionFrame, target: PlaceTarget, targets: Sequence[PlaceTarget]) -> QuestionFrame:
@@ -162,8 +165,9 @@ def place_frame(frame: QuestionFrame, target: PlaceTarget, targets: Sequence[Pla
 
 def _own_words(question: str, target: PlaceTarget, targets: Sequence[PlaceTarget]) -> tuple[str, str]:
     """The words a question says of `target` and those it says of the other places (镇安县的农民夜校和云岫县的“火塘
-    夜校”: 火塘 is 云岫县's), each from a place's name to the next place's, lower case; ("", "") when the places
-    come one after the other with nothing of their own (镇安县和云岫县的…: every word is said of each)."""
+    夜校”: 火塘 is 云岫县's), each from a place's name to the next place's (the last place's to the words said of
+    all: 各, 多少, "each"), lower case; ("", "") when the places come one after the other with nothing of their
+    own (镇安县和云岫县的…, 青岭县比松溪县多…: every word is said of each)."""
     lowered = question.lower()
     starts = []
     for place in targets:
@@ -175,6 +179,9 @@ def _own_words(question: str, target: PlaceTarget, targets: Sequence[PlaceTarget
     starts.sort(key=lambda item: item[0][0])
     spans = [(lowered[start + size:starts[i + 1][0][0] if i + 1 < len(starts) else len(lowered)], place)
              for i, ((start, size), place) in enumerate(starts)]
+    last, place = spans[-1]
+    tail = _SHARED_TAIL.search(last)
+    spans[-1] = (last[:tail.start()] if tail else last, place)
     if any(_PLACE_SEPARATOR.fullmatch(words) for words, _ in spans[:-1]):
         return "", ""
     own = next(words for words, place in spans if place is target)

@@ -33,7 +33,8 @@ class DocumentManager:
         self.service = service
 
     def list(self) -> list[DocumentInfo]:
-        """Every document with its status (`indexing` while a build runs, until the server answers from it)."""
+        """Every document with its status, as the index the server answers from has it (`indexing` while a build
+        runs, until the server has switched to it)."""
         loaded = self.service.loaded
         return self.library.list(building=self.reindexer.building,
                                  in_use=loaded.index.manifest if loaded is not None else None)

@@ -471,7 +471,10 @@ _ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的有?")
 
 
 # The counted noun of one figure and the word joining the next figure's item to it (40名第一书记与127名贫困户).
-_JOINED_ITEM = re.compile(r"[^\d,，;；、与和及]{1,10}(以及|与|和|及)")
+# 惠及, 涉及, 普及, 参与 and 给与 are words, not links.
+_JOINED_ITEM = re.compile(r"[^\d,，;；、与和及]{1,10}?(?<![惠涉普参给])(以及|与|和|及)")
+# Each village, each year: what a figure said per item is said of.
+_PER_ITEM = re.compile(r"每[^，,；;\d]{0,8}$")
 
 
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
@@ -511,9 +514,18 @@ def answers(frame: QuestionFrame, claim: Claim) -> bool:
     not one of the question's own figures, not said per item (unless the question asks so), and stating at
     least `MIN_CLAIM_COVERAGE` of the question's terms (less is said of something else)."""
     floor = MIN_CLAIM_COVERAGE if any(t.checkable for t in frame.terms) else 0.0
-    # A figure per village or per year (每村每两年至少发展1名) is no total of what was asked.
     return claim.alignment.admissible and claim.alignment.coverage >= floor and claim.alignment.anchored and (
-        not claim.alignment.distributive) and not any(same_value(claim.value, q) for q in frame.figures)
+        not _said_per_item(claim)) and not any(same_value(claim.value, q) for q in frame.figures)
+
+
+def _said_per_item(claim: Claim) -> bool:
+    """Whether a distributive figure is said of each village or year (每村每两年至少发展1名): no total of what was
+    asked. One said of all of them alike (覆盖率和良种率均达到95%) or per household (户均增收2000元) may answer."""
+    if not claim.alignment.distributive:
+        return False
+    part = normalize_for_matching(claim.clause_text)
+    figure = next((f for f in clause_figures(part) if same_value(f.value, claim.value)), None)
+    return figure is not None and _PER_ITEM.search(part[:figure.start]) is not None
 
 
 def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:

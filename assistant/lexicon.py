@@ -44,7 +44,7 @@ _STOPWORDS = frozenset(
 _VERB_ENDINGS = (("ied", ("y",)), ("ing", ("", "e")), ("ed", ("", "e")))
 # Noun endings and what ends the verb they are made from (relocation → relocate, inspection → inspect,
 # resettlement → resettle).
-_NOUN_ENDINGS = (("ation", ("ate", "e", "")), ("ion", ("e", "")), ("ment", ("",)))
+_NOUN_ENDINGS = (("ation", ("ate", "e", "")), ("tion", ("te", "t")), ("sion", ("de", "se", "d")), ("ment", ("",)))
 # Irregular forms the endings miss: a question says "were women", "sent", "built", glosses "woman", "to send".
 _IRREGULAR_PLURALS = {"women": "woman", "men": "man", "children": "child", "chairmen": "chairman",
                       "herdsmen": "herdsman", "townsmen": "townsman"}
@@ -251,13 +251,15 @@ class BilingualLexicon:
 
     def nominalized_verb(self, word: str) -> str | None:
         """The verb a noun the dictionary does not translate is made from (relocation → relocate, resettlement →
-        resettle), when the dictionary translates the verb; None otherwise."""
+        resettle), when the dictionary knows it only as a verb (statement is not made from the noun state);
+        None otherwise."""
         if self.forms.get(word):
             return None
         for ending, replacements in _NOUN_ENDINGS:
             if len(word) > len(ending) + 3 and word.endswith(ending):
                 stem = word[:-len(ending)]
-                return next((stem + r for r in replacements if self.forms.get(stem + r)), None)
+                return next((stem + r for r in replacements if self.forms.get(stem + r) and self.is_verb(stem + r)),
+                            None)
         return None
 
     def translate(self, words: list[str]) -> list[tuple[str, frozenset[str]]]:

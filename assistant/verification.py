@@ -17,6 +17,7 @@ from assistant.alignment import (
     TOPIC_CHARS,
     QuestionFrame,
     Term,
+    asks_one_figure,
     asks_several_figures,
     clause_figures,
     term_level,
@@ -171,12 +172,13 @@ def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
 
 
 def focused_evidence(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Evidence]:
-    """The evidence a model needs for a question asking one figure: the lines holding a claim that answers it
-    as well as the best one does (within the margin `misaligned_figure` allows), renumbered from 1; the
-    evidence as it is for other questions, or when no claim answers. Any other figure the model took would be
+    """The evidence a model needs for a question asking one figure (how many, 多少; not why or how it came
+    about): the lines holding a claim that answers it as well as the best one does (within the margin
+    `misaligned_figure` allows), renumbered from 1; the evidence as it is for other questions, or when no
+    claim answers. Any other figure the model took would be
     replaced, and each line it reads costs time."""
-    if not frame.wants_figure or asks_for_a_list(frame.question) or asks_across_articles(frame.question) or (
-            asks_several_figures(frame.question)):
+    if not frame.wants_figure or not asks_one_figure(frame.question) or asks_for_a_list(frame.question) or (
+            asks_across_articles(frame.question)):
         return list(evidence)
     best = best_claim(frame, evidence)
     if best is None:
@@ -261,6 +263,10 @@ def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
     return listing if said < (count if first else len(members)) else None
 
 
+# An answer's first sentence (。, ! and ? end it, as does a full stop before a space).
+_FIRST_SENTENCE = re.compile(r"[^。！？!?]*?(?:[。！？!?]|\.(?:\s|$)|$)")
+
+
 def misnamed_person(frame: QuestionFrame, answer: str, evidence: Sequence[Evidence]) -> Evidence | None:
     """For a who-question, the evidence naming a person under the asked title when the answer names none of the
     people under it (the county's Party secretary given for its head of the organisation department, or no name
@@ -275,11 +281,13 @@ def misnamed_person(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
     asked = [(name, item) for name, under_asked_title, item in titled if under_asked_title]
     # An English answer may give the name in pinyin (Chen Jiansheng).
     said = any(name in named or han_pinyin(name) in letters for name, _ in asked)
-    # The person an answer names first is its answer: one under another title (村支书木牛子) is the wrong person,
-    # even when the asked one (第一书记童本惠) is named after.
-    at = {name: named.find(name) for name, _, _ in titled if name in named}
-    first = min(at, key=at.__getitem__) if at else None
-    wrong_first = first is not None and first not in {name for name, _ in asked}
+    # The person the answer's first sentence names is its answer: one under another title (村支书木牛子) alone there
+    # is the wrong person, even when the asked one (第一书记童本惠) is named later; a sentence naming both may
+    # just set the scene (在县委书记王建国的带领下，第一书记李明华…).
+    match = _FIRST_SENTENCE.match(answer.strip())
+    opening = normalize_for_matching(match.group(0)) if match else ""
+    opening_names = {name for name, _, _ in titled if name in opening}
+    wrong_first = bool(opening_names) and not any(name in opening for name, _ in asked)
     return asked[0][1] if asked and (not said or wrong_first) else None
 
 

@@ -154,11 +154,11 @@ class DocumentLibrary:
     def list(self, building: bool = False, in_use: Manifest | None = None) -> list[DocumentInfo]:
         """Every document of the corpus, and those of the index whose file is gone, with their status.
 
-        `building` says a build is running, so changed documents are `indexing` rather than `pending`. While it
-        runs, `in_use` (the manifest of the index a server answers from) decides what is `indexed`: a build may
-        have published its index a moment before the server switches to it.
+        `building` says a build is running, so changed documents are `indexing` rather than `pending`. `in_use`,
+        the manifest of the index a server answers from, decides what is `indexed`: a build publishes its index a
+        moment before the server switches to it, and a failed switch leaves the server on the old one.
         """
-        manifest = in_use if building and in_use is not None else self.store.current_manifest()
+        manifest = in_use if in_use is not None else self.store.current_manifest()
         indexed = manifest.documents if manifest else {}
         scanned = _scanned_at(manifest) if manifest else 0.0
         skipped = manifest.skipped if manifest else {}

@@ -420,6 +420,7 @@ def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:
     # Naming another title's holder first, then the asked one, still gives the wrong person.
     assert misnamed_person(frame, "组织部长是王建国 [1]。李明华也是组织部的。 [2]", shown) is not None
     assert misnamed_person(frame, "组织部长是李明华 [2]，县委书记是王建国 [1]。", shown) is None
+    assert misnamed_person(frame, "在县委书记王建国的带领下，组织部长李明华抓党建。 [1] [2]", shown) is None
     english = frames.build("Who heads the organisation department of Qingling County?", "en", places=["青岭县"])
     shown = EvidenceSelector().select(english, passages(*SECRETARIES), 3)
     assert misnamed_person(english, "Wang Jianguo [1]", shown) is not None
@@ -1183,6 +1184,9 @@ def test_which_questions_ask_a_change() -> None:
     assert not asks_a_change("人均纯收入增加到多少元？")
     assert not asks_a_change("How much did the county invest in roads?")
     assert not asks_a_change("How many households raised their incomes?")
+    assert not asks_a_change("2020年青岭县新增了多少户贫困户？")  # how many were added: a count
+    assert not asks_a_change("How many times did the cadres visit each household?")
+    assert not asks_a_change("How many jobs did the income growth project create?")
 
 
 def test_a_figure_counts_the_noun_written_after_it_not_its_neighbours(frames: FrameBuilder) -> None:
@@ -1269,6 +1273,9 @@ def test_a_word_under_a_negated_verb_is_not_stated() -> None:
     assert not term.found_in("针对不能享受易地搬迁项目的贫困户，对27户通过补助动员自建")
     assert term.found_in("实施易地搬迁项目，搬迁安置1200户")
     assert term.found_in("没有住房的贫困户全部纳入易地搬迁")
+    # A negated modifier does not negate its noun.
+    poor = Term("贫困户", frozenset({"贫困户"}))
+    assert poor.found_in("对没有劳动能力的贫困户实行兜底") and poor.found_in("无法外出务工的贫困户")
 
 
 def test_several_major_kinds_asked_are_several_figures() -> None:
@@ -1287,3 +1294,36 @@ def test_the_model_reads_only_the_lines_that_answer_a_one_figure_question(frames
     listing = frames.build("青岭县为驻村工作做了哪些事？", "zh", places=["青岭县"])
     shown = EvidenceSelector().select(listing, passages(TEAMS, INCOME, PRODUCE), 3)
     assert focused_evidence(listing, shown) == shown
+
+
+def test_a_figure_said_of_all_alike_may_answer_but_one_said_of_each_village_not(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县茶园的良种率是多少？", "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages("青岭县茶园覆盖率和良种率均达到95%。"), 3))
+    assert claim is not None and claim.value == 95
+
+
+def test_a_link_word_inside_a_word_joins_no_items(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县投入了多少帮扶资金？", "zh", places=["青岭县"])
+    report = passages("青岭县投入帮扶资金120万元惠及35户贫困户。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 1_200_000 and not claim.quote.endswith("惠")
+    frame = frames.build("青岭县组织了多少名第一书记？", "zh", places=["青岭县"])
+    report = passages("青岭县组织40名第一书记以及127名贫困户开展结对帮扶。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 40 and not claim.quote.endswith(("以", "及"))
+
+
+def test_a_chinese_scene_sentence_is_not_missed(frames: FrameBuilder) -> None:
+    plain = frames.build("青岭县全年茶叶产量是多少？", "zh", places=["青岭县"])
+    scene = frames.build("青岭县的干部群众认真学习，种茶历史悠久。全年茶叶产量是多少？", "zh", places=["青岭县"])
+    for frame in (plain, scene):
+        claim = best_claim(frame, EvidenceSelector().select(frame, passages(PRODUCE), 3))
+        assert claim is not None and claim.value == 820
+        assert claim.alignment.coverage == 1.0
+
+
+def test_a_figure_done_against_a_plan_is_no_plan(frames: FrameBuilder) -> None:
+    frame = frames.build("青岭县发展了多少名党员？", "zh", places=["青岭县"])
+    report = passages("青岭县按计划完成发展党员120名。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 120

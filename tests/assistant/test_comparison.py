@@ -89,9 +89,11 @@ def test_a_word_said_of_one_place_only_is_not_asked_of_the_other():
     frame = QuestionFrame(question="青岭县的农民夜校和松溪县的“火塘夜校”各办了多少所？", language="zh", terms=kinds)
     assert [t.text for t in place_frame(frame, targets[0], targets).terms] == ["农民", "夜校", "办"]
     assert [t.text for t in place_frame(frame, targets[1], targets).terms] == ["火塘", "夜校", "办"]
-    # Places named one after the other share every word.
-    frame = replace(frame, question="青岭县和松溪县的“火塘夜校”各办了多少所？")
-    assert len(place_frame(frame, targets[0], targets).terms) == len(kinds)
+    # Places named one after the other share every word, and so do the words after the last place's own.
+    for question in ("青岭县和松溪县的“火塘夜校”各办了多少所？", "青岭县比松溪县多办了多少所火塘夜校？"):
+        assert len(place_frame(replace(frame, question=question), targets[0], targets).terms) == len(kinds)
+    shared = replace(frame, question="青岭县的农民夜校和松溪县的火塘各办了多少所夜校？")
+    assert [t.text for t in place_frame(shared, targets[0], targets).terms] == ["农民", "夜校", "办"]
 
 
 @pytest.mark.parametrize(("question", "asks"), [

@@ -128,7 +128,7 @@ def test_status_follows_the_index(library, samples):
     assert added.doc_id not in {d.id for d in library.list()}
 
 
-def test_while_a_build_runs_the_index_in_use_decides_what_is_indexed(library, samples):
+def test_the_index_in_use_decides_what_is_indexed(library, samples):
     builder = IndexBuilder(library.corpus_dir, library.store, IndexConfig(), "fake", FakeHashEmbeddings,
                            show_progress=False)
     builder.build()
@@ -138,7 +138,9 @@ def test_while_a_build_runs_the_index_in_use_decides_what_is_indexed(library, sa
     assert {d.id: d.status for d in library.list(building=True, in_use=in_use)}[added.doc_id] == "indexing"
     switched = library.store.current_manifest()
     assert {d.id: d.status for d in library.list(building=True, in_use=switched)}[added.doc_id] == "indexed"
-    assert {d.id: d.status for d in library.list(building=False, in_use=in_use)}[added.doc_id] == "indexed"
+    # A server left on the old index (its switch failed) does not answer from the new document.
+    assert {d.id: d.status for d in library.list(building=False, in_use=in_use)}[added.doc_id] == "pending"
+    assert {d.id: d.status for d in library.list()}[added.doc_id] == "indexed"
 
 
 def test_an_index_built_before_documents_had_titles_is_described_by_the_next_check(library):
