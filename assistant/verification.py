@@ -175,8 +175,7 @@ def focused_evidence(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list
     """The evidence a model needs for a question asking one figure (how many, 多少; not why or how it came
     about): the lines holding a claim that answers it as well as the best one does (within the margin
     `misaligned_figure` allows), renumbered from 1; the evidence as it is for other questions, or when no
-    claim answers. Any other figure the model took would be
-    replaced, and each line it reads costs time."""
+    claim answers. Any other figure the model took would be replaced, and each line it reads costs time."""
     if not frame.wants_figure or not asks_one_figure(frame.question) or asks_for_a_list(frame.question) or (
             asks_across_articles(frame.question)):
         return list(evidence)
