@@ -1013,7 +1013,7 @@ def counted_noun(text: str) -> str:
     noun = ""
     for word, flag in jieba.posseg.cut(text[:_COUNTED_NOUN_CHARS + 2]):
         # A lone character jieba calls a verb is often part of a name it does not know (嘎查 is 嘎 + 查); a lone
-        # preposition or particle (到, 为, 的) is not.
+        # preposition or particle (为, 的) is not.
         ends = flag.startswith(_COUNTED_NOUN_END) and flag != "vn" and (len(word) > 1 or flag[:1] in "pcu")
         if word in _ITEM_LINKS or ends or (not _HAN.search(word) and word not in _QUOTE_CHARACTERS):
             break
