@@ -1149,11 +1149,13 @@ _CHANGE_ON = re.compile(r"[^\d,;]{0,2}?(?:增加|提高|下降|减少|增长|上
 _BASELINE_QUESTION = re.compile(r"由|从|原来|原先|之前|以前|此前|起初|期初|基期|去年|上年|上一年"
                                 r"|\b(?:from|before|previously|originally|initially|baseline|earlier|used to"
                                 r"|start(?:ed|ing)?|last year|previous year)\b", re.IGNORECASE)
+# The words a change is said with, in a question and before its amount.
+_CHANGE_VERBS = "增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降"
 # A question asking by how much something changed (增长了多少, 同比增长多少, "by how much did … grow"), which the
 # figure of the change answers (同比增长7倍), not the level it came to (产量达300吨).
 # 新增了多少 asks how many were added, a count of its own.
 _CHANGE_AMOUNT_QUESTION = re.compile(
-    r"(?<!新)(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降)了?(?:多少|几|百分之几)|增幅|涨幅|降幅|增速|"
+    rf"(?<!新)(?:{_CHANGE_VERBS})了?(?:多少|几|百分之几)|增幅|涨幅|降幅|增速|"
     r"增长率|翻了几番|(?:增长|增加|提高)了?(?:几|多少)倍|\bby how much\b|"
     r"\bhow much (?:did|has|have|had|was|were|is|will)\b[^?]*\b(?:increase|grow|rise|risen|drop|fall|fallen|"
     r"decline|go up|go down|climb)\w*(?:\s+by)?\s*\??$|"
@@ -1161,8 +1163,7 @@ _CHANGE_AMOUNT_QUESTION = re.compile(
     r"\b(?:increased?|grew|grown|rose|risen|fell|dropped) by\b|\byear[- ]on[- ]year\b", re.IGNORECASE)
 # A change word right before a figure makes it the amount of the change (同比增长7倍, 户均增收2万元, 增长可达3282元);
 # 增加到 and 增长至 lead to a level instead.
-_CHANGE_AMOUNT = re.compile(r"(?:增长|增加|提高|提升|上涨|上升|下降|减少|降低|增收|增|涨|降|翻)了?"
-                            r"(?:约|近|超过|达到|可达|达|逾)?$")
+_CHANGE_AMOUNT = re.compile(rf"(?:{_CHANGE_VERBS}|翻)了?(?:约|近|超过|达到|可达|达|逾)?$")
 # A figure planned, targeted or expected (计划指标10名, 目标为300吨, 预计增加6400元), and a question asking for one.
 _PLAN_BEFORE = re.compile(r"(?:指标|目标|计划|预计|预期|力争|规划)[^，,；;\d]{0,4}$")
 _DONE = re.compile(r"完成|实现|超额|达成")

@@ -171,6 +171,11 @@ def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
     return frame.wants_figure and not stated_figures(frame, answer)
 
 
+def _close_to_best(frame: QuestionFrame, claim: Claim, best: Claim) -> bool:
+    """Whether a claim may answer the question and scores within `_MARGIN` of the best claim."""
+    return answers(frame, claim) and claim.alignment.score >= best.alignment.score - _MARGIN
+
+
 def focused_evidence(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Evidence]:
     """The evidence a model needs for a question asking one figure (how many, 多少; not why or how it came
     about): the lines holding a claim that answers it as well as the best one does (within the margin
@@ -182,8 +187,7 @@ def focused_evidence(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list
     best = best_claim(frame, evidence)
     if best is None:
         return list(evidence)
-    close = {c.evidence.n for c in figure_claims(frame, evidence)
-             if answers(frame, c) and c.alignment.score >= best.alignment.score - _MARGIN}
+    close = {c.evidence.n for c in figure_claims(frame, evidence) if _close_to_best(frame, c, best)}
     return [replace(e, n=n) for n, e in enumerate((e for e in evidence if e.n in close), start=1)]
 
 
@@ -211,17 +215,15 @@ def misaligned_figure(frame: QuestionFrame, answer: str, evidence: Sequence[Evid
     claims = figure_claims(frame, evidence)
     gives_best = any(_states(best, f) for f in figures)
 
-    def close_to_best(claim: Claim) -> bool:
-        return answers(frame, claim) and claim.alignment.score >= best.alignment.score - _MARGIN
-
     def aligned(figure: Figure) -> bool:
         stating = [c for c in claims if _states(c, figure)]
         if not gives_best or _states(best, figure):
-            return any(close_to_best(c) for c in stating)
+            return any(_close_to_best(frame, c, best) for c in stating)
         # Beside the best figure, one in another measure describes it, and so does one of another year (由2016年的
         # 6120元增加到2019年的11830元); one in the same measure competes with it.
         return any((c.unit_class != best.unit_class or best.unit_class is None or not c.alignment.year_ok) and (
-            close_to_best(c) or (c.evidence is best.evidence and c.full_clause == best.full_clause)) for c in stating)
+            _close_to_best(frame, c, best) or (c.evidence is best.evidence and c.full_clause == best.full_clause))
+            for c in stating)
 
     return None if all(aligned(f) for f in figures) else best
 
