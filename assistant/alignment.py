@@ -150,9 +150,15 @@ _EN_STOPWORDS = frozenset(
     "give get got s' he she him her his hers they them theirs we us our you your i my me "
     "more less than between within among above below under over into about through after before since during "
     "until".split())
-_QUESTION_CHARS = re.compile("[哪几多少什么谁何]")
+# A question word jieba may tag a noun (哪些, 何种, 多大); 少数民族 and 多元 hold its characters and are none.
+_INTERROGATIVE = re.compile(r"哪|什么|谁|多少|^几|^何|^多[大久长高远]")
 # What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
+# A village's or town's name right after a place the question names (replaced by a space): the shortest that
+# ends in a suffix, tried first.
+_LOCAL_NAME = re.compile(r"(?<= )([\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡))")
+# Characters beginning a word that says which villages, not a village's name (各村, 全旗嘎查, 本村, 驻村).
+_SCOPE_CHARS = frozenset("全各每本该驻对给在从向为和与及的有")
 # A word used by at most this share of the articles is specific to some of them.
 _SPECIFIC_SHARE = 0.25
 # jieba's dictionary count above which a word is everyday Chinese (办法 10633, 措施 8163; 女性 5214, 驼奶 none).
@@ -501,6 +507,23 @@ class FrameBuilder:
                 normalized = re.sub(pattern, " ", normalized)
         return named, normalized
 
+    def _local_names(self, text: str) -> tuple[list[str], str]:
+        """The names of villages and towns written right after a place the question names (望谟县乐旺镇坡头村:
+        乐旺镇, 坡头村), as an article writes them, and the question without them.
+
+        jieba knows few of them (坡 + 头 + 村; 马莲 + 河镇, a place no article mentions). A word it knows (贫困村)
+        or one saying which (各村, 全旗嘎查) is no name."""
+        names: list[str] = []
+        while match := next((m for m in _LOCAL_NAME.finditer(text) if self._is_local_name(m.group(1))), None):
+            names.append(match.group(1))
+            text = f"{text[:match.start(1)]} {text[match.end(1):]}"
+        return names, text
+
+    def _is_local_name(self, name: str) -> bool:
+        stem = next(name[:-len(s)] for s in VILLAGE_SUFFIXES if name.endswith(s))
+        return not jieba.get_FREQ(name) and not stem.endswith(PLACE_SUFFIXES) and stem[0] not in _SCOPE_CHARS and (
+            any(name in text for text in self.article_texts))
+
     def _is_place(self, word: str) -> bool:
         """A name or alias of an article's place, or a word holding one (甘洛县委)."""
         return len(word) >= 2 and (word in self.place_names or any(place in word for place in self.place_names
@@ -511,6 +534,8 @@ class FrameBuilder:
         # As the articles write them (海棠镇, where jieba sees 海棠 + 镇共); a place they never mention stays, so
         # no evidence is about it.
         named, normalized_rest = self._named_places(normalized)
+        local, normalized_rest = self._local_names(normalized_rest)
+        named += local
         normalized_rest = _BASELINE_PHRASE.sub(" ", _YEAR_PHRASE.sub(" ", normalized_rest))
         known, unknown = chinese_places(normalized_rest, self._mentioned)
         places = [*named, *known, *unknown]
@@ -525,6 +550,8 @@ class FrameBuilder:
         words = _joined_negations([(w.strip(), f) for w, f in jieba.posseg.cut(normalized_rest)])
         # A question for the whole and its part (多少名第一书记，其中多少名…) is answered with both: no part is asked.
         among = None if asks_several_figures(normalized) else _among_at(words)
+        whole = {w for w, _ in words[:among]} if among is not None else set()
+        counted_action = _counted_action(words)
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -537,12 +564,17 @@ class FrameBuilder:
             # An adjective before a noun names a kind (贫困嘎查村, not every 嘎查村): as much a key as the noun.
             attributive = (flag.startswith("a") and at + 1 < len(words) and _HAN.search(words[at + 1][0]) is not None
                            and not words[at + 1][1].startswith(("u", "r", "p", "c", "y", "d", "v", "x", "w")))
-            key = (flag.startswith(_KEY_FLAGS) or attributive) and len(word) >= 2 and not _QUESTION_CHARS.search(word)
             # 非贫困村 is a kind of its own: a clause about 贫困村 is about the others.
             negated = word.startswith(_NEGATION_PREFIX) and len(word) > 1
             telling = flag == "b" or negated or self._specific(word)
-            # A word of the part asked about in a whole (第一书记中有多少名来自市直单位: 市直, 单位) tells as 女性 does.
-            part = among is not None and at > among and (key or negated) and word not in PLACE_WORDS
+            # The action counted (召回调整了多少名), in words few articles use, is as much the question as a noun:
+            # a clause counting another action (约谈) does not answer it.
+            key = (flag.startswith(_KEY_FLAGS) or attributive or (at in counted_action and telling)) and (
+                len(word) >= 2 and not _INTERROGATIVE.search(word))
+            # A word of the part asked about in a whole (第一书记中有多少名来自市直单位: 市直, 单位) tells as 女性 does;
+            # the whole's word said again (党员中，少数民族党员有多少名) is the whole's, not the part's.
+            part = among is not None and at > among and (key or negated) and word not in PLACE_WORDS and (
+                word not in whole)
             terms.append(Term(word, frozenset({word}), key=key or negated, telling=telling or part, part=part))
         return terms, unit, places
 
@@ -695,6 +727,21 @@ def _among_at(words: Sequence[tuple[str, str]]) -> int | None:
                 word[1:] + after):
             return at
     return None
+
+
+def _counted_action(words: Sequence[tuple[str, str]]) -> set[int]:
+    """The positions of the verbs right before a segmented question's how-many (召回调整了多少名: 召回, 调整)."""
+    asking = next((at for at, (word, _) in enumerate(words) if word in ("多少", "几")), None)
+    if asking is None:
+        return set()
+    at = asking - 1
+    while at >= 0 and words[at][0] in ("了", "过"):
+        at -= 1
+    verbs: set[int] = set()
+    while at >= 0 and words[at][1].startswith("v"):
+        verbs.add(at)
+        at -= 1
+    return verbs
 
 
 def _joined_negations(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -900,7 +947,7 @@ def term_level(term: Term, clause: str, sentence: str, context: str, part: str |
     passage. A next clause that counts what the figure's measure word (`figure_unit`) counts states its own figure's
     terms, not this one's. A weak form (部长 for "secretary") counts half."""
     level = _level(term.found_in, clause, sentence, context, part, inherited, figure_unit)
-    if level == _NEXT_CLAUSE_LEVEL and term.distinguishing and _opens_with(term, _clause_after(sentence, clause)):
+    if level == _NEXT_CLAUSE_LEVEL and term.distinguishing and opens_with(term, _clause_after(sentence, clause)):
         # 50万元以上的村9个，“空壳村”全部清零: a next clause opening with the kind is about that kind, not a
         # continuation of the figure's clause (选派了196名干部，到村任第一书记).
         level = STATED_LEVEL
@@ -1108,7 +1155,7 @@ def _stated_only_after(term: Term, sentence: str, clause: str, context: str) -> 
         term.found_in(before))
 
 
-def _opens_with(term: Term, clause: str) -> bool:
+def opens_with(term: Term, clause: str) -> bool:
     """Whether `clause` begins with the term, quoted or not (“空壳村”全部清零)."""
     opening = clause.lstrip("“”「」\"'《 ")
     return any(opening.startswith(form) for form in term.forms - term.weak)
@@ -1293,6 +1340,18 @@ def _changed_next(sentence: str, clause: str, segment: str) -> bool:
         for text in (rest, _clause_after(sentence, clause)) for f in clause_figures(text))
 
 
+def _change_stated_beside(frame: QuestionFrame, sentence: str, segment: str) -> bool:
+    """Whether another figure of the sentence, in the asked measure, is the amount of a change (联盟带动2130户菜农
+    户均增收3600元，黄花菜收购价每斤提高了1.5元): by how much something changed is asked, and a count beside the
+    change (2130户) is no change at all."""
+    at = sentence.find(segment)
+    own = _own_figure(segment, True)
+    if at < 0 or own is None:
+        return False
+    return any(f.start != at + own.start and _CHANGE_AMOUNT.search(sentence[:f.start]) and (
+        frame.unit is None or f.unit_class in {frame.unit, *_CHANGE_UNIT_CLASSES}) for f in clause_figures(sentence))
+
+
 def _states_a_plan(segment: str, one_figure: bool) -> bool:
     """Whether the figure of `segment` is a plan, target or quota (计划指标10名, 目标为300吨, 预计增加6400元), not
     what was done against one (完成年度计划的120%, 按计划完成1200户)."""
@@ -1415,7 +1474,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             segment, clause, part is not None) and not _BASELINE_QUESTION.search(frame.question):
         result.qualifier = -1  # 平均年龄由48.6岁下降到41.3岁: the age asked is the one it came to
     if frame.wants_figure and result.qualifier >= 0 and asks_a_change(frame.question) and part is not None and (
-            not states_a_change(segment, True) and _changed_next(sentence, clause, segment)):
+            not states_a_change(segment, True) and (
+                _changed_next(sentence, clause, segment) or _change_stated_beside(frame, sentence, segment))):
         result.qualifier = -1  # 产量达300吨，同比增长7倍: 300吨 is what it came to, not by how much it grew
     if frame.years:
         # The nearest years say which year a figure is of: its segment's, else its sentence's before it (a later

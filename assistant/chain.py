@@ -28,6 +28,7 @@ from assistant.comparison import (
     place_answer,
     place_frame,
 )
+from assistant.credits import asked_credit, credit_text, find_credit
 from assistant.evidence import Candidate, Evidence, EvidenceSelector, best_claim, format_evidence
 from assistant.extractive import evidence_answer, with_asked_figures
 from assistant.grounding import Grounding, drop_citations, ground, renumber_citations
@@ -255,7 +256,19 @@ class Assistant:
 
     def _answer(self, analysis: QueryAnalysis, frame: QuestionFrame, pool: list[Passage], answer: Answer,
                 started: float) -> Iterator[Token]:
-        """Answer from the evidence of the whole pool: abstain on a near miss, else generate or extract."""
+        """Answer from the evidence of the whole pool: abstain on a near miss, else generate or extract. Who
+        wrote, reported, photographed or edited an article is read from its credit lines."""
+        role = asked_credit(frame.question)
+        credit = find_credit(role, frame.places, pool, self.index.articles) if role else None
+        if credit is not None:
+            answer.answer = credit_text(credit, answer.language)
+            answer.citations = [credit.passage]
+            if credit.span is not None:
+                at = credit.passage.start
+                answer.highlights = {credit.passage.n: Span(at + credit.span[0], at + credit.span[1])}
+            else:
+                answer.notes.append("the author is the article's byline, kept with its metadata, not its text")
+            return
         candidates = self.selector.candidates(frame, pool)
         evidence = self._evidence(frame, pool, candidates)
         gap = answer_gap(frame, evidence, candidates)

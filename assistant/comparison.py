@@ -160,7 +160,9 @@ def place_frame(frame: QuestionFrame, target: PlaceTarget, targets: Sequence[Pla
     own, others = _own_words(frame.question, target, targets)
     terms = tuple(t for t in frame.terms if t.text.lower() not in _COMPARISON_WORDS and t.text.lower() not in names
                   and not (t.distinguishing and t.text.lower() in others and t.text.lower() not in own))
-    return replace(frame, places=target.names, terms=terms)
+    # A town named of one place (岐安县马莲河镇的…和云岫县勐卡镇的…) is not where the other's clause stands.
+    local = tuple(p for p in frame.local_places if p in normalize(own)) if own else frame.local_places
+    return replace(frame, places=target.names, terms=terms, local_places=local)
 
 
 def _own_words(question: str, target: PlaceTarget, targets: Sequence[PlaceTarget]) -> tuple[str, str]:

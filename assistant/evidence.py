@@ -473,8 +473,9 @@ _ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的有?")
 # The counted noun of one figure and the word joining the next figure's item to it (40名第一书记与127名贫困户).
 # 惠及, 涉及, 普及, 参与 and 给与 are words, not links.
 _JOINED_ITEM = re.compile(r"[^\d,，;；、与和及]{1,10}?(?<![惠涉普参给])(以及|与|和|及)")
-# Each village, each year: what a figure said per item is said of.
-_PER_ITEM = re.compile(r"每[^，,；;\d]{0,8}$")
+# Each village, each year: what a figure said per item is said of. 每斤, 每亩 make a rate (收购价每斤提高了1.5元),
+# said of no item.
+_PER_ITEM = re.compile(r"每(?!(?:斤|公斤|千克|克|吨|亩|公顷|平方米|立方米|米|公里|千米|升))[^，,；;\d]{0,8}$")
 
 
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:

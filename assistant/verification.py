@@ -20,6 +20,7 @@ from assistant.alignment import (
     asks_one_figure,
     asks_several_figures,
     clause_figures,
+    opens_with,
     term_level,
 )
 from assistant.evidence import (
@@ -90,11 +91,12 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
 
 def _continues_topic(frame: QuestionFrame, term: Term, sentence: str, previous: str) -> bool:
     """Whether the text before a sentence states the term and the sentence continues its topic, sharing another
-    distinguishing word of the question with it (…成立黄金茶产业党建联盟…。联盟成立以来，…收购价每斤平均提高了8元); a
-    common word (书记, 村) is shared by sentences about anything."""
+    distinguishing word of the question with it, or opening with a key word of the question the text before
+    states (…成立黄金茶产业党建联盟…。联盟成立以来，…收购价每斤平均提高了8元); a common word (书记, 村) anywhere
+    else is shared by sentences about anything."""
     return term.found_in(previous) and any(
-        other is not term and other.distinguishing and other.found_in(sentence) and other.found_in(previous)
-        for other in frame.key_terms)
+        other is not term and (other.distinguishing or opens_with(other, sentence)) and other.found_in(sentence)
+        and other.found_in(previous) for other in frame.key_terms)
 
 
 def overlooked_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:

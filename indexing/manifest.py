@@ -11,7 +11,8 @@ from indexing.config import OPERATIONAL_FIELDS, IndexConfig
 
 MANIFEST_FILE = "manifest.json"
 # 2: the dense index is a FAISS index file and JSON ids (no pickle).
-FORMAT_VERSION = 2
+# 3: Traditional text is converted with tw2s (着力 from 著力), which changes what the keyword index holds.
+FORMAT_VERSION = 3
 
 
 class DocumentEntry(BaseModel):

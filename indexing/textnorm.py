@@ -17,7 +17,9 @@ _SPACE = re.compile(r"\s+")
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+    # Taiwan's standard writes 著 for both 着 (着力) and 著 (著名): plain t2s keeps 著力, which no Simplified
+    # article writes; tw2s tells the two apart and converts every other character as t2s does.
+    return opencc.OpenCC("tw2s")
 
 
 def strip_pinyin_artifacts(text: str) -> str:
@@ -26,7 +28,7 @@ def strip_pinyin_artifacts(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified Chinese (OpenCC t2s); other text passes unchanged."""
+    """Traditional → Simplified Chinese (OpenCC tw2s); other text passes unchanged."""
     return _t2s().convert(text)
 
 

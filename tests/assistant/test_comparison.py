@@ -96,6 +96,15 @@ def test_a_word_said_of_one_place_only_is_not_asked_of_the_other():
     assert [t.text for t in place_frame(shared, targets[0], targets).terms] == ["农民", "夜校", "办"]
 
 
+def test_a_town_named_of_one_place_is_not_asked_of_the_other():
+    targets = [PlaceTarget("青岭县", "Qingling County", ("ql",), ("青岭县", "青岭")),
+               PlaceTarget("松溪县", "Songxi County", ("sx",), ("松溪县", "松溪"))]
+    frame = QuestionFrame(question="青岭县白石镇的茶叶联盟和松溪县红岩镇的咖啡联盟分别让收购价提高了多少？",
+                          language="zh", local_places=("白石镇", "红岩镇"))
+    assert place_frame(frame, targets[0], targets).local_places == ("白石镇",)
+    assert place_frame(frame, targets[1], targets).local_places == ("红岩镇",)
+
+
 @pytest.mark.parametrize(("question", "asks"), [
     ("青岭县和松溪县哪个更多？", True),
     ("How many more did Qingling send than Songxi?", True),

@@ -13,6 +13,12 @@ def test_traditional_and_simplified_normalise_to_the_same_form():
     assert to_simplified("黨員") == "党员"
 
 
+def test_a_traditional_zhuo_written_as_zhu_matches_the_simplified_article():
+    # Taiwan's standard writes 著力 where Simplified writes 着力; 著名 stays 著名.
+    assert normalize("阿拉善右旗著力打造美麗鄉村") == normalize("阿拉善右旗着力打造美丽乡村")
+    assert to_simplified("著名的顯著成效") == "著名的显著成效"
+
+
 def test_full_width_digits_and_letters_become_half_width():
     assert normalize("１９６名ＡＢ") == "196名ab"
 
