@@ -295,6 +295,9 @@ class QuestionFrame:
     # The villages and towns asked about (no article's own place, which is a county, banner or city): a passage
     # about one names it.
     local_places: tuple[str, ...] = ()
+    # The measures of a question asking figures in several (多少家工厂…多少人就业), when `unit` is None for that:
+    # a clause counting in any of them may answer.
+    units: tuple[str, ...] = ()
 
     @property
     def key_terms(self) -> tuple[Term, ...]:
@@ -452,12 +455,14 @@ class FrameBuilder:
         amounts = _english_amounts(normalized)
         figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts) if f"{f.value:g}" not in years))
         places = tuple(dict.fromkeys(found_places))
+        several = asked_units(normalize(asking)) - {None} if language == "zh" and unit is None else set()
+        units = tuple(sorted(several)) if len(several) > 1 else ()
         local = tuple(p for p in places if p.endswith(VILLAGE_SUFFIXES) and p not in self.place_names and (
             len(p) >= 3 or p.endswith("村")))  # 武乡 is a county, 坪村 (of 茶园坪村, split by jieba) a village
         # Simplified, so the question-shape patterns (谁, 各级, 其中) read a Traditional question too (誰, 各級).
         return QuestionFrame(question=normalize_script(question), language=language, terms=tuple(terms), unit=unit,
                              years=years, places=places, wants_figure=wants_figure, figures=figures,
-                             sides=question_sides(amounts), local_places=local)
+                             sides=question_sides(amounts), local_places=local, units=units)
 
     def _context_terms(self, context: str, language: str, asked: list[Term]) -> tuple[list[Term], list[str]]:
         """The asked sentence's terms, then those of the sentences before it that set the scene ("…members run
@@ -539,14 +544,9 @@ class FrameBuilder:
         normalized_rest = _BASELINE_PHRASE.sub(" ", _YEAR_PHRASE.sub(" ", normalized_rest))
         known, unknown = chinese_places(normalized_rest, self._mentioned)
         places = [*named, *known, *unknown]
-        unit = None
-        classifier = re.search(r"(?:多少|(?<!哪)几)(万元|亿元|平方公里|" +
-                               "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")", normalized)
-        if classifier:
-            # 几个人 counts people, not things.
-            people = classifier.group(1) == "个" and normalized[classifier.end():classifier.end() + 1] == "人"
-            unit = None if _begins_a_noun(normalized, classifier.start(1)) else UNIT_CLASSES.get(
-                "人" if people else classifier.group(1))
+        # Figures asked in several measures (建了多少家工厂？吸纳了多少人就业？) are asked in none of them alone.
+        units = asked_units(normalized)
+        unit = next(iter(units)) if len(units) == 1 else None
         words = _joined_negations([(w.strip(), f) for w, f in jieba.posseg.cut(normalized_rest)])
         # A question for the whole and its part (多少名第一书记，其中多少名…) is answered with both: no part is asked.
         among = None if asks_several_figures(normalized) else _among_at(words)
@@ -727,6 +727,23 @@ def _among_at(words: Sequence[tuple[str, str]]) -> int | None:
                 word[1:] + after):
             return at
     return None
+
+
+_CLASSIFIER_ASKED = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|平方公里|" +
+                               "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")")
+
+
+def asked_units(question: str) -> set[str | None]:
+    """The measures a Chinese question's how-manys ask in (多少家…多少人: things and people)."""
+    return {_classified_unit(question, classifier) for classifier in _CLASSIFIER_ASKED.finditer(question)}
+
+
+def _classified_unit(question: str, classifier: re.Match[str]) -> str | None:
+    """The measure a how-many's classifier asks in (多少名 → people), None where it begins a noun (多少个人…)."""
+    # 几个人 counts people, not things.
+    people = classifier.group(1) == "个" and question[classifier.end():classifier.end() + 1] == "人"
+    return None if _begins_a_noun(question, classifier.start(1)) else UNIT_CLASSES.get(
+        "人" if people else classifier.group(1))
 
 
 def _counted_action(words: Sequence[tuple[str, str]]) -> set[int]:
@@ -1426,10 +1443,11 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         lead = _DISTRIBUTIVE_LEAD.search(clause[:at]) if at > 0 else None
         result.distributive = bool(figures) and (
             lead is not None or all(_DISTRIBUTIVE.search(segment[:f.start]) for f in figures))
-    if frame.unit:
+    asked_measures = {frame.unit} if frame.unit else set(frame.units)
+    if asked_measures:
         classes = {_counted_class(f, segment) for f in clause_figures(segment)} | (
             {_counted_class(f, part) for f in clause_figures(part)} if part else set())
-        result.unit_match = frame.unit in classes
+        result.unit_match = bool(asked_measures & classes)
         result.unit_ok = result.unit_match or not (classes - {None})
         if not result.unit_ok and asks_a_change(frame.question) and states_a_change(segment, part is not None):
             # Output is weighed, its growth a multiple or a share (产量…同比增长7倍).

@@ -117,28 +117,43 @@ def passage_places(passage: Passage) -> list[str]:
     return [normalize(p) for p in place_aliases(passage.place)] if passage.place else []
 
 
-def list_members(sentence: str) -> list[str]:
+def list_members(sentence: str, count: int | None = None) -> list[str]:
     """The members a sentence enumerates: parts joined by + in quotes (“基本报酬+工资报酬+绩效工资”), quoted names side
-    by side (“经济管理”“农林牧渔”), else the items between 、 (the first and last trimmed to four characters next
-    to the 、, where the list's own words end)."""
-    joined = next((q for q in _QUOTED_TEXT.findall(sentence) if q.count("+") >= 2), None)
-    if joined:  # “基本报酬+工资报酬+绩效工资+奖励工资”
-        return [m.strip() for m in joined.strip("“”").split("+") if m.strip()]
+    by side (“经济管理”“农林牧渔”), else the items between 、 of its first clause holding any (the first and last
+    trimmed to four characters next to the 、, where the list's own words end). With the `count` a question asks
+    for (哪五建), the first of these enumerations with that many members: a sentence may hold several (a quoted
+    slogan of three parts, then 党组织主建、党小组领建、…“五建并举”)."""
+    enumerations = _enumerations(sentence)
+    if count is not None:
+        sized = next((members for members in enumerations if len(members) == count), None)
+        if sized is not None:
+            return sized
+    return enumerations[0] if enumerations else []
+
+
+def _enumerations(sentence: str) -> list[list[str]]:
+    """Every enumeration of a sentence, in the order `list_members` prefers them."""
+    found: list[list[str]] = []
+    for joined in (q for q in _QUOTED_TEXT.findall(sentence) if q.count("+") >= 2):  # “基本报酬+工资报酬+绩效工资”
+        found.append([m.strip() for m in joined.strip("“”").split("+") if m.strip()])
     # The longest run of quoted names side by side; a quoted word elsewhere in the sentence (“双向”选择) is none.
     runs = [_QUOTED_MEMBER.findall(run.group(0)) for run in _QUOTED_RUN.finditer(sentence)]
-    quoted = [m.strip("“”") for m in max(runs, key=len, default=[])]
-    if len(quoted) >= 2:
-        return quoted
-    clause = next((sentence[s:e] for s, e in clause_spans(sentence) if "、" in sentence[s:e]), "")
-    items = [item.strip() for item in clause.split("、")] if clause else []
-    if len(items) < 2:
-        return []
-    # The members' shared head (…调处党小组、征地拆迁党小组、劳务输出党小组等) is no part of their names.
-    head = _shared_ending(items[:-1])
-    if head:
-        items = [item[: item.find(head)] if head in item else item for item in items]
-    items[0], items[-1] = items[0][-4:], items[-1][:4]
-    return [item for item in items if item]
+    for run in sorted(runs, key=len, reverse=True):
+        if len(run) >= 2:
+            found.append([m.strip("“”") for m in run])
+    for start, end in clause_spans(sentence):
+        items = [item.strip() for item in sentence[start:end].split("、")]
+        if len(items) < 2:
+            continue
+        # The members' shared head (…调处党小组、征地拆迁党小组、劳务输出党小组等) is no part of their names; one shared
+        # character (主建、领建、带建) is a word each of them ends in.
+        head = _shared_ending(items[:-1])
+        if len(head) >= 2:
+            items = [item[: item.find(head)] if head in item else item for item in items]
+        items[0], items[-1] = items[0][-4:], items[-1][:4]
+        if len([item for item in items if item]) >= 2:
+            found.append([item for item in items if item])
+    return found
 
 
 def _shared_ending(texts: Sequence[str]) -> str:
@@ -150,16 +165,16 @@ def _shared_ending(texts: Sequence[str]) -> str:
     return ending
 
 
-def enumerated_members(sentence: str) -> int:
+def enumerated_members(sentence: str, count: int | None = None) -> int:
     """How many members a sentence enumerates (see `list_members`)."""
-    return len(list_members(sentence))
+    return len(list_members(sentence, count))
 
 
 def _list_bonus(sentence: str, count: int | None) -> float:
     """How much a sentence's enumeration speaks for it as a list question's answer: double when it enumerates
     exactly the count asked (哪三种 and 不善为、不作为、乱作为, not the four modes of another passage that the
     question's other words also fit), single for `MIN_MEMBERS` or more, else none."""
-    members = enumerated_members(sentence)
+    members = enumerated_members(sentence, count)
     if count is not None and members == count >= 2:
         return 2 * _LIST_BONUS
     return _LIST_BONUS if members >= MIN_MEMBERS else 0.0
@@ -176,7 +191,7 @@ def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence
     first = count is not None and asks_for_the_first(frame.question)
 
     def lists_the_asked(item: Evidence) -> bool:
-        members = enumerated_members(item.text)
+        members = enumerated_members(item.text, None if first else count)
         if count is None:
             return members >= MIN_MEMBERS
         return members >= count if first else members == count

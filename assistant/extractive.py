@@ -108,7 +108,13 @@ def _asked_figures_span(frame: QuestionFrame, best: Claim) -> tuple[int, int]:
     others = sorted((c for c in figure_claims(frame, [best.evidence])
                      if c.alignment.admissible and c.alignment.anchored and c.alignment.coverage >= MIN_CLAIM_COVERAGE
                      and not same_value(c.value, best.value)), key=lambda c: -c.alignment.score)
-    chosen = [best, *others[:asked_figure_count(frame.question) - 1]]
+    chosen = [best]
+    for other in others:
+        if len(chosen) >= asked_figure_count(frame.question):
+            break
+        # Asked in several measures (多少户…户均增收多少元), a figure for each: not two of one (1.6元 and 3100元).
+        if not (frame.units and other.unit_class in {c.unit_class for c in chosen}):
+            chosen.append(other)
     start = min(c.full_clause[0] for c in chosen)
     last = max(chosen, key=lambda c: c.clause[1])
     return start, last.clause[1] if len(chosen) > 1 else last.full_clause[1]

@@ -257,12 +257,12 @@ def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
     listing = best_listing(frame, evidence)
     if listing is None:
         return None
-    members = list_members(listing.text)
+    count = asked_count(frame.question)
+    first = count is not None and asks_for_the_first(frame.question)
+    members = list_members(listing.text, None if first else count)
     named = normalize_for_matching(answer)
     said = sum(normalize_for_matching(m)[:_MEMBER_CHARS] in named for m in members)
     # Every member, or the first ones a question asks for (前五项): a member dropped is a wrong answer too.
-    count = asked_count(frame.question)
-    first = count is not None and asks_for_the_first(frame.question)
     return listing if said < (count if first else len(members)) else None
 
 

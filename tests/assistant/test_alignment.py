@@ -1353,12 +1353,14 @@ def test_the_counted_action_in_a_rare_word_must_be_stated() -> None:
     qingling = "青岭县对第一书记实行月调度、季点评，对排名靠后的6名第一书记进行了约谈。"
     songxi = "松溪县对排名靠后的第一书记召回调整2名。"
     lexicon = BilingualLexicon([*VOCABULARY, "召回", "调整", "约谈", "排名", "考核"])
-    frames = FrameBuilder(lexicon, ["青岭县", "青岭", "松溪县", "松溪"], [qingling, songxi] + ["全县干部群众认真学习。"] * 6)
+    filler = ["全县干部群众认真学习。"] * 6
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭", "松溪县", "松溪"], [qingling, songxi, *filler])
     frame = frames.build("青岭县对考核排名靠后的第一书记，召回调整了多少名？", "zh", places=["青岭县"])
     assert any(t.text == "召回" and t.key and t.telling for t in frame.terms)
     selector = EvidenceSelector()
     contexts = passages(qingling)
-    assert "召回" in (answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts)) or "")
+    gap = answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts))
+    assert "召回" in (gap or "")
     talked = frames.build("青岭县约谈了多少名第一书记？", "zh", places=["青岭县"])
     claim = best_claim(talked, selector.select(talked, contexts, 3))
     assert claim is not None and claim.value == 6
@@ -1394,7 +1396,8 @@ def test_a_sentence_opening_with_the_topic_of_the_one_before_continues_it() -> N
             "联盟成立以来，成员村茶叶收购价每斤平均提高了8元。")
     lexicon = BilingualLexicon([*VOCABULARY, "黄金", "联盟", "收购价", "成员"])
     # Alliances and tea prices are in every article: only 黄金 is a word few of them use.
-    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [text] + ["各县成立联盟，提高茶叶收购价，发展产业，每斤收益增加。"] * 7)
+    common = "各县成立联盟，提高茶叶收购价，发展产业，每斤收益增加。"
+    frames = FrameBuilder(lexicon, ["青岭县", "青岭"], [text] + [common] * 7)
     frame = frames.build("青岭县黄金茶产业党建联盟成立以来，茶叶收购价每斤提高了多少元？", "zh", places=["青岭县"])
     assert [t.text for t in frame.terms if t.telling] == ["黄金"]
     selector = EvidenceSelector()
@@ -1402,3 +1405,42 @@ def test_a_sentence_opening_with_the_topic_of_the_one_before_continues_it() -> N
     assert answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts)) is None
     claim = best_claim(frame, selector.select(frame, contexts, 4))
     assert claim is not None and claim.value == 8
+
+
+SLOGANS = ("青岭县坚持“支部围绕产业转、党员创业示范引、群众致富跟着干”总体思路，突出党组织主建、党小组领建、党员带建、"
+           "能人创建、群众参建“五建并举”，形成党支部+党小组+党员+合作社+基地+农户“六位一体”模式。")
+
+
+def test_a_slogans_count_asks_for_that_many_members_of_the_sentences_enumerations(frames: FrameBuilder) -> None:
+    from assistant.evidence import list_members
+    from assistant.query import asked_count, asks_for_a_list
+    from assistant.verification import incomplete_list
+
+    # 哪五建 asks for the five members 五建并举 counts; 哪一年 and 哪两年 ask for years.
+    question = "青岭县突出的“五建并举”是指哪五建？"
+    assert asks_for_a_list(question) and asked_count(question) == 5
+    assert not asks_for_a_list("青岭县在哪两年退出了贫困县？") and asked_count("哪一年退出？") is None
+    # Of the sentence's three enumerations, the one of five; 建, the word each member ends in, is no shared head.
+    assert list_members(SLOGANS, 5) == ["组织主建", "党小组领建", "党员带建", "能人创建", "群众参建"]
+    assert len(list_members(SLOGANS)) == 3
+    frame = frames.build(question, "zh", places=["青岭县"])
+    shown = EvidenceSelector().select(frame, passages(SLOGANS), 3)
+    assert incomplete_list(frame, "党支部、党小组、党员、合作社、基地、农户“六位一体” [1]", shown) is not None
+    assert incomplete_list(frame, "党组织主建、党小组领建、党员带建、能人创建、群众参建 [1]", shown) is None
+
+
+def test_figures_asked_in_several_measures_are_each_quoted_once(frames: FrameBuilder) -> None:
+    # 多少家…多少人: things and people are asked, and a clause counting either may answer; one figure of each.
+    factories = passages(
+        "青岭县还在安置社区建成社区工厂42家，吸纳就业2380人，其中贫困劳动力1065人；建设集中安置点28个。"
+    )
+    frame = frames.build("青岭县在安置社区建了多少家社区工厂？一共吸纳了多少人就业？", "zh", places=["青岭县"])
+    assert frame.unit is None and len(frame.units) == 2
+    text, _, _ = evidence_answer(frame, EvidenceSelector().select(frame, factories, 3))
+    assert "42" in text and "2380" in text and "28" not in text
+    growers = passages("咖啡鲜果收购价每公斤提高1.6元，去年带动1720户咖农户均增收3100元。")
+    frame = frames.build("青岭县的咖啡联盟去年带动了多少户咖农增收？户均增收多少元？", "zh", places=["青岭县"])
+    text, _, _ = evidence_answer(frame, EvidenceSelector().select(frame, growers, 3))
+    assert "1720" in text and "3100" in text and "1.6" not in text
+    # One measure asked twice stays that measure.
+    assert frames.build("青岭县选派了多少名干部？其中多少名是女性？", "zh").unit == "people"

@@ -12,7 +12,10 @@ QINGLING = Article(doc_id="ql", path="ql.html", title="青岭县：党建引领"
                    aliases=("青岭县", "青岭", "Qingling"))
 SONGXI = Article(doc_id="sx", path="sx.txt", title="松溪县扶贫", text="", region="松溪县", author="周立新",
                  aliases=("松溪县", "松溪", "Songxi"))
-HEADER = "首页 县区动态 发布时间:2020-09-15 来源:青岭日报 記者：馬文博 通讯员：李娟 浏览次数: 今年以来，青岭县坚持党建引领。"
+HEADER = (
+    "首页 县区动态 发布时间:2020-09-15 来源:青岭日报 記者：馬文博 通讯员：李娟 浏览次数: "
+    "今年以来，青岭县坚持党建引领。"
+)
 PHOTO = "图为白石村党员在果园里劳动。（记者 马文博 摄） 核桃嫁接现场。 宋恩 摄 通村水泥路修到了家门口。"
 
 
