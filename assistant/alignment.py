@@ -455,7 +455,7 @@ class FrameBuilder:
         amounts = _english_amounts(normalized)
         figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts) if f"{f.value:g}" not in years))
         places = tuple(dict.fromkeys(found_places))
-        several = asked_units(normalize(asking)) - {None} if language == "zh" and unit is None else set()
+        several = asked_units(normalize(asking)) if language == "zh" and unit is None else set()
         units = tuple(sorted(several)) if len(several) > 1 else ()
         local = tuple(p for p in places if p.endswith(VILLAGE_SUFFIXES) and p not in self.place_names and (
             len(p) >= 3 or p.endswith("村")))  # 武乡 is a county, 坪村 (of 茶园坪村, split by jieba) a village
@@ -525,9 +525,15 @@ class FrameBuilder:
         return names, text
 
     def _is_local_name(self, name: str) -> bool:
+        """Whether `name` (ending in 村, 镇, 乡 or 嘎查) names one village or town: a word jieba does not know,
+        not a word saying which (各村), and written in exactly one article, as a name is. A kind of village
+        (空壳村, 软弱涣散村) is written in several; 美丽乡 of 美丽乡村 is inside another word."""
+        jieba.initialize()  # get_FREQ knows no word before the dictionary is loaded
         stem = next(name[:-len(s)] for s in VILLAGE_SUFFIXES if name.endswith(s))
-        return not jieba.get_FREQ(name) and not stem.endswith(PLACE_SUFFIXES) and stem[0] not in _SCOPE_CHARS and (
-            any(name in text for text in self.article_texts))
+        if jieba.get_FREQ(name) or stem.endswith(PLACE_SUFFIXES) or stem[0] in _SCOPE_CHARS:
+            return False
+        written = re.compile(re.escape(name) + r"(?![村风镇])")
+        return sum(1 for text in self.article_texts if written.search(text)) == 1
 
     def _is_place(self, word: str) -> bool:
         """A name or alias of an article's place, or a word holding one (甘洛县委)."""
@@ -733,9 +739,11 @@ _CLASSIFIER_ASKED = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|平方公�
                                "|".join(re.escape(u) for u in UNIT_CLASSES if len(u) == 1) + ")")
 
 
-def asked_units(question: str) -> set[str | None]:
-    """The measures a Chinese question's how-manys ask in (多少家…多少人: things and people)."""
-    return {_classified_unit(question, classifier) for classifier in _CLASSIFIER_ASKED.finditer(question)}
+def asked_units(question: str) -> set[str]:
+    """The measures a Chinese question's how-manys ask in (多少家…多少人: things and people); a classifier
+    beginning a noun (多少个人…) asks in none."""
+    units = {_classified_unit(question, classifier) for classifier in _CLASSIFIER_ASKED.finditer(question)}
+    return {unit for unit in units if unit is not None}
 
 
 def _classified_unit(question: str, classifier: re.Match[str]) -> str | None:

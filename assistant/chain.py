@@ -258,16 +258,7 @@ class Assistant:
                 started: float) -> Iterator[Token]:
         """Answer from the evidence of the whole pool: abstain on a near miss, else generate or extract. Who
         wrote, reported, photographed or edited an article is read from its credit lines."""
-        role = asked_credit(frame.question)
-        credit = find_credit(role, frame.places, pool, self.index.articles) if role else None
-        if credit is not None:
-            answer.answer = credit_text(credit, answer.language)
-            answer.citations = [credit.passage]
-            if credit.span is not None:
-                at = credit.passage.start
-                answer.highlights = {credit.passage.n: Span(at + credit.span[0], at + credit.span[1])}
-            else:
-                answer.notes.append("the author is the article's byline, kept with its metadata, not its text")
+        if self._answer_credit(frame, pool, answer):
             return
         candidates = self.selector.candidates(frame, pool)
         evidence = self._evidence(frame, pool, candidates)
@@ -279,6 +270,23 @@ class Assistant:
             yield from self._generate(analysis, frame, focused_evidence(frame, evidence), answer, started)
         else:
             self._extract(frame, evidence, answer)
+
+    def _answer_credit(self, frame: QuestionFrame, pool: list[Passage], answer: Answer) -> bool:
+        """Answer a question for the author, reporter, photographer or editor of an article from its credit
+        lines or byline; False when it asks for none, or the article credits nobody."""
+        role = asked_credit(frame.question, frame.places)
+        credit = find_credit(role, frame.places, pool, self.index.articles) if role else None
+        if credit is None:
+            return False
+        logger.info("credit asked (%s): %s of %s", role, credit.role, credit.passage.doc_id)
+        answer.answer = credit_text(credit, answer.language)
+        answer.citations = [credit.passage]
+        if credit.span is not None:
+            at = credit.passage.start
+            answer.highlights = {credit.passage.n: Span(at + credit.span[0], at + credit.span[1])}
+        else:
+            answer.notes.append(f"the {credit.role} is the article's byline, kept with its metadata, not its text")
+        return True
 
     def _frame(self, analysis: QueryAnalysis, own: QueryAnalysis, language: str) -> QuestionFrame:
         """The question's frame. A follow-up carried along with the previous question (`own` analyses its own

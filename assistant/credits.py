@@ -12,22 +12,35 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import Passage
-from assistant.query import han_pinyin, place_stem
+from assistant.evidence import SURNAMES
+from assistant.query import place_stem, romanised_name
 from indexing.documents import Article
 from indexing.textnorm import normalize
 
-# What each credit is asked with, in Chinese and English (a who-question: 谁, 哪位, who, name).
-_ASKED_ROLE = {
-    "photographer": re.compile(r"摄影|拍摄|照片|图片|\b(?:photo\w*|pictures?|images?)\b", re.IGNORECASE),
-    "editor": re.compile(r"编辑|责编|\b(?:edit(?:or|ors|ed)?)\b", re.IGNORECASE),
-    "reporter": re.compile(r"记者|通讯员|\b(?:reporters?|correspondents?|journalists?)\b", re.IGNORECASE),
-    "author": re.compile(r"作者|撰稿|署名|执笔|\b(?:author\w*|writer|byline)\b", re.IGNORECASE),
+# A credit asked by its role's name (作者是谁, 哪位记者, "who is the author", "the photographer's name") …
+_ROLE_NAMES = {
+    "photographer": r"摄影师|摄影记者|摄影|photographers?",
+    "editor": r"责任编辑|责编|编辑|editors?",
+    "reporter": r"记者|通讯员|reporters?|correspondents?|journalists?",
+    "author": r"作者|撰稿人|执笔人|署名|authors?|writers?|bylines?",
 }
-# Writing verbs ask for the author only of the article itself ("who wrote the Wuhai article", not "who wrote the
-# 12 rules").
-_WROTE = re.compile(r"谁写|写的|\b(?:wrote|written)\b", re.IGNORECASE)
-_ARTICLE = re.compile(r"文章|报道|稿|这篇|那篇|\b(?:article|report|story|piece|page)s?\b", re.IGNORECASE)
-_WHO = re.compile(r"谁|哪位|哪两位|哪几位|名字|叫什么|\b(?:who|whom|name[sd]?)\b", re.IGNORECASE)
+# … or by the act, done to the article (这篇报道是谁写的, 照片是谁拍的, "who wrote the article", "who took the photos").
+_ROLE_ACTS = {
+    "photographer": r"拍摄|拍|摄|photographed|took (?:the |these |those |its )?(?:photo|photograph|picture|image)s?",
+    "editor": r"编辑|edited",
+    "reporter": r"采写|报道|reported",
+    "author": r"撰写|写|wrote|written",
+}
+_ZH_WHO = r"谁|哪位|哪几位|哪两位|哪名|何人"
+_ZH_NAMED = r"(?:是|为)?(?:谁|哪位|哪几位|哪两位|何人|叫什么|的名字|姓名|是什么名字)"
+_EN_WHO = r"\b(?:who|whom)(?: (?:is|was|are|were))?(?: the)?"
+# What the article itself is called: a role's act says nothing of the article without one (谁写了村规).
+_ARTICLE = re.compile(r"文章|报道|稿件|这篇|那篇|本文|该文|新闻|照片|图片|配图|"
+                      r"\b(?:article|report|story|piece|page|photo|photograph|picture|image)s?\b", re.IGNORECASE)
+# Roles every article has, asked without naming it ("who is the author?"); a writer or an editor may be of anything.
+_ARTICLE_ROLES = re.compile(r"\b(?:authors?|photographers?|bylines?)\b", re.IGNORECASE)
+# Words that refer to the article, said before a role (青岭县这篇报道的记者).
+_DEICTIC = re.compile(r"[的之\s]|这篇|那篇|本篇|该文|该|本")
 # The credit words of a page, each before the names it credits (作者：向明辉 石慧, 记者 马文博 摄).
 _CREDIT_WORDS = {
     "author": ("作者", "撰稿", "文"),
@@ -36,11 +49,15 @@ _CREDIT_WORDS = {
     "editor": ("责任编辑", "编辑", "责编"),
 }
 _NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,3})(?:[ \u3000]+[\u4e00-\u9fff]{2,3})*)(?![\u4e00-\u9fff])")
-# A name followed by 摄 is the photographer's (宋恩 摄, 记者 马文博 摄).
-_TAKEN_BY = re.compile(r"([\u4e00-\u9fff]{2,3})[ \u3000]*摄(?![\u4e00-\u9fff])")
+# A name followed by 摄 is the photographer's (宋恩 摄, 记者 马文博 摄, （宋恩摄）): a name of its own, after a space
+# or a bracket, not the end of a word (进行拍摄).
+_TAKEN_BY = re.compile(r"(?:(?<=[\s（(])|^)([\u4e00-\u9fff]{2,3})[ \u3000]*摄(?![\u4e00-\u9fff])")
+# What a credit word may follow inside a word: the paper or agency (本报记者, 新华社记者).
+_PRESS = r"(?<![\u4e00-\u9fff])|(?<=本报)|(?<=新华社)|(?<=特约)|(?<=见习)|(?<=驻站)"
 # Words of a page's header that follow a credit and are no names (记者：马文博 通讯员：李娟, 作者:刘晓峰 浏览次数).
 _NOT_NAMES = frozenset({"通讯员", "记者", "编辑", "责任编辑", "来源", "摄影", "作者", "浏览", "浏览次数", "发布",
                         "审核", "终审", "责编", "摄", "图", "文", "时间"})
+_ROLE_ZH = {"author": "作者", "reporter": "记者", "photographer": "摄影", "editor": "编辑"}
 # Which credits answer a question for a role: a news report's author is its reporter.
 _ANSWERING = {"author": ("author", "reporter"), "reporter": ("reporter", "author"),
               "photographer": ("photographer",), "editor": ("editor",)}
@@ -57,15 +74,33 @@ class Credit:
     span: tuple[int, int] | None
 
 
-def asked_credit(question: str) -> str | None:
-    """The role a who-question asks for (author, reporter, photographer, editor), or None."""
+def asked_credit(question: str, places: Sequence[str] = ()) -> str | None:
+    """The role a question asks the name of (author, reporter, photographer, editor) of the article itself, or
+    None. The role word must be what is asked (记者采访的第一书记是谁 asks for a first secretary), and of the
+    article: a question naming one, or the role's words right after the asked places (青岭县的记者是哪位; 村里的
+    通讯员 is the village's)."""
     text = normalize(question)
-    if not _WHO.search(text):
-        return None
-    role = next((role for role, pattern in _ASKED_ROLE.items() if pattern.search(text)), None)
-    if role is None and _WROTE.search(text) and _ARTICLE.search(text):
-        return "author"
-    return role
+    for role, names in _ROLE_NAMES.items():
+        asked = re.search(rf"(?:{_ZH_WHO})是?(?:{names})|(?:{names}){_ZH_NAMED}", text)
+        if asked is not None and (_ARTICLE.search(text) or _only_places_before(text[:asked.start()], places)):
+            return role
+        english = re.search(rf"{_EN_WHO} (?:{names})\b|\b(?:{names})(?:'s|s')? names?\b|\bname of the (?:{names})\b",
+                            text)
+        if english is not None and (_ARTICLE.search(text) or _ARTICLE_ROLES.search(english.group(0))):
+            return role
+    for role, acts in _ROLE_ACTS.items():
+        done = re.search(rf"(?:{_ZH_WHO})(?:{acts})|\bwho (?:{acts})\b", text)
+        if done is not None and _ARTICLE.search(text):
+            return role
+    return None
+
+
+def _only_places_before(before: str, places: Sequence[str]) -> bool:
+    """Whether the question's words before the role are only the asked places and words pointing at an
+    article (青岭县这篇的): the role is then the article's."""
+    for place in sorted(places, key=len, reverse=True):
+        before = before.replace(normalize(place), "").replace(normalize(place_stem(place)), "")
+    return not _DEICTIC.sub("", re.sub(_ZH_WHO, "", before))
 
 
 def credited(text: str, role: str) -> list[tuple[str, tuple[int, int]]]:
@@ -75,18 +110,27 @@ def credited(text: str, role: str) -> list[tuple[str, tuple[int, int]]]:
     # A one-character credit word (文, 图) credits only before a colon or slash, never inside a word (图为…, 文化).
     words = "|".join(w for w in _CREDIT_WORDS[role] if len(w) > 1)
     single = "|".join(w for w in _CREDIT_WORDS[role] if len(w) == 1)
-    credit = re.compile(rf"(?<![\u4e00-\u9fff])(?:(?:{words})(?:[:：]|[ \u3000])"
+    credit = re.compile(rf"(?:{_PRESS})(?:(?:{words})(?:[:：]|[ \u3000])"
                         + (rf"|(?:{single})[:：/／]" if single else "") + r")[ \u3000]*")
     for match in credit.finditer(normalized):
         names = _NAMES.match(normalized, match.end())
+        # After a colon a name is said to follow; after a space only a surname tells a name (记者 走访 发现).
+        spaced = not re.search(r"[:：/／]", match.group(0))
+        at = match.end()
         for name in names.group(1).split() if names else []:
-            if name in _NOT_NAMES:
+            if name in _NOT_NAMES or (spaced and not _is_surnamed(name)):
                 break  # the next credit (通讯员：李娟) is another role's
-            found.append((name, (match.start(), names.end())))
+            at = normalized.index(name, at) + len(name)
+            found.append((name, (match.start(), at)))
     if role == "photographer":
         found += [(m.group(1), m.span()) for m in _TAKEN_BY.finditer(normalized) if m.group(1) not in _NOT_NAMES
-                  and not m.group(1).endswith(("记者", "通讯员"))]
+                  and _is_surnamed(m.group(1))]
     return found
+
+
+def _is_surnamed(word: str) -> bool:
+    """Whether a word starts with a common surname, as a name credited without a colon does."""
+    return word[:1] in SURNAMES
 
 
 def find_credit(role: str, places: Sequence[str], pool: Sequence[Passage],
@@ -107,15 +151,14 @@ def find_credit(role: str, places: Sequence[str], pool: Sequence[Passage],
 
 
 def _about(article: Article | None, places: Sequence[str]) -> bool:
+    """Whether an article is about one of the asked places (its region, title or aliases name it), or any article
+    when the question names none."""
     if article is None:
         return False
     if not places:
         return True
     names = normalize(" ".join([article.region or "", article.title or "", *article.aliases]))
     return any(place_stem(place) in names for place in places)
-
-
-_ROLE_ZH = {"author": "作者", "reporter": "记者", "photographer": "摄影", "editor": "编辑"}
 
 
 def credit_text(credit: Credit, language: str) -> str:
@@ -125,18 +168,16 @@ def credit_text(credit: Credit, language: str) -> str:
     if language == "zh":
         where = f"《{credit.passage.title}》" if credit.passage.title else "这篇文章"
         return f"{where}的{_ROLE_ZH[credit.role]}是{names}。{marker}"
-    spelled = ", ".join(f"{name} ({_romanised(name)})" for name in credit.names)
+    spelled = ", ".join(f"{name} ({romanised_name(name)})" for name in credit.names)
     source = "page credits" if credit.span else "byline names"
     role = credit.role if len(credit.names) == 1 else f"{credit.role}s"
     return f"The article's {source} {spelled} as its {role}.{marker}"
 
 
-def _romanised(name: str) -> str:
-    """A Chinese name in pinyin, surname first (刘晓峰 → Liu Xiaofeng)."""
-    return f"{han_pinyin(name[0]).title()} {han_pinyin(name[1:]).title()}"
-
-
 def _same_length_normalized(text: str) -> str:
     """`text` normalised character by character (記者：韋明芳 → 记者:韦明芳), so offsets into it are offsets into
     `text`; a character normalising to several (or none) is kept as it is."""
+    whole = normalize(text)
+    if len(whole) == len(text):
+        return whole  # the usual case, converted in one go
     return "".join(n if len(n := normalize(c)) == 1 else c for c in text)

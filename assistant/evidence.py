@@ -57,15 +57,15 @@ _WHO = re.compile(r"^\W*(?:and |so |then )?(?:who|whom|whose)\b|[—–:;,-]\s*w
                   re.IGNORECASE)
 # Common surnames, less those that also start everyday words after a title (书记和, 书记成为, 书记任组长, 书记高兴,
 # 主任解释, 书记曾经). Mongolian and Yi names have no surname: jieba's tag is all that finds them.
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢"
-             "姜崔钟谭陆汪范金石廖贾夏韦付白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤温康施牛樊葛"
-             "邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳祝宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳"
-             "柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆卓古吉缪简项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇"
-             "栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢"
+            "姜崔钟谭陆汪范金石廖贾夏韦付白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤温康施牛樊葛"
+            "邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳祝宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳"
+            "柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆卓古吉缪简项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇"
+            "栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
 # A name right after a title: a surname and one or two characters, before what people named there do (说, 介绍,
 # 来自, 和 …).
 _TITLED_NAME = re.compile(rf"(?:{_TITLE_WORDS})"
-                          rf"([{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
+                          rf"([{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
                           r"(?=说|介绍|表示|告诉|和|与|同|来自|带|在|是|就|等|[，,。、：:“\"（(])")
 # A speaker after a title, whatever the surname (村党总支书记刀建华说: 刀 is a Dai surname the list lacks); kept only
 # when the words are no everyday ones (书记高兴地说).
@@ -180,6 +180,13 @@ def _list_bonus(sentence: str, count: int | None) -> float:
     return _LIST_BONUS if members >= MIN_MEMBERS else 0.0
 
 
+def enumeration_size(question: str) -> int | None:
+    """The size of the enumeration a list question asks from (哪五建: 5); None when it asks for the first members
+    of a longer one (前五项) or counts none."""
+    count = asked_count(question)
+    return None if count is None or asks_for_the_first(question) else count
+
+
 def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence | None:
     """The best evidence that enumerates the members a list question asks for and scores within `LISTING_MARGIN`
     of the best evidence: the answer the guard checks and extraction quotes. None when no such sentence is shown.
@@ -191,7 +198,7 @@ def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence
     first = count is not None and asks_for_the_first(frame.question)
 
     def lists_the_asked(item: Evidence) -> bool:
-        members = enumerated_members(item.text, None if first else count)
+        members = enumerated_members(item.text, enumeration_size(frame.question))
         if count is None:
             return members >= MIN_MEMBERS
         return members >= count if first else members == count
@@ -490,7 +497,7 @@ _ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的有?")
 _JOINED_ITEM = re.compile(r"[^\d,，;；、与和及]{1,10}?(?<![惠涉普参给])(以及|与|和|及)")
 # Each village, each year: what a figure said per item is said of. 每斤, 每亩 make a rate (收购价每斤提高了1.5元),
 # said of no item.
-_PER_ITEM = re.compile(r"每(?!(?:斤|公斤|千克|克|吨|亩|公顷|平方米|立方米|米|公里|千米|升))[^，,；;\d]{0,8}$")
+_PER_ITEM = re.compile(r"每(?!(?:斤|公斤|千克|克|吨|亩|公顷|平方米|平方公里|立方米|米|公里|千米|升))[^，,；;\d]{0,8}$")
 
 
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import jieba.posseg
-from pypinyin import lazy_pinyin
 
 from assistant.lexicon import lemma
 from assistant.prompts import NOT_FOUND
-from assistant.query import PLACE_SUFFIXES, expected_classifier, fold_pinyin, han_pinyin
+from assistant.query import PLACE_SUFFIXES, expected_classifier, fold_pinyin, han_pinyin, romanised_name
 from indexing.textnorm import normalize_for_matching, normalize_script
 
 _CITATION = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
@@ -227,8 +226,7 @@ def whole_names(text: str, passages: Sequence[str]) -> str:
                         continue
                     if text[match.end():].lstrip().startswith(("(", "（")):
                         return surname + given
-                    romanised = " ".join("".join(lazy_pinyin(part)).capitalize() for part in (surname, given))
-                    return f"{surname}{given} ({romanised})"
+                    return f"{surname}{given} ({romanised_name(surname + given, surname)})"
         return match.group(0)
 
     return _HALF_ROMANISED.sub(whole, text)

@@ -49,7 +49,7 @@ _CLASSIFIER_QUESTION = re.compile(
 
 # A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
 _LIST_QUESTION = re.compile(
-    r"分别|哪些|哪几|列举|有什么|哪[两二三四五六七八九十\d]{1,2}(?![年月日天号次届期])[\u4e00-\u9fff]|"
+    r"分别|哪些|哪几|列举|有什么|哪[两二三四五六七八九十\d]{1,2}+(?![年月日天号次届期一])[\u4e00-\u9fff]|"
     r"[两二三四五六七八九十]{1,2}(?:大|类|种|项|条|个方面)[^，。？?]{0,12}(?:是什么|是哪|包括|指什么)|"
     r"\b(?:what|which) (?:are|were)\b|\blist\b|"
     r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?!\d)",
@@ -58,12 +58,13 @@ _LIST_QUESTION = re.compile(
 
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_NUMERAL = r"[两二三四五六七八九十]{1,3}|\d{1,2}"
+# Possessive: 哪十二年 is no 哪十 + 二年 (a list of ten).
+_NUMERAL = r"[两二三四五六七八九十]{1,3}+|\d{1,2}+"
 _LIST_CLASSIFIER = r"个方面|大|类|种|项|条|个|支|批|家|所"
 # The count a list question asks for: 哪八类, 前五项, 三大…是什么, "which eight kinds" (not 三个村的…, 第三批, 120个);
 # 哪五建 and 哪三严 ask for the members a slogan counts (五建并举), whatever its word.
 _ASKED_COUNT = re.compile(
-    rf"哪({_NUMERAL})(?![年月日天号次届期])[\u4e00-\u9fff]|"
+    rf"哪({_NUMERAL})(?![年月日天号次届期一])[\u4e00-\u9fff]|"
     rf"(?<![目之以当提])前({_NUMERAL})(?:{_LIST_CLASSIFIER})(?!月|年|人次)|"
     rf"(?<![第\d两二三四五六七八九十])({_NUMERAL})(?:大|类|种|项|个方面)[^，。？?]{{0,12}}(?:是什么|是哪|包括|指什么)|"
     r"\b(?:which|what|name|list) (?:the |are the |were the )?(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b",
@@ -143,6 +144,19 @@ def fold_pinyin(text: str) -> str:
 def han_pinyin(text: str) -> str:
     """Folded pinyin of Han text (扎赉特 → "zalaite")."""
     return fold_pinyin("".join(lazy_pinyin(text)))
+
+
+# The two-character surnames still in use; every other surname is one character.
+_COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+                                "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "申屠"})
+
+
+def romanised_name(name: str, surname: str | None = None) -> str:
+    """A Chinese person's name in pinyin, surname first (张国强 → "Zhang Guoqiang", 欧阳修 → "Ouyang Xiu")."""
+    if surname is None:
+        surname = name[:2] if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+    given = name[len(surname):]
+    return " ".join("".join(lazy_pinyin(part)).capitalize() for part in (surname, given) if part)
 
 
 @dataclass

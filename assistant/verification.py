@@ -31,6 +31,7 @@ from assistant.evidence import (
     asks_who,
     best_claim,
     best_listing,
+    enumeration_size,
     figure_claims,
     list_members,
     names_only_other_ranks,
@@ -259,7 +260,7 @@ def incomplete_list(frame: QuestionFrame, answer: str, evidence: Sequence[Eviden
         return None
     count = asked_count(frame.question)
     first = count is not None and asks_for_the_first(frame.question)
-    members = list_members(listing.text, None if first else count)
+    members = list_members(listing.text, enumeration_size(frame.question))
     named = normalize_for_matching(answer)
     said = sum(normalize_for_matching(m)[:_MEMBER_CHARS] in named for m in members)
     # Every member, or the first ones a question asks for (前五项): a member dropped is a wrong answer too.

@@ -12,7 +12,8 @@ from indexing.config import OPERATIONAL_FIELDS, IndexConfig
 MANIFEST_FILE = "manifest.json"
 # 2: the dense index is a FAISS index file and JSON ids (no pickle).
 # 3: Traditional text is converted with tw2s (着力 from 著力), which changes what the keyword index holds.
-FORMAT_VERSION = 3
+# 4: only text holding Traditional characters is converted with tw2s (a Simplified 显著 stays 显著).
+FORMAT_VERSION = 4
 
 
 class DocumentEntry(BaseModel):

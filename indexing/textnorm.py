@@ -15,11 +15,9 @@ _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    # Taiwan's standard writes 著 for both 着 (着力) and 著 (著名): plain t2s keeps 著力, which no Simplified
-    # article writes; tw2s tells the two apart and converts every other character as t2s does.
-    return opencc.OpenCC("tw2s")
+@lru_cache(maxsize=2)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 def strip_pinyin_artifacts(text: str) -> str:
@@ -28,8 +26,14 @@ def strip_pinyin_artifacts(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified Chinese (OpenCC tw2s); other text passes unchanged."""
-    return _t2s().convert(text)
+    """Traditional → Simplified Chinese; Simplified and other text passes unchanged.
+
+    Taiwan's standard writes 著 for both 着 (着力) and 著 (著名): plain t2s keeps 著力, which no Simplified article
+    writes, and tw2s tells the two apart. But tw2s also turns a Simplified 显著 into 显着, so it only converts
+    text that holds Traditional characters (text t2s changes).
+    """
+    simplified = _converter("t2s").convert(text)
+    return simplified if simplified == text else _converter("tw2s").convert(text)
 
 
 def normalize_script(text: str) -> str:

@@ -314,6 +314,9 @@ def test_list_questions_in_either_script_and_the_count_they_ask_for() -> None:
     assert asked_count("园区联盟下辖哪几个党小组？") is None
     assert asked_count("哪十二项措施？") == 12 and asked_count("三个村的举措分别是什么？") is None
     assert asked_count("120个村分别是哪些？") is None
+    # A numeral is read whole: 哪十二年 is which twelve years, not a list of ten, and 哪十一届 which eleventh term.
+    assert asked_count("青岭县在哪十二年里坚持选派第一书记？") is None and asked_count("哪十一届县委？") is None
+    assert not asks_for_a_list("青岭县在哪十二年里坚持选派第一书记？")
 
 
 def test_parts_joined_by_plus_in_quotes_are_members() -> None:

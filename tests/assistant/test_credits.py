@@ -26,14 +26,27 @@ def passage(n: int, doc_id: str, text: str) -> Passage:
 @pytest.mark.parametrize(("question", "role"), [
     ("青岭日报那篇关于青岭县的报道，作者是谁？", "author"),
     ("Who wrote the article on Songxi County?", "author"),
+    ("Who is the author of the Qingling report?", "author"),
     ("Who took the photos in the Qingling report?", "photographer"),
     ("这篇文章的责任编辑是谁？", "editor"),
     ("青岭县的记者是哪位？", "reporter"),
+    ("青岭县的报道是谁写的？", "author"),
+    ("Who reported the Songxi story?", "reporter"),
+    # A role word that is not what is asked, or not the article's, asks for somebody else.
     ("青岭县县委书记是谁？", None),
     ("Who wrote the twelve rules for village cadres?", None),  # a writer, but not of the article
+    ("Who is the writer of the village song?", None),
+    ("记者采访的第一书记是谁？", None),
+    ("青岭县村里的通讯员是谁？", None),
+    ("照片里的第一书记是谁？", None),
+    ("谁负责编辑村史？", None),
+    ("Who built the photovoltaic power station in Qingling?", None),
+    ("What is the name of the photovoltaic project?", None),
+    ("Which authorities approved Qingling's exit from poverty?", None),
+    ("Who took the lead in the Qingling report?", None),
 ])
 def test_the_credit_a_question_asks_for(question: str, role: str | None) -> None:
-    assert asked_credit(question) == role
+    assert asked_credit(question, ["青岭县", "松溪县"]) == role
 
 
 def test_credit_lines_name_each_credited_person_and_stop_at_the_next_credit() -> None:
@@ -42,6 +55,14 @@ def test_credit_lines_name_each_credited_person_and_stop_at_the_next_credit() ->
     assert [name for name, _ in credited(PHOTO, "photographer")] == ["马文博", "宋恩"]
     # 图为… opens a caption; it credits nobody.
     assert all(name != "白石村党员" for name, _ in credited(PHOTO, "photographer"))
+    # The paper before the credit word (本报记者) is no word the credit is inside of; words after a space are no
+    # names unless they start with a surname, and 拍摄 ending a sentence credits nobody.
+    assert [name for name, _ in credited("本报记者 马文博 通讯员 李娟", "reporter")] == ["马文博", "李娟"]
+    assert credited("记者 走访 发现，村里通了水泥路。", "reporter") == []
+    assert credited("村里组织无人机航拍摄。大家进行拍摄。", "photographer") == []
+    # The highlight is the credit and its names, not the next credit word.
+    [(_, (start, end))] = credited("记者：马文博 通讯员：李娟", "reporter")[:1]
+    assert "记者：马文博 通讯员：李娟"[start:end] == "记者：马文博"
     editors = credited("【責任編輯：張國強】【终审：刘志强】", "editor")
     assert [name for name, _ in editors] == ["张国强"]
     # Offsets are into the text as written, Traditional script and all.
@@ -61,3 +82,5 @@ def test_the_credit_comes_from_the_asked_places_article_or_its_byline() -> None:
     assert find_credit("photographer", ["松溪县"], pool, articles) is None
     assert "周立新" in credit_text(byline, "zh") and "[1]" in credit_text(byline, "zh")
     assert "Ma Wenbo" in credit_text(credit, "en") and "reporters" in credit_text(credit, "en")
+    # Names are spelled in full pinyin (Zhou, not the folded Zou).
+    assert "Zhou Lixin" in credit_text(byline, "en")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.query import QueryAnalyzer, detect_language, fold_pinyin, han_pinyin
+from assistant.query import QueryAnalyzer, detect_language, fold_pinyin, han_pinyin, romanised_name
 from indexing.chunking import Chunker
 from indexing.config import ChunkingConfig, LoaderConfig
 from indexing.corpus import scan_corpus
@@ -134,3 +134,10 @@ def test_a_romanised_name_matched_whole_is_not_also_its_syllables_names() -> Non
     analysis = QueryAnalyzer([article], {"青岭县", "董伟", "侗族", "第一书记"}).analyze(
         "What did first secretary Dong Wei do in Qingling County?")
     assert "董伟" in analysis.expansions and "侗族" not in analysis.expansions
+
+
+def test_a_name_is_romanised_in_full_pinyin_surname_first() -> None:
+    # han_pinyin folds zh to z for matching; a name shown to a reader keeps it.
+    assert romanised_name("张国强") == "Zhang Guoqiang"
+    assert romanised_name("欧阳修") == "Ouyang Xiu"
+    assert romanised_name("马文博", "马") == "Ma Wenbo"

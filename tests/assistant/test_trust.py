@@ -88,6 +88,21 @@ def test_the_extractive_answer_quotes_the_sentence_with_the_name(extractive_assi
     assert "陈建生" in answer.answer, answer.answer
 
 
+def test_who_took_an_articles_photos_or_wrote_it_is_read_from_its_credits(extractive_assistant):
+    # The page credits its photos (宋恩 摄); the highlight is the credit, in the cited passage.
+    answer = extractive_assistant.ask("Who took the photos in the Ganluo County article?")
+    assert "宋恩" in answer.answer and "Song En" in answer.answer, answer.answer
+    [cited] = answer.citations
+    span = answer.highlights[cited.n]
+    assert "宋恩" in cited.text[span.start - cited.start:span.end - cited.start]
+    # The byline, kept as metadata, names the author.
+    answer = extractive_assistant.ask("乌海市这篇文章的作者是谁？")
+    assert "颜慧" in answer.answer and answer.citations[0].doc_id.startswith("002"), answer.answer
+    # A question about the people of an article is no credit question.
+    answer = extractive_assistant.ask("甘洛县的县委书记是谁？")
+    assert "陈建生" in answer.answer and "宋恩" not in answer.answer, answer.answer
+
+
 def test_a_follow_up_carried_with_the_previous_question_asks_only_its_own_words(extractive_assistant):
     # Without an LLM rewrite the previous question rides along for retrieval; its 行政村 is not asked again.
     first = "乌兰县共有多少个行政村？"

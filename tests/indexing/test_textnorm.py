@@ -17,6 +17,10 @@ def test_a_traditional_zhuo_written_as_zhu_matches_the_simplified_article():
     # Taiwan's standard writes 著力 where Simplified writes 着力; 著名 stays 著名.
     assert normalize("阿拉善右旗著力打造美麗鄉村") == normalize("阿拉善右旗着力打造美丽乡村")
     assert to_simplified("著名的顯著成效") == "著名的显著成效"
+    # Simplified text is left as it is (tw2s alone would write 显着), and normalising twice changes nothing.
+    assert to_simplified("成效显著，以茶著称") == "成效显著，以茶著称"
+    assert to_simplified("成效顯著，以茶著稱") == "成效显著，以茶著称"
+    assert normalize(normalize("阿拉善右旗著力打造美麗鄉村")) == normalize("阿拉善右旗著力打造美麗鄉村")
 
 
 def test_full_width_digits_and_letters_become_half_width():
