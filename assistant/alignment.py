@@ -557,7 +557,6 @@ class FrameBuilder:
         # A question for the whole and its part (多少名第一书记，其中多少名…) is answered with both: no part is asked.
         among = None if asks_several_figures(normalized) else _among_at(words)
         whole = {w for w, _ in words[:among]} if among is not None else set()
-        counted_action = _counted_action(words)
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -573,10 +572,7 @@ class FrameBuilder:
             # 非贫困村 is a kind of its own: a clause about 贫困村 is about the others.
             negated = word.startswith(_NEGATION_PREFIX) and len(word) > 1
             telling = flag == "b" or negated or self._specific(word)
-            # The action counted (召回调整了多少名), in words few articles use, is as much the question as a noun:
-            # a clause counting another action (约谈) does not answer it.
-            key = (flag.startswith(_KEY_FLAGS) or attributive or (at in counted_action and telling)) and (
-                len(word) >= 2 and not _INTERROGATIVE.search(word))
+            key = (flag.startswith(_KEY_FLAGS) or attributive) and len(word) >= 2 and not _INTERROGATIVE.search(word)
             # A word of the part asked about in a whole (第一书记中有多少名来自市直单位: 市直, 单位) tells as 女性 does;
             # the whole's word said again (党员中，少数民族党员有多少名) is the whole's, not the part's.
             part = among is not None and at > among and (key or negated) and word not in PLACE_WORDS and (
@@ -752,21 +748,6 @@ def _classified_unit(question: str, classifier: re.Match[str]) -> str | None:
     people = classifier.group(1) == "个" and question[classifier.end():classifier.end() + 1] == "人"
     return None if _begins_a_noun(question, classifier.start(1)) else UNIT_CLASSES.get(
         "人" if people else classifier.group(1))
-
-
-def _counted_action(words: Sequence[tuple[str, str]]) -> set[int]:
-    """The positions of the verbs right before a segmented question's how-many (召回调整了多少名: 召回, 调整)."""
-    asking = next((at for at, (word, _) in enumerate(words) if word in ("多少", "几")), None)
-    if asking is None:
-        return set()
-    at = asking - 1
-    while at >= 0 and words[at][0] in ("了", "过"):
-        at -= 1
-    verbs: set[int] = set()
-    while at >= 0 and words[at][1].startswith("v"):
-        verbs.add(at)
-        at -= 1
-    return verbs
 
 
 def _joined_negations(words: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -1351,24 +1351,6 @@ def test_the_whole_named_again_in_the_asked_part_is_not_the_part(frames: FrameBu
     assert claim is not None and claim.value == 5318
 
 
-def test_the_counted_action_in_a_rare_word_must_be_stated() -> None:
-    # 召回调整了多少名: only another county's article recalls anyone; a count of those talked to (约谈) is no answer.
-    qingling = "青岭县对第一书记实行月调度、季点评，对排名靠后的6名第一书记进行了约谈。"
-    songxi = "松溪县对排名靠后的第一书记召回调整2名。"
-    lexicon = BilingualLexicon([*VOCABULARY, "召回", "调整", "约谈", "排名", "考核"])
-    filler = ["全县干部群众认真学习。"] * 6
-    frames = FrameBuilder(lexicon, ["青岭县", "青岭", "松溪县", "松溪"], [qingling, songxi, *filler])
-    frame = frames.build("青岭县对考核排名靠后的第一书记，召回调整了多少名？", "zh", places=["青岭县"])
-    assert any(t.text == "召回" and t.key and t.telling for t in frame.terms)
-    selector = EvidenceSelector()
-    contexts = passages(qingling)
-    gap = answer_gap(frame, selector.select(frame, contexts, 4), selector.candidates(frame, contexts))
-    assert "召回" in (gap or "")
-    talked = frames.build("青岭县约谈了多少名第一书记？", "zh", places=["青岭县"])
-    claim = best_claim(talked, selector.select(talked, contexts, 3))
-    assert claim is not None and claim.value == 6
-
-
 def test_a_village_named_after_its_county_is_where_the_figure_must_be_said() -> None:
     # jieba splits 坡头村 (坡 + 头 + 村) and runs 马莲河镇 into 马莲 + 河镇: names the articles write are taken whole.
     village = "乐旺镇坡头村第一书记黄启明来自州财政局。2020年，坡头村集体经济收入达到36.8万元，比2018年增长近5倍。"
