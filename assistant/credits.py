@@ -26,11 +26,15 @@ _ROLE_NAMES = {
 }
 # … or by the act, done to the article (这篇报道是谁写的, 照片是谁拍的, "who wrote the article", "who took the photos").
 _ROLE_ACTS = {
-    "photographer": r"拍摄|拍|摄|photographed|took (?:the |these |those |its )?(?:photo|photograph|picture|image)s?",
+    "photographer": r"拍摄|拍|摄|photographed|(?:took|(?:is|was|are|were) credited (?:with|for)(?: taking)?) "
+                    r"(?:the |these |those |its )?(?:photo|photograph|picture|image)s?",
     "editor": r"编辑|edited",
     "reporter": r"采写|报道|reported",
-    "author": r"撰写|写|wrote|written",
+    "author": r"撰写|写|wrote|written|(?:is|was|are|were) credited (?:with|for) (?:writing|the article|the report)",
 }
+# Any role's name, said between the who-word and the act (哪位记者拍的, "which reporter took the photo"): the act
+# tells which credit is asked.
+_ANY_ROLE = "|".join(_ROLE_NAMES.values())
 _ZH_WHO = r"谁|哪位|哪几位|哪两位|哪名|何人"
 _ZH_NAMED = r"(?:是|为)?(?:谁|哪位|哪几位|哪两位|何人|叫什么|的名字|姓名|是什么名字)"
 _EN_WHO = r"\b(?:who|whom)(?: (?:is|was|are|were))?(?: the)?"
@@ -80,19 +84,31 @@ def asked_credit(question: str, places: Sequence[str] = ()) -> str | None:
     article: a question naming one, or the role's words right after the asked places (青岭县的记者是哪位; 村里的
     通讯员 is the village's)."""
     text = normalize(question)
+    for role, acts in _ROLE_ACTS.items():
+        done = re.search(rf"(?:{_ZH_WHO})(?:{_ANY_ROLE})?(?:{acts})|\b(?:who|which (?:{_ANY_ROLE})) (?:{acts})\b", text)
+        if done is not None and _done_to_the_article(text, done):
+            return role
     for role, names in _ROLE_NAMES.items():
         asked = re.search(rf"(?:{_ZH_WHO})是?(?:{names})|(?:{names}){_ZH_NAMED}", text)
         if asked is not None and (_ARTICLE.search(text) or _only_places_before(text[:asked.start()], places)):
             return role
-        english = re.search(rf"{_EN_WHO} (?:{names})\b|\b(?:{names})(?:'s|s')? names?\b|\bname of the (?:{names})\b",
-                            text)
+        english = re.search(rf"{_EN_WHO} (?:{names})\b|\bwhich (?:{names})\b|\b(?:{names})(?:'s|s')? names?\b|"
+                            rf"\bname of the (?:{names})\b", text)
         if english is not None and (_ARTICLE.search(text) or _ARTICLE_ROLES.search(english.group(0))):
             return role
-    for role, acts in _ROLE_ACTS.items():
-        done = re.search(rf"(?:{_ZH_WHO})(?:{acts})|\bwho (?:{acts})\b", text)
-        if done is not None and _ARTICLE.search(text):
-            return role
     return None
+
+
+def _done_to_the_article(text: str, done: re.Match[str]) -> bool:
+    """Whether the act asked about is done to the article or its photos: they are its object ("who took the
+    photos", "who wrote the Wuhai article", 谁拍摄了这张照片), or the article is its subject (这篇报道是谁写的)
+    and nothing follows it. 这篇报道中，谁写了入党申请书 asks who wrote something else."""
+    if _ARTICLE.search(done.group(0)):
+        return True
+    after = text[done.end():]
+    if re.match(r"的?\s*(?:[？?。!！]|$)", after):
+        return bool(_ARTICLE.search(text[:done.start()]))
+    return bool(_ARTICLE.search(after[:8] if not after.isascii() else " ".join(after.split()[:4])))
 
 
 def _only_places_before(before: str, places: Sequence[str]) -> bool:

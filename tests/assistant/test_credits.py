@@ -32,6 +32,11 @@ def passage(n: int, doc_id: str, text: str) -> Passage:
     ("青岭县的记者是哪位？", "reporter"),
     ("青岭县的报道是谁写的？", "author"),
     ("Who reported the Songxi story?", "reporter"),
+    # The act says which credit: the reporter who took a photo is asked as its photographer.
+    ("Which reporter took the photo of the orchard in the Qingling report?", "photographer"),
+    ("哪位记者拍的青岭县果园照片？", "photographer"),
+    ("Who is credited with the photos in the Songxi report?", "photographer"),
+    ("Which reporter wrote the Qingling story?", "author"),
     # A role word that is not what is asked, or not the article's, asks for somebody else.
     ("青岭县县委书记是谁？", None),
     ("Who wrote the twelve rules for village cadres?", None),  # a writer, but not of the article
@@ -40,6 +45,8 @@ def passage(n: int, doc_id: str, text: str) -> Passage:
     ("青岭县村里的通讯员是谁？", None),
     ("照片里的第一书记是谁？", None),
     ("谁负责编辑村史？", None),
+    ("青岭县这篇报道中，谁写了入党申请书？", None),  # something else written
+    ("In the Qingling report, who wrote the village rules?", None),
     ("Who built the photovoltaic power station in Qingling?", None),
     ("What is the name of the photovoltaic project?", None),
     ("Which authorities approved Qingling's exit from poverty?", None),
