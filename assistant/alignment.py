@@ -532,7 +532,7 @@ class FrameBuilder:
         stem = next(name[:-len(s)] for s in VILLAGE_SUFFIXES if name.endswith(s))
         if jieba.get_FREQ(name) or stem.endswith(PLACE_SUFFIXES) or stem[0] in _SCOPE_CHARS:
             return False
-        written = re.compile(re.escape(name) + r"(?![村风镇])")
+        written = re.compile(re.escape(name) + (r"(?![村风])" if name.endswith("乡") else ""))
         return sum(1 for text in self.article_texts if written.search(text)) == 1
 
     def _is_place(self, word: str) -> bool:

@@ -38,13 +38,18 @@ _ANY_ROLE = "|".join(_ROLE_NAMES.values())
 _ZH_WHO = r"谁|哪位|哪几位|哪两位|哪名|何人"
 _ZH_NAMED = r"(?:是|为)?(?:谁|哪位|哪几位|哪两位|何人|叫什么|的名字|姓名|是什么名字)"
 _EN_WHO = r"\b(?:who|whom)(?: (?:is|was|are|were))?(?: the)?"
-# What the article itself is called: a role's act says nothing of the article without one (谁写了村规).
-_ARTICLE = re.compile(r"文章|报道|稿件|这篇|那篇|本文|该文|新闻|照片|图片|配图|"
-                      r"\b(?:article|report|story|piece|page|photo|photograph|picture|image)s?\b", re.IGNORECASE)
+# What the article itself, or its photos, is called.
+_ARTICLE_NOUN_ZH = r"文章|报道|报导|稿件|新闻|照片|图片|配图|本文|该文"
+_ARTICLE_NOUN_EN = r"(?:article|report|story|piece|photo|photograph|picture|image)s?"
+_PHOTO = re.compile(r"照片|图片|配图|\b(?:photo|photograph|picture|image)s?\b", re.IGNORECASE)
+# The article as an English role's or act's object, right after it: "of the Zhen'an report", "the Wuhai article
+# on …" — not "the report to the county", "the work report mentioned in the article".
+_OF_THE_ARTICLE_EN = re.compile(rf"^(?: (?:of|for|behind|in))?(?: (?:the|this|that|its))?(?: [\w'-]+){{0,2}}? "
+                                rf"{_ARTICLE_NOUN_EN}\b(?! (?:to|mentioned|that|which|by)\b)", re.IGNORECASE)
 # Roles every article has, asked without naming it ("who is the author?"); a writer or an editor may be of anything.
 _ARTICLE_ROLES = re.compile(r"\b(?:authors?|photographers?|bylines?)\b", re.IGNORECASE)
-# Words that refer to the article, said before a role (青岭县这篇报道的记者).
-_DEICTIC = re.compile(r"[的之\s]|这篇|那篇|本篇|该文|该|本")
+# Words that refer to the article or join it to the role (青岭县这篇报道的记者), and punctuation between them.
+_DEICTIC = re.compile(r"[的之\s，,、]|这篇|那篇|本篇|这张|这组|该|本|关于")
 # The credit words of a page, each before the names it credits (作者：向明辉 石慧, 记者 马文博 摄).
 _CREDIT_WORDS = {
     "author": ("作者", "撰稿", "文"),
@@ -55,12 +60,12 @@ _CREDIT_WORDS = {
 _NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,3})(?:[ \u3000]+[\u4e00-\u9fff]{2,3})*)(?![\u4e00-\u9fff])")
 # A name followed by 摄 is the photographer's (宋恩 摄, 记者 马文博 摄, （宋恩摄）): a name of its own, after a space
 # or a bracket, not the end of a word (进行拍摄).
-_TAKEN_BY = re.compile(r"(?:(?<=[\s（(])|^)([\u4e00-\u9fff]{2,3})[ \u3000]*摄(?![\u4e00-\u9fff])")
+_TAKEN_BY = re.compile(r"(?:(?<=[\s（(。，,；;])|^)([\u4e00-\u9fff]{2,3})[ \u3000]*摄(?![\u4e00-\u9fff])")
 # What a credit word may follow inside a word: the paper or agency (本报记者, 新华社记者).
 _PRESS = r"(?<![\u4e00-\u9fff])|(?<=本报)|(?<=新华社)|(?<=特约)|(?<=见习)|(?<=驻站)"
 # Words of a page's header that follow a credit and are no names (记者：马文博 通讯员：李娟, 作者:刘晓峰 浏览次数).
 _NOT_NAMES = frozenset({"通讯员", "记者", "编辑", "责任编辑", "来源", "摄影", "作者", "浏览", "浏览次数", "发布",
-                        "审核", "终审", "责编", "摄", "图", "文", "时间"})
+                        "审核", "终审", "责编", "摄", "图", "文", "时间", "简介", "报道", "供图", "整理"})
 _ROLE_ZH = {"author": "作者", "reporter": "记者", "photographer": "摄影", "editor": "编辑"}
 # Which credits answer a question for a role: a news report's author is its reporter.
 _ANSWERING = {"author": ("author", "reporter"), "reporter": ("reporter", "author"),
@@ -80,43 +85,60 @@ class Credit:
 
 def asked_credit(question: str, places: Sequence[str] = ()) -> str | None:
     """The role a question asks the name of (author, reporter, photographer, editor) of the article itself, or
-    None. The role word must be what is asked (记者采访的第一书记是谁 asks for a first secretary), and of the
-    article: a question naming one, or the role's words right after the asked places (青岭县的记者是哪位; 村里的
-    通讯员 is the village's)."""
+    None. The role word or act must be what is asked (记者采访的第一书记是谁 asks for a first secretary), and of the
+    article or its photos: the article is the subject or object (这篇报道是谁写的, 谁拍摄了这张照片, "who wrote the
+    Wuhai article"), or the role's words come right after it or the asked places (青岭县的记者是哪位; 报道中的民情
+    日记是谁写的 and 村里的通讯员 are something else's)."""
     text = normalize(question)
     for role, acts in _ROLE_ACTS.items():
         done = re.search(rf"(?:{_ZH_WHO})(?:{_ANY_ROLE})?(?:{acts})|\b(?:who|which (?:{_ANY_ROLE})) (?:{acts})\b", text)
-        if done is not None and _done_to_the_article(text, done):
+        if done is not None and _done_to_the_article(text, done, places):
             return role
     for role, names in _ROLE_NAMES.items():
-        asked = re.search(rf"(?:{_ZH_WHO})是?(?:{names})|(?:{names}){_ZH_NAMED}", text)
-        if asked is not None and (_ARTICLE.search(text) or _only_places_before(text[:asked.start()], places)):
-            return role
-        english = re.search(rf"{_EN_WHO} (?:{names})\b|\bwhich (?:{names})\b|\b(?:{names})(?:'s|s')? names?\b|"
-                            rf"\bname of the (?:{names})\b", text)
-        if english is not None and (_ARTICLE.search(text) or _ARTICLE_ROLES.search(english.group(0))):
+        # A role after the who-word ends the question (哪位记者？); 谁编辑了村史 uses it as a verb.
+        asked = re.search(rf"(?:{_ZH_WHO})是?(?:{names})(?=[？?。]|$)|(?:{names}){_ZH_NAMED}|"
+                          rf"谁是(?P<of>[^，。？?]{{0,16}}?)(?:{names})", text)
+        if asked is not None:
+            before = asked.group("of") if asked.group("of") is not None else text[:asked.start()]
+            if _of_the_article(before, places):
+                return role
+        english = re.search(rf"{_EN_WHO} (?:{names})\b|\bwhich (?:{names})\b|\bname of the (?:{names})\b|"
+                            rf"\b(?:{names})(?:'s|s')? names?\b", text)
+        if english is not None and (_OF_THE_ARTICLE_EN.match(text[english.end():]) or (
+                _ARTICLE_ROLES.search(english.group(0)) and re.match(r"\s*[?.]?\s*$", text[english.end():]))):
             return role
     return None
 
 
-def _done_to_the_article(text: str, done: re.Match[str]) -> bool:
-    """Whether the act asked about is done to the article or its photos: they are its object ("who took the
-    photos", "who wrote the Wuhai article", 谁拍摄了这张照片), or the article is its subject (这篇报道是谁写的)
-    and nothing follows it. 这篇报道中，谁写了入党申请书 asks who wrote something else."""
-    if _ARTICLE.search(done.group(0)):
+def _done_to_the_article(text: str, done: re.Match[str], places: Sequence[str]) -> bool:
+    """Whether the act asked about is done to the article or its photos: they are its direct object ("who took
+    the photos", "who wrote the Wuhai article", 谁拍摄了这张照片), or its subject with nothing after the act
+    (这篇报道是谁写的). 这篇报道中，谁写了入党申请书 and 报道中的民情日记是谁写的 ask who wrote something else."""
+    if _PHOTO.search(done.group(0)):
         return True
     after = text[done.end():]
     if re.match(r"的?\s*(?:[？?。!！]|$)", after):
-        return bool(_ARTICLE.search(text[:done.start()]))
-    return bool(_ARTICLE.search(after[:8] if not after.isascii() else " ".join(after.split()[:4])))
+        subject = re.sub(r"(?:是|由)$", "", text[:done.start()])
+        return _of_the_article(subject, places, empty=False)
+    if after.isascii():
+        return bool(_OF_THE_ARTICLE_EN.match(after))
+    for place in sorted(places, key=len, reverse=True):
+        after = after.replace(normalize(place), "")
+    # The object may have a short modifier of its own (哪位记者拍的果园照片).
+    direct = re.match(rf"[了的]?(?:{_DEICTIC.pattern})*[\u4e00-\u9fff]{{0,4}}?(?:{_ARTICLE_NOUN_ZH})(?![中里上内])",
+                      after)
+    return direct is not None and not after[direct.end():].startswith(("提到", "里", "中"))
 
 
-def _only_places_before(before: str, places: Sequence[str]) -> bool:
-    """Whether the question's words before the role are only the asked places and words pointing at an
-    article (青岭县这篇的): the role is then the article's."""
+def _of_the_article(before: str, places: Sequence[str], empty: bool = True) -> bool:
+    """Whether the question's words before a role (or an act) name the article: with the asked places and the
+    words pointing at it taken out, nothing is left (青岭县的记者, when `empty` allows) or they end in the article's
+    noun (青岭日报那篇关于青岭县的报道，作者…)."""
     for place in sorted(places, key=len, reverse=True):
         before = before.replace(normalize(place), "").replace(normalize(place_stem(place)), "")
-    return not _DEICTIC.sub("", re.sub(_ZH_WHO, "", before))
+    rest = re.sub(r"(?:[的之\s，,、]|这篇|那篇|本篇|这张|这组|该|本)+$", "", re.sub(_ZH_WHO, "", before))
+    rest = re.sub(r"^(?:[的之\s，,、]|这篇|那篇|本篇|该|本)+", "", rest)
+    return (empty and not rest) or re.search(rf"(?:{_ARTICLE_NOUN_ZH})$", rest) is not None
 
 
 def credited(text: str, role: str) -> list[tuple[str, tuple[int, int]]]:

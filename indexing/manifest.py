@@ -13,7 +13,8 @@ MANIFEST_FILE = "manifest.json"
 # 2: the dense index is a FAISS index file and JSON ids (no pickle).
 # 3: Traditional text is converted with tw2s (着力 from 著力), which changes what the keyword index holds.
 # 4: only text holding Traditional characters is converted with tw2s (a Simplified 显著 stays 显著).
-FORMAT_VERSION = 4
+# 5: the script is decided clause by clause (a Traditional name leaves a Simplified 显著 beside it alone).
+FORMAT_VERSION = 5
 
 
 class DocumentEntry(BaseModel):

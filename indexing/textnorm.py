@@ -25,15 +25,32 @@ def strip_pinyin_artifacts(text: str) -> str:
     return _PINYIN_ARTIFACT.sub("", text)
 
 
+# A clause: what one script decision covers (a Simplified clause beside a Traditional one keeps its 显著).
+_CLAUSE = re.compile(r"[^，。！？；,;!?\n]+")
+
+
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese; Simplified and other text passes unchanged.
 
     Taiwan's standard writes 著 for both 着 (着力) and 著 (著名): plain t2s keeps 著力, which no Simplified article
-    writes, and tw2s tells the two apart. But tw2s also turns a Simplified 显著 into 显着, so it only converts
-    text that holds Traditional characters (text t2s changes).
+    writes, and tw2s tells the two apart. But tw2s also turns a Simplified 显著 into 显着, so its reading is kept
+    only in clauses that hold Traditional characters (clauses t2s changes).
     """
     simplified = _converter("t2s").convert(text)
-    return simplified if simplified == text else _converter("tw2s").convert(text)
+    if simplified == text:
+        return text
+    taiwan = _converter("tw2s").convert(text)
+    if len(taiwan) != len(simplified):
+        return taiwan
+    pieces = []
+    at = 0
+    for clause in _CLAUSE.finditer(text):
+        pieces.append(simplified[at:clause.start()])
+        traditional = simplified[clause.start():clause.end()] != clause.group(0)
+        pieces.append((taiwan if traditional else simplified)[clause.start():clause.end()])
+        at = clause.end()
+    pieces.append(simplified[at:])
+    return "".join(pieces)
 
 
 def normalize_script(text: str) -> str:

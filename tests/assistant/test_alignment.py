@@ -317,6 +317,7 @@ def test_list_questions_in_either_script_and_the_count_they_ask_for() -> None:
     # A numeral is read whole: 哪十二年 is which twelve years, not a list of ten, and 哪十一届 which eleventh term.
     assert asked_count("青岭县在哪十二年里坚持选派第一书记？") is None and asked_count("哪十一届县委？") is None
     assert not asks_for_a_list("青岭县在哪十二年里坚持选派第一书记？")
+    assert asked_count("青岭县的哪十一个村脱了贫？") == 11
 
 
 def test_parts_joined_by_plus_in_quotes_are_members() -> None:

@@ -21,6 +21,8 @@ def test_a_traditional_zhuo_written_as_zhu_matches_the_simplified_article():
     assert to_simplified("成效显著，以茶著称") == "成效显著，以茶著称"
     assert to_simplified("成效顯著，以茶著稱") == "成效显著，以茶著称"
     assert normalize(normalize("阿拉善右旗著力打造美麗鄉村")) == normalize("阿拉善右旗著力打造美麗鄉村")
+    # The decision is the clause's: a Traditional name beside a Simplified clause leaves its 显著 alone.
+    assert to_simplified("成效显著，韋明芳著力推进") == "成效显著，韦明芳着力推进"
 
 
 def test_full_width_digits_and_letters_become_half_width():
