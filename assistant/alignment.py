@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 
 import jieba.posseg
 
@@ -533,7 +534,8 @@ class FrameBuilder:
         if jieba.get_FREQ(name) or stem.endswith(PLACE_SUFFIXES) or stem[0] in _SCOPE_CHARS:
             return False
         written = re.compile(re.escape(name) + (r"(?![村风])" if name.endswith("乡") else ""))
-        return sum(1 for text in self.article_texts if written.search(text)) == 1
+        # A second article writing it settles it: no need to read the rest of a large corpus.
+        return len(list(islice((text for text in self.article_texts if written.search(text)), 2))) == 1
 
     def _is_place(self, word: str) -> bool:
         """A name or alias of an article's place, or a word holding one (甘洛县委)."""

@@ -48,8 +48,10 @@ _OF_THE_ARTICLE_EN = re.compile(rf"^(?: (?:of|for|behind|in))?(?: (?:the|this|th
                                 rf"{_ARTICLE_NOUN_EN}\b(?! (?:to|mentioned|that|which|by)\b)", re.IGNORECASE)
 # Roles every article has, asked without naming it ("who is the author?"); a writer or an editor may be of anything.
 _ARTICLE_ROLES = re.compile(r"\b(?:authors?|photographers?|bylines?)\b", re.IGNORECASE)
-# Words that refer to the article or join it to the role (青岭县这篇报道的记者), and punctuation between them.
-_DEICTIC = re.compile(r"[的之\s，,、]|这篇|那篇|本篇|这张|这组|该|本|关于")
+# Words that refer to the article or join it to the role (青岭县这篇报道的记者), and punctuation between them …
+_POINTING = r"[的之\s，,、]|这篇|那篇|本篇|这张|这组|该|本"
+# … and before an act's object (谁写了关于青岭县的报道).
+_BEFORE_OBJECT = rf"{_POINTING}|关于"
 # The credit words of a page, each before the names it credits (作者：向明辉 石慧, 记者 马文博 摄).
 _CREDIT_WORDS = {
     "author": ("作者", "撰稿", "文"),
@@ -125,7 +127,7 @@ def _done_to_the_article(text: str, done: re.Match[str], places: Sequence[str]) 
     for place in sorted(places, key=len, reverse=True):
         after = after.replace(normalize(place), "")
     # The object may have a short modifier of its own (哪位记者拍的果园照片).
-    direct = re.match(rf"[了的]?(?:{_DEICTIC.pattern})*[\u4e00-\u9fff]{{0,4}}?(?:{_ARTICLE_NOUN_ZH})(?![中里上内])",
+    direct = re.match(rf"[了的]?(?:{_BEFORE_OBJECT})*[\u4e00-\u9fff]{{0,4}}?(?:{_ARTICLE_NOUN_ZH})(?![中里上内])",
                       after)
     return direct is not None and not after[direct.end():].startswith(("提到", "里", "中"))
 
@@ -136,8 +138,7 @@ def _of_the_article(before: str, places: Sequence[str], empty: bool = True) -> b
     noun (青岭日报那篇关于青岭县的报道，作者…)."""
     for place in sorted(places, key=len, reverse=True):
         before = before.replace(normalize(place), "").replace(normalize(place_stem(place)), "")
-    rest = re.sub(r"(?:[的之\s，,、]|这篇|那篇|本篇|这张|这组|该|本)+$", "", re.sub(_ZH_WHO, "", before))
-    rest = re.sub(r"^(?:[的之\s，,、]|这篇|那篇|本篇|该|本)+", "", rest)
+    rest = re.sub(rf"^(?:{_POINTING})+|(?:{_POINTING})+$", "", re.sub(_ZH_WHO, "", before))
     return (empty and not rest) or re.search(rf"(?:{_ARTICLE_NOUN_ZH})$", rest) is not None
 
 

@@ -196,9 +196,10 @@ def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence
     """
     count = asked_count(frame.question)
     first = count is not None and asks_for_the_first(frame.question)
+    size = enumeration_size(frame.question)
 
     def lists_the_asked(item: Evidence) -> bool:
-        members = enumerated_members(item.text, enumeration_size(frame.question))
+        members = enumerated_members(item.text, size)
         if count is None:
             return members >= MIN_MEMBERS
         return members >= count if first else members == count

@@ -47,24 +47,24 @@ _CLASSIFIER_QUESTION = re.compile(
     r"(?:多少|(?<!哪)几)(个人|名|个|所|户|人|项|支|次|件|座|家|条|元|万元|吨|亩|公里|平方公里)")
 
 
-# A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
-_LIST_QUESTION = re.compile(
-    r"分别|哪些|哪几|列举|有什么|哪(?:[两二三四五六七八九十][一两二三四五六七八九十]?+|\d{1,2}+)(?![年月日天号次届期])[\u4e00-\u9fff]|"
-    r"[两二三四五六七八九十]{1,2}(?:大|类|种|项|条|个方面)[^，。？?]{0,12}(?:是什么|是哪|包括|指什么)|"
-    r"\b(?:what|which) (?:are|were)\b|\blist\b|"
-    r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?!\d)",
-    re.IGNORECASE)
-
-
 _NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 # Possessive: 哪十二年 is no 哪十 + 二年 (a list of ten).
 _NUMERAL = r"[两二三四五六七八九十][一两二三四五六七八九十]{0,2}+|\d{1,2}+"
 _LIST_CLASSIFIER = r"个方面|大|类|种|项|条|个|支|批|家|所"
-# The count a list question asks for: 哪八类, 前五项, 三大…是什么, "which eight kinds" (not 三个村的…, 第三批, 120个);
-# 哪五建 and 哪三严 ask for the members a slogan counts (五建并举), whatever its word.
+# 哪八类, 哪三个, 哪五建 (the members a slogan counts, whatever its word), not 哪十二年 or 哪两届.
+_WHICH_COUNT = rf"哪({_NUMERAL})(?![年月日天号次届期])[\u4e00-\u9fff]"
+# A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
+_LIST_QUESTION = re.compile(
+    rf"分别|哪些|哪几|列举|有什么|{_WHICH_COUNT}|"
+    r"[两二三四五六七八九十]{1,2}(?:大|类|种|项|条|个方面)[^，。？?]{0,12}(?:是什么|是哪|包括|指什么)|"
+    r"\b(?:what|which) (?:are|were)\b|\blist\b|"
+    r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?!\d)",
+    re.IGNORECASE)
+# The count a list question asks for: 哪八类, 哪五建, 前五项, 三大…是什么, "which eight kinds" (not 三个村的…, 第三批,
+# 120个).
 _ASKED_COUNT = re.compile(
-    rf"哪({_NUMERAL})(?![年月日天号次届期])[\u4e00-\u9fff]|"
+    rf"{_WHICH_COUNT}|"
     rf"(?<![目之以当提])前({_NUMERAL})(?:{_LIST_CLASSIFIER})(?!月|年|人次)|"
     rf"(?<![第\d两二三四五六七八九十])({_NUMERAL})(?:大|类|种|项|个方面)[^，。？?]{{0,12}}(?:是什么|是哪|包括|指什么)|"
     r"\b(?:which|what|name|list) (?:the |are the |were the )?(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b",

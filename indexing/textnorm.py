@@ -13,6 +13,8 @@ _PINYIN_ARTIFACT = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐ
 # A thousands separator: three digits follow and then no digit (Han characters may follow: 27,772元).
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACE = re.compile(r"\s+")
+# A clause: what one script decision covers (a Simplified clause beside a Traditional one keeps its 显著).
+_CLAUSE = re.compile(r"[^，。！？；,;!?\n]+")
 
 
 @lru_cache(maxsize=2)
@@ -23,10 +25,6 @@ def _converter(config: str) -> opencc.OpenCC:
 def strip_pinyin_artifacts(text: str) -> str:
     """Remove bracketed pinyin readings after Han characters: `優(yōu)秀` → `優秀`."""
     return _PINYIN_ARTIFACT.sub("", text)
-
-
-# A clause: what one script decision covers (a Simplified clause beside a Traditional one keeps its 显著).
-_CLAUSE = re.compile(r"[^，。！？；,;!?\n]+")
 
 
 def to_simplified(text: str) -> str:
