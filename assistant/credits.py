@@ -2,7 +2,8 @@
 
 "Who is the author of the Zhen'an report?" is answered by 作者：刘晓峰 on the page, not by a person the article
 tells of. A credit is read from the article's passages (记者：马文博 通讯员：李娟, 宋恩 摄, 责任编辑：王蕾) or, for the
-author, from the byline the cleaner took off the page (the article's `author`).
+author and the editor, from the byline and the editor line the cleaner took off the page (the article's `author`
+and `editor`).
 """
 
 from __future__ import annotations
@@ -182,10 +183,11 @@ def find_credit(role: str, places: Sequence[str], pool: Sequence[Passage],
             names = credited(passage.text, wanted)
             if names:
                 return Credit(wanted, tuple(dict.fromkeys(n for n, _ in names)), passage, names[0][1])
-    if role in ("author", "reporter") and about:
-        article = articles.get(about[0].doc_id)
-        if article is not None and article.author:
-            return Credit("author", tuple(article.author.split()), about[0], None)
+    article = articles.get(about[0].doc_id) if about else None
+    if role in ("author", "reporter") and article is not None and article.author:
+        return Credit("author", tuple(article.author.split()), about[0], None)
+    if role == "editor" and article is not None and article.editor:
+        return Credit("editor", tuple(article.editor.split()), about[0], None)
     return None
 
 
@@ -208,7 +210,8 @@ def credit_text(credit: Credit, language: str) -> str:
         where = f"《{credit.passage.title}》" if credit.passage.title else "这篇文章"
         return f"{where}的{_ROLE_ZH[credit.role]}是{names}。{marker}"
     spelled = ", ".join(f"{name} ({romanised_name(name)})" for name in credit.names)
-    source = "page credits" if credit.span else "byline names"
+    # The editor line is taken off the page with its furniture: still the page's credit, not a byline.
+    source = "page credits" if credit.span or credit.role == "editor" else "byline names"
     role = credit.role if len(credit.names) == 1 else f"{credit.role}s"
     return f"The article's {source} {spelled} as its {role}.{marker}"
 

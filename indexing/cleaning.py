@@ -17,9 +17,14 @@ _DATE_PATTERNS = [
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年/.]\s*(?P<m>\d{1,2})\s*[-月/.]\s*(?P<d>\d{1,2})"),
     re.compile(r"(?<!\d)(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>(?:19|20)\d{2})(?!\d)"),
 ]
+# A date as a line writes it, with its day's 日 or 号.
+_DATE_WRITTEN = re.compile(_DATE_PATTERNS[0].pattern + r"\s*[日号]?")
+# A page's date line may name the weekday (2020年9月15日 星期二).
+_WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]|[(（]?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?[)）]?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(?P<v>[^\s:：]+)")
 _AUTHOR = re.compile(r"(?:作者|记者|文)\s*[:：/]\s*(?P<v>[^\s:：来浏]+(?:\s[^\s:：来浏]+)?)")
 _DATELINE_WORDS = re.compile(r"来源\s*[:：]|作者\s*[:：]|发布时间|浏览次数|时间\s*[:：]")
+_EDITOR_ROLES = frozenset({"责编", "责任编辑", "编辑"})
 _EDITOR = re.compile(r"^[（(【\[]?\s*(责编|责任编辑|编辑|审核|校对|监制|编审)\s*[:：]\s*\S{1,20}?\s*[)）】\]]?$")
 _FURNITURE = re.compile(
     r"^(关闭|保存|打印|分享到\s*[:：]?.*|上一[条篇]\s*[:：]?.*|下一[条篇]\s*[:：]?.*|返回顶部|"
@@ -53,6 +58,8 @@ class CleanArticle:
     date: str | None = None
     source: str | None = None
     author: str | None = None
+    # The page's 责任编辑/编辑 line, dropped from the text as page furniture.
+    editor: str | None = None
     dropped: list[str] = field(default_factory=list)
 
 
@@ -85,6 +92,15 @@ def is_navigation(line: str) -> bool:
     return len(tokens) >= _NAV_MIN_TOKENS and all(len(t) <= _NAV_TOKEN_MAX for t in tokens)
 
 
+def page_editor(line: str) -> str | None:
+    """The names an editor line credits (责任编辑：王蕾 → 王蕾); None for any other line or a checker's (审核)."""
+    match = _EDITOR.match(line)
+    if match is None or match.group(1) not in _EDITOR_ROLES:
+        return None
+    names = re.split(r"[:：]", line, maxsplit=1)[1].strip(" )）】]")
+    return names or None
+
+
 def is_furniture(line: str) -> bool:
     """A line that belongs to the page, not the article: buttons, editor lines, footer, menus."""
     if _FURNITURE.match(line) or _EDITOR.match(line) or _FOOTER_WORDS.search(line):
@@ -99,7 +115,7 @@ def is_dateline(line: str) -> bool:
     """A header line carrying date/source/author rather than article text."""
     if _DATELINE_WORDS.search(line):
         return True
-    stripped = _DATE_PATTERNS[0].sub("", _DATE_PATTERNS[1].sub("", line))
+    stripped = _WEEKDAY.sub("", _DATE_WRITTEN.sub("", _DATE_PATTERNS[1].sub("", line)))
     return parse_date(line) is not None and not _HAN.search(stripped) and len(stripped.strip()) <= 12
 
 
@@ -130,8 +146,12 @@ def clean_article(text: str, known_title: str | None = None, known_author: str |
             result.dropped.extend(without_marks(rest) for rest in lines[index:])
             break
         in_header = not body_started and index < _HEADER_SCAN_LINES
+        if not body_started and result.date is None and is_dateline(line):
+            # A web page's markup pushes its date line past the header scan: still the article's date.
+            result.date = parse_date(line)
         if is_furniture(line) or (in_header and _header_line(line, result, known_title,
                                                               known_author, known_source)):
+            result.editor = result.editor or page_editor(line)
             result.dropped.append(line)
             carried += marks
             continue

@@ -132,6 +132,7 @@ def read_article(path: Path, corpus_dir: Path, config: LoaderConfig, meta: Artic
         date=meta.date or cleaned.date or parse_date(source.first_page) or properties.date,
         source=meta.source or cleaned.source or properties.author,
         author=meta.author or cleaned.author or properties.author,
+        editor=cleaned.editor,
         url=meta.url,
         region=region,
         region_en=meta.region_en,

@@ -26,6 +26,8 @@ class Article:
     file_type: str | None = None
     # Where page 1, 2, … starts in `text` (paged documents only: PDF).
     page_starts: tuple[int, ...] = ()
+    # Who the page credits as the article's editor (责任编辑), a line the cleaner takes off the page.
+    editor: str | None = None
 
     @property
     def pages(self) -> int | None:
@@ -39,8 +41,9 @@ class Article:
         # The type follows from the path; pages are left out while unset, so articles indexed before these
         # fields existed keep their hash (and are not rewritten).
         del fields["file_type"]
-        if not fields["page_starts"]:
-            del fields["page_starts"]
+        for unset in ("page_starts", "editor"):
+            if not fields[unset]:
+                del fields[unset]
         payload = json.dumps(fields, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -102,3 +102,14 @@ def test_the_credit_comes_from_the_asked_places_article_or_its_byline() -> None:
     assert "Ma Wenbo" in credit_text(credit, "en") and "reporters" in credit_text(credit, "en")
     # Names are spelled in full pinyin (Zhou, not the folded Zou).
     assert "Zhou Lixin" in credit_text(byline, "en")
+
+
+def test_the_editor_taken_off_the_page_is_still_the_articles_editor() -> None:
+    # The cleaner drops 责任编辑：王蕾 with the page furniture and keeps it as the article's editor.
+    edited = Article(doc_id="sx", path="sx.html", title="松溪县：党建引领", text="松溪县选派第一书记31名。",
+                     region="松溪县", aliases=("松溪",), editor="王蕾")
+    pool = [passage(1, "sx", "松溪县选派第一书记31名。")]
+    credit = find_credit("editor", ["松溪县"], pool, {"sx": edited})
+    assert credit is not None and credit.names == ("王蕾",) and credit.span is None
+    assert "编辑是王蕾" in credit_text(credit, "zh") and "as its editor" in credit_text(credit, "en")
+    assert find_credit("editor", ["松溪县"], pool, {"sx": SONGXI}) is None

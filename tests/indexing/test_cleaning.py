@@ -104,3 +104,21 @@ def test_english_prose_is_not_taken_for_a_menu():
 
     assert not is_navigation("The county sent 120 first secretaries to the villages and set up work teams")
     assert is_navigation("Home News Politics Economy Culture Contact")
+
+
+def test_a_page_date_line_naming_its_weekday_after_markup_blank_lines_is_the_date():
+    # A web page's markup leaves blank lines before its header; its date line names the weekday.
+    page = "\n" * 20 + "  2020年9月15日 星期二\n\n\n首页\n\n青岭县：党建引领聚合力\n\n" + (
+        "今年以来，青岭县坚持以党建引领脱贫攻坚，农产品网络销售额突破1.5亿元。\n")
+    cleaned = clean_article(page)
+    assert cleaned.date == "2020-09-15" and "销售额突破1.5亿元" in cleaned.text
+    # A sentence holding a date is article text, not a date line.
+    assert clean_article("2020年9月15日，青岭县召开脱贫攻坚推进会。").text.startswith("2020年9月15日")
+
+
+def test_the_editor_line_taken_off_the_page_names_the_editor():
+    page = "青岭县：党建引领\n发布时间:2020-09-15 09:32\n今年以来，青岭县坚持以党建引领脱贫攻坚。\n责任编辑:王蕾\n"
+    cleaned = clean_article(page)
+    assert cleaned.editor == "王蕾" and "王蕾" not in cleaned.text
+    # A checker's line (审核) names no editor.
+    assert clean_article(page.replace("责任编辑", "审核")).editor is None
