@@ -31,7 +31,8 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # preposition ("in 2019"). 超过2000户 states no year.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 # "the 2020 elections" and "Qingling's 2021 elections" name a year too, "the 2000 households" a count.
-_ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|for|from|to|until|before|after|year|the)|['’]s)\s+"
+_ENGLISH_YEAR = re.compile(r"(?:\b(?:in|by|since|during|of|for|from|to|until|before|after|year|the|and|or|between|"
+                           r"through)|['’]s)\s+"
                            r"((?:19|20)\d\d)\b"
                            r"(?!\s*(?:households?|families|people|persons|yuan|mu|tons?|members?|cadres?|villages?|"
                            r"poor|rural|towns?|counties|students?|projects?|jobs?))",
@@ -134,6 +135,14 @@ _ENGLISH_PHRASE_ENDS = frozenset(
     "from by with there that which who will would can could came come comes went go goes belong belongs".split())
 # English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
 # "female first secretaries"): unstated where the question points, the articles do not give that part.
+# Nouns of an amount itself ("how much money", "how much funding"), which a figure in yuan or mu states whatever
+# word its sentence uses: no thing whose amount is asked.
+_AMOUNT_NOUNS = frozenset("money fund funding capital investment income revenue profit output value subsidy support "
+                          "budget spending expenditure loan credit dividend land area space time growth increase "
+                          "more less".split())
+# Verbs that name what a figure measures (how much tea did the village sell: its sales, not its income): a clause
+# must state them, as it must a noun. Other verbs have too many paraphrases to be required (选派, 配备, 下派).
+_MEASURE_VERBS = frozenset({"sell", "销售", "售出", "卖出", "出售"})
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
     **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"})}
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
@@ -156,8 +165,8 @@ _INTERROGATIVE = re.compile(r"哪|什么|谁|多少|^几|^何|^多[大久长高�
 # What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
 # A village's or town's name right after a place the question names (replaced by a space): the shortest that
-# ends in a suffix, tried first.
-_LOCAL_NAME = re.compile(r"(?<= )([\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡))")
+# ends in a suffix, tried first. One before 级 is no name: 发展村级集体经济 says "village-level".
+_LOCAL_NAME = re.compile(r"(?<= )([\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡))(?!级)")
 # Characters beginning a word that says which villages, not a village's name (各村, 全旗嘎查, 本村, 驻村).
 _SCOPE_CHARS = frozenset("全各每本该驻对给在从向为和与及的有")
 # A word used by at most this share of the articles is specific to some of them.
@@ -172,7 +181,7 @@ _KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng"
 # (项目中投入了多少资金) is told apart by what follows: a count of the whole's kind, within a few words.
 _AMONG_WORDS = frozenset({"中", "之中", "当中", "中有", "中的"})
 _COUNTED_ASK = re.compile(r"(?:多少|(?<!哪)几)[名个户人位家所项支座条类种批]")
-_PART_WORDS = 8
+_PART_WORDS = 12
 # How much of a clause's end is segmented to see whether it ends in "among" (…第一书记中).
 _AMONG_TAIL_CHARS = 12
 _QUOTE_PAIRS = (("“", "”"), ("「", "」"))
@@ -492,6 +501,21 @@ class FrameBuilder:
         using = sum(1 for text in self.article_texts if word in text)
         return using <= max(1, _SPECIFIC_SHARE * len(self.article_texts))
 
+    def _listed(self, forms: frozenset[str]) -> bool:
+        """Whether an article lists one of `forms` beside others (茶叶、咖啡、核桃): a thing of a kind, as products
+        are, not a body or an act (村委会, 派驻)."""
+        for text in self.article_texts:
+            if not any(f in text for f in forms):
+                continue
+            for enumeration in _ENUMERATION.findall(text):
+                items = enumeration.split("、")
+                # The thing is an item of its own: a whole one, or the end of the first or the start of the last of
+                # three or more (重点发展茶叶、咖啡、核桃四大产业), not a word inside one (名、派驻软弱涣散村).
+                if any(item in forms for item in items) or (len(items) >= 3 and any(
+                        items[0].endswith(f) or items[-1].startswith(f) for f in forms)):
+                    return True
+        return False
+
     def _mentioned(self, name: str) -> bool:
         """Whether an article mentions the place (its stem: 甘洛 for 甘洛县)."""
         stem = place_stem(name)
@@ -533,7 +557,7 @@ class FrameBuilder:
         stem = next(name[:-len(s)] for s in VILLAGE_SUFFIXES if name.endswith(s))
         if jieba.get_FREQ(name) or stem.endswith(PLACE_SUFFIXES) or stem[0] in _SCOPE_CHARS:
             return False
-        written = re.compile(re.escape(name) + (r"(?![村风])" if name.endswith("乡") else ""))
+        written = re.compile(re.escape(name) + (r"(?![村风级])" if name.endswith("乡") else "(?!级)"))
         # A second article writing it settles it: no need to read the rest of a large corpus.
         return len(list(islice((text for text in self.article_texts if written.search(text)), 2))) == 1
 
@@ -574,7 +598,8 @@ class FrameBuilder:
             # 非贫困村 is a kind of its own: a clause about 贫困村 is about the others.
             negated = word.startswith(_NEGATION_PREFIX) and len(word) > 1
             telling = flag == "b" or negated or self._specific(word)
-            key = (flag.startswith(_KEY_FLAGS) or attributive) and len(word) >= 2 and not _INTERROGATIVE.search(word)
+            key = (flag.startswith(_KEY_FLAGS) or attributive or word in _MEASURE_VERBS) and len(word) >= 2 and (
+                not _INTERROGATIVE.search(word))
             # A word of the part asked about in a whole (第一书记中有多少名来自市直单位: 市直, 单位) tells as 女性 does;
             # the whole's word said again (党员中，少数民族党员有多少名) is the whole's, not the part's.
             part = among is not None and at > among and (key or negated) and word not in PLACE_WORDS and (
@@ -623,6 +648,10 @@ class FrameBuilder:
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
             unit = "area"
+        # The thing a "how much" asks the amount of ("how much tea"), unless it is a measure ("how much money").
+        mass = re.search(r"\bhow much ([a-z-]+)", lowered)
+        measured = lemma(mass.group(1)) if mass and lemma(mass.group(1)) not in _ENGLISH_UNITS and (
+            mass.group(1) not in _EN_STOPWORDS) and lemma(mass.group(1)) not in _AMOUNT_NOUNS else None
         explicit = ("percent", "percentage") if counted else _EXPLICIT_UNITS
         for word in content:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
@@ -640,13 +669,24 @@ class FrameBuilder:
                 # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
                 terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True))
                 continue
-            key = not self.lexicon.is_verb(text)
+            key = not self.lexicon.is_verb(text) or text in _MEASURE_VERBS
+            if key and text == measured:
+                # "How much tea …": a sentence that does not name the tea measures something else (kiwifruit).
+                terms.append(Term(text, forms, parts, key=True, weak=self.lexicon.weak_forms.get(text, frozenset()),
+                                  part=True))
+                continue
             # A word of the asked part tells one kind from the whole, but is not `telling`: its translations are
             # too loose for an unstated one to mean a near miss. The county of "county units" is the place's.
             asked_part = key and bool(part) and {lemma(w) for w in text.split()} <= part and not (
                 forms <= PLACE_WORDS)
-            terms.append(Term(text, forms, parts, key=key, weak=self.lexicon.weak_forms.get(text, frozenset()),
-                              exact=kind == "compound", part=asked_part))
+            weak = self.lexicon.weak_forms.get(text, frozenset())
+            # A thing only some articles write ("walnuts": 核桃) names one thing of a list as exactly as a compound
+            # does: a sentence naming another product of the list instead (茶叶…产值9.8亿元) is not about it. Not
+            # `telling`: the dictionary's forms may miss the article's word ("gardens": 园林, not 茶园).
+            specific = key and " " not in text and bool(forms - weak) and all(
+                self._specific(f) for f in forms - weak) and self._listed(forms - weak)
+            terms.append(Term(text, forms, parts, key=key, weak=weak, exact=kind == "compound" or specific,
+                              part=asked_part))
         # A gerund ending the question after a possessive, a preposition or a modifier is a thing asked about
         # ("…under the county's return-to-poverty monitoring?"), not a verb a clause may word otherwise
         # ("is … helping").
@@ -827,6 +867,17 @@ def asks_one_figure(question: str) -> bool:
         not asks_several_figures(question))
 
 
+# A question for its figure in each year it names (从2018年到2020年是怎么变化的, 分别是多少, "in 2018 and 2020
+# respectively"), not for one year's figure or for by how much it changed.
+_EACH_YEAR_QUESTION = re.compile(r"分别|各(?:是|为|有|达到)|(?:怎么|怎样|如何)变化|变化情况|"
+                                 r"\bhow did\b.*\bchange\b|\brespectively\b|\beach year\b", re.IGNORECASE)
+
+
+def asks_each_year(frame: QuestionFrame) -> bool:
+    """Whether a question naming several years asks for its figure in each of them."""
+    return len(frame.years) >= 2 and frame.wants_figure and bool(_EACH_YEAR_QUESTION.search(frame.question))
+
+
 def asks_several_figures(question: str) -> bool:
     """Whether a question asks for more than one figure (how many … and how much …); a previous question
     carried along in brackets asks nothing of its own."""
@@ -945,6 +996,16 @@ def without_counted_nouns(clause: str) -> str:
 
 # A term stated only through a form that translates it in a later sense counts this much of its level.
 _WEAK_FORM_SHARE = 0.5
+
+
+def _without_names(text: str | None, names: Sequence[str]) -> str | None:
+    """`text` with each of `names` blanked out character by character (offsets stay as they were)."""
+    if text is None:
+        return None
+    for name in names:
+        if len(name) >= 2:
+            text = text.replace(name, "□" * len(name))
+    return text
 
 
 def term_level(term: Term, clause: str, sentence: str, context: str, part: str | None = None,
@@ -1140,15 +1201,15 @@ def _silent_on_the_part(frame: QuestionFrame, sentence: str) -> bool:
 
 def _whole_among(frame: QuestionFrame, segment: str, part: str) -> bool:
     """Whether the figure ending `segment` is the whole "among" which the rest of its part counts the kind the
-    question asks for (186个村中集体经济“空壳村”有63个): a distinguishing word of the question stated after 中 and
-    not before it."""
+    question asks for (186个村中集体经济“空壳村”有63个): a key word of the question stated after 中 and not before
+    it. Not only a distinguishing one: 空壳村, written in several articles, still names the part."""
     among = _AMONG.match(part, len(segment)) if part.startswith(segment) else None
     # Only the figure's counted noun stands before 中 (186个村中), not a verb (52名干部集中培训, 工作中).
     if among is None or not all((flag.startswith("n") and flag != "ns") or flag in ("zg", "ng")
                                 for _, flag in jieba.posseg.cut(among.group(1))):
         return False
     rest = part[among.end():]
-    return any(t.distinguishing and t.found_in(rest) and not t.found_in(segment) for t in frame.key_terms)
+    return any(t.found_in(rest) and not t.found_in(segment) for t in frame.key_terms)
 
 
 def _stated_only_after(term: Term, sentence: str, clause: str, context: str) -> bool:
@@ -1184,6 +1245,8 @@ def _without_figures(text: str) -> str:
     return text
 
 
+# Words that put what a clause counts in a band of its own (大专以上学历的有97名).
+_OWN_BAND = re.compile(r"以上|以下|以内|超过|低于|高于|不足|不到|多于|少于")
 # A question for a whole (共有多少名党员, "how many … in total"), which a count of some of them does not answer.
 _TOTAL_QUESTION = re.compile(r"共有|一共|总共|总计|合计|总数|\bin total\b|\baltogether\b|\btotal number\b",
                              re.IGNORECASE)
@@ -1325,6 +1388,20 @@ def _starts_a_change(segment: str, clause: str, one_figure: bool) -> bool:
         _CHANGE_ON.match(clause, at + len(segment)) is not None)
 
 
+# Years a text names relative to when it was written (今年以来, 去年全县…), with their distance back from it.
+_RELATIVE_YEAR = re.compile(r"(今年|本年|当年|去年|上年|前年)(?!度?[0-9一二三四五六七八九十])")
+_YEARS_BACK = {"今年": 0, "本年": 0, "当年": 0, "去年": 1, "上年": 1, "前年": 2}
+
+
+def years_stated(text: str, written: str | None = None) -> set[str]:
+    """The years `text` names: written out (2019年), or relative to the article's date (`written`, YYYY-MM-DD):
+    今年 in an article of 2020-09-15 is 2020, 去年 is 2019. Without a date a relative year names none."""
+    years = set(_YEAR.findall(text))
+    if written and written[:4].isdigit():
+        years |= {str(int(written[:4]) - _YEARS_BACK[m.group(1)]) for m in _RELATIVE_YEAR.finditer(text)}
+    return years
+
+
 def asks_a_change(question: str) -> bool:
     """Whether the question asks by how much something changed, not what it came to."""
     return _CHANGE_AMOUNT_QUESTION.search(_CARRIED_QUESTION.sub("", question)) is not None
@@ -1386,7 +1463,8 @@ def _other_side(frame: QuestionFrame, text: str) -> bool:
 
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
-          inherited: str | None = None, item: str | None = None, before_passage: str = "") -> Alignment:
+          inherited: str | None = None, item: str | None = None, before_passage: str = "",
+          written: str | None = None) -> Alignment:
     """How well `clause` (normalised for matching, inside `sentence` inside `context`) answers `frame`.
 
     `passage_places` are the normalised names of the place of the passage's article. `segment` narrows the
@@ -1395,7 +1473,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     精品示范村18个: 18 is the one said of 精品示范村); `inherited` is the clause whose counted noun the figure's
     clause leaves out (see `elided_noun_clause`); `item` is the figure's item of an enumeration (5万元至10万元的
     69个), where a band it answers for is stated; `before_passage` is the article's sentence before the passage
-    (normalised), which may name the village the passage is about.
+    (normalised), which may name the village the passage is about; `written` is the article's date (YYYY-MM-DD),
+    which says the year of 今年 and 去年.
     """
     segment = segment if segment is not None else clause
     result = Alignment(similarity=similarity)
@@ -1404,7 +1483,9 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     if weights:
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
-        levels = [(term_level(t, clause, sentence, context, part, inherited, unit), t, w) for t, w in weights]
+        # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it.
+        masked = [_without_names(text, frame.places) for text in (clause, sentence, context, part, inherited)]
+        levels = [(term_level(t, *masked, unit), t, w) for t, w in weights]
         # An English verb's translations are few of the ways Chinese says it (提拔 and 升级 for "promoted"): like a
         # loosely translated word, it counts where stated and is not missed where not.
         levels = [(level, t, w) for level, t, w in levels
@@ -1449,8 +1530,9 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # Figures counting what the question asks for (its unit) are answers, not bands.
         stated = [f.value for f in clause_figures(item or clause) if (own is None or not same_value(f.value, own))
                   and not (frame.unit and f.unit_class == frame.unit)]
-        if not stated:
-            # 超过20万元的村达到4个，占到31%: a clause with no band of its own is of the band the clause before states.
+        if not stated and not _OWN_BAND.search(item or clause):
+            # 超过20万元的村达到4个，占到31%: a clause with no band of its own is of the band the clause before states;
+            # one with a band of another kind (35岁以下的有23名，大专以上学历的有97名) is not.
             stated = [f.value for f in clause_figures(before) if band_side(before, f)]
         if stated:
             result.qualifier = 1 if all(any(same_value(q, v) for v in stated) for q in frame.figures) else -1
@@ -1492,8 +1574,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # The asked year stated only after the figure, in its sentence, is that later figure's: the figure itself
         # is of another year (asked for 2019, 3184万元 is not the answer but 2273万元 is).
         at = sentence.find(segment)
-        stated = set(_YEAR.findall(segment)) or set(_YEAR.findall(sentence[:at] if at >= 0 else sentence))
-        later = set(_YEAR.findall(sentence[at + len(segment):])) if at >= 0 else set()
+        stated = years_stated(segment, written) or years_stated(sentence[:at] if at >= 0 else sentence, written)
+        later = years_stated(sentence[at + len(segment):], written) if at >= 0 else set()
         result.year_ok = any(y in stated for y in frame.years) or (
             not stated and any(y in context and y not in later for y in frame.years))
     if frame.places:

@@ -319,12 +319,13 @@ class EvidenceSelector:
                     clause = normalize_for_matching(sentence[c_start:c_end])
                     if frame.wants_figure and not clause_figures(clause) and len(clause_spans(sentence)) > 1:
                         continue
-                    alignment = align(frame, clause, normalized_sentence, context, places, before_passage=lead)
+                    alignment = align(frame, clause, normalized_sentence, context, places, before_passage=lead,
+                                      written=passage.date)
                     if best is None or alignment.score > best[0].score:
                         best = (alignment, (start + c_start, start + c_end))
                 if best is None:
                     alignment = align(frame, normalized_sentence, normalized_sentence, context, places,
-                                      before_passage=lead)
+                                      before_passage=lead, written=passage.date)
                     best = (alignment, (start, end))
                 # An enumeration helps as much as it is about what was asked (党员、干部、群众 is no answer).
                 score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
@@ -481,7 +482,8 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
                 item_end = raw.find("、", figure.end)
                 listed = normalize_for_matching(raw[item_start:item_end if item_end >= 0 else len(raw)])
                 alignment = align(frame, clause, sentence, context, places, item.alignment.similarity, segment,
-                                  normalize_for_matching(raw[s_start:s_end]), inherited, listed, lead)
+                                  normalize_for_matching(raw[s_start:s_end]), inherited, listed, lead,
+                                  item.passage.date)
                 offset = item.start + c_start
                 claims.append(Claim(item, figure.value, figure.number, (offset + s_start, offset + s_end),
                                     alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw)),

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.alignment import QuestionFrame, asked_figure_count, asks_several_figures, same_value
+from assistant.alignment import (
+    QuestionFrame,
+    asked_figure_count,
+    asks_each_year,
+    asks_several_figures,
+    same_value,
+)
 from assistant.evidence import (
     MIN_CLAIM_COVERAGE,
     Claim,
@@ -50,8 +56,10 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         claims = [c for c in claims if c is not None and _states_the_telling_terms(frame, c.evidence)]
         top = max((c.alignment.score for c in claims), default=0.0)
         claims = [c for c in claims if c.alignment.score >= top - _COMPARISON_MARGIN]
+        if asks_each_year(frame):
+            claims = [with_asked_figures(frame, c) for c in claims]  # 各县2018年和2020年分别是多少: both years
     claims = [c for c in claims if c is not None]
-    if claims and asks_several_figures(frame.question) and not across:
+    if claims and (asks_several_figures(frame.question) or asks_each_year(frame)) and not across:
         # Each figure asked for: the whole clause of the best one (向1526名党员发放贷款9860万元), not its part.
         claim = claims[0]
         start, end = _asked_figures_span(frame, claim)
@@ -110,7 +118,7 @@ def _asked_figures_span(frame: QuestionFrame, best: Claim) -> tuple[int, int]:
                      and not same_value(c.value, best.value)), key=lambda c: -c.alignment.score)
     chosen = [best]
     for other in others:
-        if len(chosen) >= asked_figure_count(frame.question):
+        if len(chosen) >= max(asked_figure_count(frame.question), len(frame.years) if asks_each_year(frame) else 0):
             break
         # Asked in several measures (多少户…户均增收多少元), a figure for each: not two of one (1.6元 and 3100元).
         if not (frame.units and other.unit_class in {c.unit_class for c in chosen}):

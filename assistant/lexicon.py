@@ -40,6 +40,18 @@ _STOPWORDS = frozenset(
     "what which who whom whose when where why there their its it this that these those have has had one".split())
 
 
+# The campaign's phrases whose CC-CEDICT glosses are too long to be kept ("to lift oneself out of poverty"), as a
+# question's lemmas say them (base-form verbs, stopwords out): "escaped poverty", "lifted out of poverty".
+_OUT_OF_POVERTY = [("escape", "poverty"), ("out", "poverty"), ("lift", "out", "poverty"), ("shake", "off", "poverty"),
+                   ("emerge", "poverty"), ("exit", "poverty")]
+_BACK_INTO_POVERTY = [("return", "poverty"), ("relapse", "poverty"), ("fall", "back", "poverty"),
+                      ("slip", "back", "poverty")]
+_CAMPAIGN_PHRASES: dict[tuple[str, ...], frozenset[str]] = {
+    **dict.fromkeys(_OUT_OF_POVERTY, frozenset({"脱贫"})),
+    **dict.fromkeys(_BACK_INTO_POVERTY, frozenset({"返贫"})),
+}
+
+
 # Verb endings and what may replace them in the base form (taking → take, promoted → promote, carried → carry).
 _VERB_ENDINGS = (("ied", ("y",)), ("ing", ("", "e")), ("ed", ("", "e")))
 # Noun endings and what ends the verb they are made from (relocation → relocate, inspection → inspect,
@@ -222,6 +234,9 @@ class BilingualLexicon:
                 nouns.add(word)
         for phrase, words in unsegmented_phrases.items():
             self.phrases.setdefault(phrase, set(words))
+        for phrase, words in _CAMPAIGN_PHRASES.items():
+            if words & known:
+                self.phrases.setdefault(phrase, set()).update(words & known)
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)

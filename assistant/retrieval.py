@@ -17,6 +17,20 @@ from indexing.hybrid import HybridIndex, SearchHit
 from indexing.textnorm import normalize_script
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A figure a question carries (19 first secretaries, 208户): two digits or more, or a decimal; not a year.
+_QUESTION_FIGURE = re.compile(r"(?<![\d.,])(\d{2,}(?:\.\d+)?|\d\.\d+)(?![\d.])(?!\s*年)")
+_YEAR_LIKE = re.compile(r"^(?:19|20)\d\d$")
+
+
+def question_figures(question: str) -> list[str]:
+    """The figures a question states, as digits (thousands separators removed); years left out."""
+    return [f for f in dict.fromkeys(_QUESTION_FIGURE.findall(re.sub(r"(?<=\d),(?=\d{3})", "", question)))
+            if not _YEAR_LIKE.match(f)]
+
+
+def states_figure(text: str, figures: list[str]) -> bool:
+    """Whether `text` writes one of `figures` as a number of its own (19名, not 2019 or 1.19)."""
+    return any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", text) for f in figures)
 
 
 def article_place(article: Article | None) -> str | None:
@@ -89,4 +103,11 @@ class HybridRetriever(BaseRetriever):
                                                       fusion=by_name, doc_ids=doc_ids)
                          if names_one(h) and h.chunk.chunk_id not in seen]
             hits = sorted(hits, key=lambda h: not names_one(h))
+        figures = question_figures(analysis.question)
+        if figures:
+            # A passage stating the question's own figure ("which two places each selected 19 …", "of the 208
+            # households …") is what it is about: ahead of the rest, the named entity still first.
+            hits = sorted(hits, key=lambda h: not states_figure(h.chunk.text, figures))
+            if analysis.entities:
+                hits = sorted(hits, key=lambda h: not names_one(h))
         return [hit_to_document(hit, self.index) for hit in hits[:k]]

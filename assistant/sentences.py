@@ -14,6 +14,7 @@ from indexing.textnorm import normalize_script
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?[”’」』]*")
 _MIN_SENTENCE_CHARS = 4
 _SENTENCE_ENDS = "。！？；!?;”’」』"
+_OPENING_QUOTES = "“‘「『"
 
 SentenceScorer = Callable[[str, list[str]], list[float]]
 
@@ -61,4 +62,8 @@ def sentence_before(text: str, start: int, reach: int = 120) -> str:
         return ""
     complete = window[spans[-1][1] - 1] in _SENTENCE_ENDS
     first = spans[-1] if complete or len(spans) < 2 else spans[-2]
+    if complete and window[first[0]] in _OPENING_QUOTES and first[0] > 0:
+        # A quotation says nothing of where it was said; the sentence before it does (…杏树塬村的苹果园里一派繁忙。
+        # “…多卖两三毛钱。”| 村党支部书记王建平…说。).
+        return sentence_before(text, start - len(window) + first[0], reach) + window[first[0]:]
     return window[first[0]:]

@@ -1112,6 +1112,8 @@ def test_a_village_named_just_before_the_passage_is_where_the_passage_is() -> No
     cut = "甲村修了路。乙村种了茶；丙村养了牛，"
     assert sentence_before(cut, len("甲村修了路。乙村种了茶；丙村")) == "乙村种了茶；丙村"
     assert sentence_before(article, 0) == ""
+    # A passage starting after a quotation leads with the sentence before the quotation too.
+    assert sentence_before(article, article.index("村党支部书记")) == "走进青岭县白岩村，茶园青翠。“过去村里没有收入。”"
     frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体", "集体经济"]), ["青岭县", "青岭"], [article])
     frame = frames.build("青岭县白岩村的村集体收入是多少？", "zh", places=["白岩村"])
     text = article[start:]
@@ -1430,3 +1432,94 @@ def test_figures_asked_in_several_measures_are_each_quoted_once(frames: FrameBui
     assert "1720" in text and "3100" in text and "1.6" not in text
     # One measure asked twice stays that measure.
     assert frames.build("青岭县选派了多少名干部？其中多少名是女性？", "zh").unit == "people"
+
+
+def test_a_part_asked_several_words_after_its_whole_is_still_the_part(frames: FrameBuilder) -> None:
+    # 对象中，目前已经消除风险的有多少户: the count asked comes eleven words after 中; the whole's total is no answer.
+    frame = frames.build("青岭县纳入防返贫监测的对象中，目前已经消除风险的有多少户？", "zh", places=["青岭县"])
+    assert [t.text for t in frame.terms if t.part] == ["风险"]
+    report = passages("目前，青岭县纳入防返贫监测对象2130户8020人，已消除风险1460户。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    assert claim is not None and claim.value == 1460
+
+
+def test_the_whole_among_which_a_common_kind_is_counted_is_no_answer() -> None:
+    # 空壳村 is written in every article (no telling word), yet 143个村中 is every village, not the empty shells.
+    text = "2017年，青岭县143个村中集体经济“空壳村”有58个。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济", "空壳"]), ["青岭县", "青岭"],
+                          [text] + ["各县集体经济“空壳村”逐年减少。"] * 7)
+    frame = frames.build("2017年，青岭县有多少个集体经济“空壳村”？", "zh", places=["青岭县"])
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert claim is not None and claim.value == 58
+
+
+def test_a_village_level_word_is_no_village_name() -> None:
+    # 发展村级集体经济: 发展村 runs into 村级 "village-level", in the question and in the article alike.
+    text = "青岭县发展村级集体经济，采取资源发包、物业出租等方式因村施策。坡头村集体经济收入达到36.8万元。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济"]), ["青岭县", "青岭"],
+                          [text] + ["全县干部群众认真学习。"] * 7)
+    assert frames.build("青岭县发展村级集体经济采取了哪些方式？", "zh", places=["青岭县"]).local_places == ()
+    assert frames.build("青岭县坡头村集体经济收入是多少？", "zh", places=["青岭县"]).local_places == ("坡头村",)
+
+
+def test_this_year_in_an_article_is_the_year_the_article_was_written(frames: FrameBuilder) -> None:
+    from assistant.alignment import years_stated
+
+    assert years_stated("今年以来销售额突破1.5亿元", "2020-09-15") == {"2020"}
+    assert years_stated("去年带动1720户", "2021-04-20") == {"2020"}
+    assert years_stated("今年以来销售额突破1.5亿元") == set()  # no date, no year
+    report = [Passage(n=1, doc_id="d1", chunk_id="d1#0", title="t", score=1.0, place="青岭县", date="2020-09-15",
+                      text="青岭县大力发展农村电商，今年以来农产品网络销售额突破1.5亿元。")]
+    selector = EvidenceSelector()
+    asked_2019 = frames.build("青岭县2019年农产品网络销售额是多少？", "zh", places=["青岭县"])
+    assert best_claim(asked_2019, selector.select(asked_2019, report, 3)) is None
+    asked_2020 = frames.build("青岭县2020年农产品网络销售额是多少？", "zh", places=["青岭县"])
+    claim = best_claim(asked_2020, selector.select(asked_2020, report, 3))
+    assert claim is not None and claim.value == 150_000_000
+
+
+@pytest.mark.parametrize("question", ["青岭县村集体经济收入2018年和2020年分别是多少？",
+                                      "What was Qingling County's village collective income in 2018 and 2020 "
+                                      "respectively?"])
+def test_a_question_for_each_year_it_names_quotes_both_years(question: str) -> None:
+    text = "青岭县村集体经济收入由2018年的913万元增加到2020年的2856万元，带动1400户增收。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济", "集体", "经济"]), ["青岭县", "青岭"],
+                          [text] + ["全县干部群众认真学习。"] * 7)
+    frame = frames.build(question, "zh" if not question.isascii() else "en", places=["青岭县"])
+    assert frame.years == ("2018", "2020")
+    text_answer, _, _ = evidence_answer(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert "913" in text_answer and "2856" in text_answer and "1400" not in text_answer
+
+
+def test_what_a_how_much_question_measures_must_be_named_and_not_only_in_a_place_name() -> None:
+    sales = "2020年，合作社销售猕猴桃860吨，实现销售收入520万元。"
+    income = "茶林村集体经济收入由2018年的1.2万元增长到2020年的46.8万元。"
+    tea = "2020年，云雾村合作社销售干毛茶146吨。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济", "合作社", "销售", "猕猴桃", "茶"]),
+                          ["青岭县", "青岭"], [sales + income + tea] + ["全县干部群众认真学习。"] * 7)
+    selector = EvidenceSelector()
+    # 茶 of 茶林村 names the village, not its tea; kiwifruit sold is another product's sales.
+    frame = frames.build("How much tea did Chalin Village in Qingling County sell in 2020?", "en",
+                         places=["茶林村", "青岭县"])
+    assert best_claim(frame, selector.select(frame, passages(income, sales), 4)) is None
+    frame = frames.build("How much tea did the Yunwu Village cooperative sell in 2020?", "en", places=["云雾村"])
+    claim = best_claim(frame, selector.select(frame, passages(sales, tea), 4))
+    assert claim is not None and claim.value == 146
+    # An amount ("how much money") is no thing: the figure in yuan states it whatever its sentence's words.
+    assert not any(t.part for t in frames.build("How much money did Qingling County raise?", "en").terms)
+
+
+def test_an_english_word_for_a_thing_few_articles_write_names_one_member_of_a_list() -> None:
+    # "walnuts" (核桃, in one article of eight) is as exact as 核桃: the output value said of tea, listed beside the
+    # walnuts, is none of theirs; the common "tea" still finds its own.
+    text = ("青岭县重点发展茶叶、咖啡、核桃三大产业。2020年，全县茶园面积18.4万亩，茶叶产量1.12万吨，产值9.8亿元；"
+            "核桃种植面积42万亩、产量3.1万吨。")
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "咖啡", "产业"]), ["青岭县", "青岭"],
+                          [text] + ["各县发展茶叶产业，产值逐年增长。"] * 7)
+    selector = EvidenceSelector()
+    walnuts = frames.build("What was the output value of Qingling County's walnuts in 2020?", "en", places=["青岭县"])
+    assert any(t.exact for t in walnuts.terms if t.text == "walnut")
+    assert best_claim(walnuts, selector.select(walnuts, passages(text), 4)) is None
+    tea = frames.build("What was the output value of Qingling County's tea in 2020?", "en", places=["青岭县"])
+    claim = best_claim(tea, selector.select(tea, passages(text), 4))
+    assert claim is not None and round(claim.value) == 980_000_000

@@ -46,3 +46,13 @@ def test_a_noun_made_from_a_verb_is_translated_as_the_verb() -> None:
     assert lexicon.nominalized_verb("relocation") == "relocate"
     assert dict(lexicon.translate(["relocation"])) == {"relocate": frozenset({"搬迁"})}
     assert lexicon.nominalized_verb("station") is None
+
+
+def test_the_campaigns_phrases_translate_though_their_glosses_are_long() -> None:
+    # CC-CEDICT glosses 脱贫 "to lift oneself out of poverty": too long a gloss to keep, the words a question uses.
+    lexicon = BilingualLexicon(["脱贫", "返贫", "贫困", "户"])
+    assert dict(lexicon.translate(["escaped", "poverty"])).get("escape poverty") == frozenset({"脱贫"})
+    assert frozenset({"脱贫"}) in dict(lexicon.translate(["lifted", "out", "of", "poverty"])).values()
+    assert dict(lexicon.translate(["returning", "to", "poverty"])).get("return poverty") == frozenset({"返贫"})
+    # A corpus without the word has no such translation.
+    assert "escape poverty" not in dict(BilingualLexicon(["贫困"]).translate(["escaped", "poverty"]))

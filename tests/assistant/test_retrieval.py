@@ -64,3 +64,19 @@ def test_a_chinese_question_naming_a_village_reaches_its_passages(retriever_para
     assert retriever_params["analyzer"].analyze("甘洛县选派了多少名第一书记？").entities == []
     docs = HybridRetriever(**retriever_params, k=3).invoke("大林村的老党员叫什么名字？")
     assert "大林村" in docs[0].page_content, [d.page_content[:40] for d in docs]
+
+
+def test_the_figures_a_question_states_are_read_without_its_years():
+    from assistant.retrieval import question_figures, states_figure
+
+    assert question_figures("Which two places each selected 19 first secretaries?") == ["19"]
+    assert question_figures("2019年全县1,200户中，有多少户增收3.5%？5个村呢？") == ["1200", "3.5"]
+    assert states_figure("共选派第一书记19名", ["19"])
+    assert not any(states_figure(text, ["19"]) for text in ("2019年", "1.19万元", "19.5%", "190名"))
+
+
+def test_passages_stating_the_questions_figure_come_first(retriever_params):
+    # Both places that selected 19 first secretaries are in the first passages, not only the best-scored one.
+    docs = HybridRetriever(**retriever_params, k=2).invoke("Which two places each selected 19 first secretaries?")
+    stating = [d.metadata["place"] for d in docs if "第一书记19名" in d.page_content]
+    assert {"乌海市", "乌兰县"} <= set(stating), [d.page_content[:40] for d in docs]
