@@ -135,14 +135,18 @@ _ENGLISH_PHRASE_ENDS = frozenset(
     "from by with there that which who will would can could came come comes went go goes belong belongs".split())
 # English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
 # "female first secretaries"): unstated where the question points, the articles do not give that part.
+# Verbs that name what a figure measures (how much tea did the village sell: its sales, not a dividend of its tea
+# factory): a clause must state them, as it must a noun. Other verbs have too many paraphrases to be required (选派,
+# 配备, 下派).
+_MEASURE_VERBS = frozenset({"sell", "销售", "售出", "卖出", "出售"})
 # Nouns of an amount itself ("how much money", "how much funding"), which a figure in yuan or mu states whatever
 # word its sentence uses: no thing whose amount is asked.
 _AMOUNT_NOUNS = frozenset("money fund funding capital investment income revenue profit output value subsidy support "
                           "budget spending expenditure loan credit dividend land area space time growth increase "
                           "more less".split())
-# Verbs that name what a figure measures (how much tea did the village sell: its sales, not its income): a clause
-# must state them, as it must a noun. Other verbs have too many paraphrases to be required (选派, 配备, 下派).
-_MEASURE_VERBS = frozenset({"sell", "销售", "售出", "卖出", "出售"})
+# "How much tea did …": the words between "how much" and its verb name the thing measured.
+_HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|does|do|was|were|is|are|has|have|had|"
+                             r"will|would|can|could)\b")
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
     **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"})}
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
@@ -649,9 +653,11 @@ class FrameBuilder:
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
             unit = "area"
         # The thing a "how much" asks the amount of ("how much tea"), unless it is a measure ("how much money").
-        mass = re.search(r"\bhow much ([a-z-]+)", lowered)
-        measured = lemma(mass.group(1)) if mass and lemma(mass.group(1)) not in _ENGLISH_UNITS and (
-            mass.group(1) not in _EN_STOPWORDS) and lemma(mass.group(1)) not in _AMOUNT_NOUNS else None
+        # Its head noun, the last word before the verb ("how much annual income does …": income, an amount).
+        mass = _HOW_MUCH_THING.search(lowered)
+        head = lemma(mass.group(1).split()[-1]) if mass else ""
+        measured = head if head and head not in _ENGLISH_UNITS and head not in _EN_STOPWORDS and (
+            head not in _AMOUNT_NOUNS) else None
         explicit = ("percent", "percentage") if counted else _EXPLICIT_UNITS
         for word in content:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
@@ -1199,17 +1205,21 @@ def _silent_on_the_part(frame: QuestionFrame, sentence: str) -> bool:
                                    for t in asked)
 
 
-def _whole_among(frame: QuestionFrame, segment: str, part: str) -> bool:
+def _whole_among(frame: QuestionFrame, segment: str, part: str, clause: str) -> bool:
     """Whether the figure ending `segment` is the whole "among" which the rest of its part counts the kind the
-    question asks for (186个村中集体经济“空壳村”有63个): a key word of the question stated after 中 and not before
-    it. Not only a distinguishing one: 空壳村, written in several articles, still names the part."""
+    question asks for (186个村中集体经济“空壳村”有63个): a distinguishing word of the question stated after 中 and
+    not before it, or any key word when a figure of the clause follows to count it (空壳村, written in several
+    articles, still names the part; 在36个村中开展集体经济试点 counts no part)."""
     among = _AMONG.match(part, len(segment)) if part.startswith(segment) else None
     # Only the figure's counted noun stands before 中 (186个村中), not a verb (52名干部集中培训, 工作中).
     if among is None or not all((flag.startswith("n") and flag != "ns") or flag in ("zg", "ng")
                                 for _, flag in jieba.posseg.cut(among.group(1))):
         return False
     rest = part[among.end():]
-    return any(t.found_in(rest) and not t.found_in(segment) for t in frame.key_terms)
+    after = clause.find(part)
+    counted = bool(clause_figures(rest)) or (after >= 0 and bool(clause_figures(clause[after + len(part):])))
+    return any(t.found_in(rest) and not t.found_in(segment) and (t.distinguishing or counted)
+               for t in frame.key_terms)
 
 
 def _stated_only_after(term: Term, sentence: str, clause: str, context: str) -> bool:
@@ -1245,8 +1255,8 @@ def _without_figures(text: str) -> str:
     return text
 
 
-# Words that put what a clause counts in a band of its own (大专以上学历的有97名).
-_OWN_BAND = re.compile(r"以上|以下|以内|超过|低于|高于|不足|不到|多于|少于")
+# Words that put what a clause counts in a band of its own, after a noun (大专以上学历的有97名), not a figure.
+_OWN_BAND = re.compile(r"(?<![\d元万亿个名户人%])(?:以上|以下|以内)")
 # A question for a whole (共有多少名党员, "how many … in total"), which a count of some of them does not answer.
 _TOTAL_QUESTION = re.compile(r"共有|一共|总共|总计|合计|总数|\bin total\b|\baltogether\b|\btotal number\b",
                              re.IGNORECASE)
@@ -1389,8 +1399,10 @@ def _starts_a_change(segment: str, clause: str, one_figure: bool) -> bool:
 
 
 # Years a text names relative to when it was written (今年以来, 去年全县…), with their distance back from it.
-_RELATIVE_YEAR = re.compile(r"(今年|本年|当年|去年|上年|前年)(?!度?[0-9一二三四五六七八九十])")
-_YEARS_BACK = {"今年": 0, "本年": 0, "当年": 0, "去年": 1, "上年": 1, "前年": 2}
+# 当年 is the year just named ("2019年…，当年…"), and 比上年/较去年 the base a change is measured from, not the year of
+# the figure; 至今年均 and 五年前年收入 hold the characters of no relative year.
+_RELATIVE_YEAR = re.compile(r"(?<![比较至与])(今年|去年|(?<!年)前年)(?!度?[0-9一二三四五六七八九十])")
+_YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
 
 
 def years_stated(text: str, written: str | None = None) -> set[str]:
@@ -1548,11 +1560,13 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             _category(frame, clause, part) or (
                 -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part)
                 else 0))
-    if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, sentence):
+    if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, _without_names(sentence,
+                                                                                                frame.places)):
         result.qualifier = -1  # 选聘网格员1562名 counts the grid workers, not those of them who are Party members
     if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
         result.qualifier = -1  # 选派第一书记152名，其中…非贫困村81名: 152 is all of them, not the non-poor villages'
-    if frame.wants_figure and result.qualifier >= 0 and part is not None and _whole_among(frame, segment, part):
+    if frame.wants_figure and result.qualifier >= 0 and part is not None and _whole_among(frame, segment, part,
+                                                                                             clause):
         result.qualifier = -1  # 186个村中…“空壳村”有63个: 186 is every village, not the empty-shell ones
     if frame.wants_figure and result.qualifier >= 0 and _states_a_limit(segment, part is not None) and (
             not _LIMIT_QUESTION.search(frame.question)):

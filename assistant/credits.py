@@ -173,6 +173,11 @@ def _is_surnamed(word: str) -> bool:
     return word[:1] in SURNAMES
 
 
+def _is_name(word: str) -> bool:
+    """Whether a word the page credits is a person's name (王蕾), not an office (办公室) or a header word."""
+    return 2 <= len(word) <= 4 and word not in _NOT_NAMES and _is_surnamed(normalize(word))
+
+
 def find_credit(role: str, places: Sequence[str], pool: Sequence[Passage],
                 articles: Mapping[str, Article]) -> Credit | None:
     """The credit for `role` of the article the question is about: the first retrieved passage of an article
@@ -186,8 +191,9 @@ def find_credit(role: str, places: Sequence[str], pool: Sequence[Passage],
     article = articles.get(about[0].doc_id) if about else None
     if role in ("author", "reporter") and article is not None and article.author:
         return Credit("author", tuple(article.author.split()), about[0], None)
-    if role == "editor" and article is not None and article.editor:
-        return Credit("editor", tuple(article.editor.split()), about[0], None)
+    editors = tuple(n for n in (article.editor or "").split() if _is_name(n)) if article is not None else ()
+    if role == "editor" and editors:
+        return Credit("editor", editors, about[0], None)
     return None
 
 

@@ -20,6 +20,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A figure a question carries (19 first secretaries, 208户): two digits or more, or a decimal; not a year.
 _QUESTION_FIGURE = re.compile(r"(?<![\d.,])(\d{2,}(?:\.\d+)?|\d\.\d+)(?![\d.])(?!\s*年)")
 _YEAR_LIKE = re.compile(r"^(?:19|20)\d\d$")
+# How many passages stating the question's figure are put first.
+_FIGURE_PASSAGES = 2
 
 
 def question_figures(question: str) -> list[str]:
@@ -106,8 +108,10 @@ class HybridRetriever(BaseRetriever):
         figures = question_figures(analysis.question)
         if figures:
             # A passage stating the question's own figure ("which two places each selected 19 …", "of the 208
-            # households …") is what it is about: ahead of the rest, the named entity still first.
-            hits = sorted(hits, key=lambda h: not states_figure(h.chunk.text, figures))
+            # households …") is what it is about: the best few go first, the named entity still ahead of them. Only
+            # a few: a digit the articles write otherwise ("10 major projects": 十大工程) may be any passage's.
+            stating = [h for h in hits if states_figure(h.chunk.text, figures)][:_FIGURE_PASSAGES]
+            hits = stating + [h for h in hits if h not in stating]
             if analysis.entities:
                 hits = sorted(hits, key=lambda h: not names_one(h))
         return [hit_to_document(hit, self.index) for hit in hits[:k]]

@@ -15,6 +15,10 @@ _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?[”’」』]*"
 _MIN_SENTENCE_CHARS = 4
 _SENTENCE_ENDS = "。！？；!?;”’」』"
 _OPENING_QUOTES = "“‘「『"
+_CLOSING_QUOTES = "”’」』"
+# The speaker of the quotation before: 村党支部书记王建平一边检查套袋质量一边说。
+_ATTRIBUTION = re.compile(r"^[^。！？；]*?(?:说|介绍|表示|谈到|告诉|坦言|感慨)")
+_ATTRIBUTION_REACH = 40
 
 SentenceScorer = Callable[[str, list[str]], list[float]]
 
@@ -53,17 +57,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_before(text: str, start: int, reach: int = 120) -> str:
+def sentence_before(text: str, start: int, reach: int = 120, past_quotation: bool = True) -> str:
     """The sentence of `text` that ends where `start` begins (within `reach` characters), with the beginning of
-    the sentence `start` falls in when it falls mid-sentence; "" at the start of the text."""
+    the sentence `start` falls in when it falls mid-sentence; "" at the start of the text. A quotation whose speaker
+    is named at `start` comes with the sentence before it (`past_quotation`)."""
     window = text[max(0, start - reach):start]
     spans = sentence_spans(window)
     if not spans:
         return ""
     complete = window[spans[-1][1] - 1] in _SENTENCE_ENDS
     first = spans[-1] if complete or len(spans) < 2 else spans[-2]
-    if complete and window[first[0]] in _OPENING_QUOTES and first[0] > 0:
+    lead = window[first[0]:]
+    quotation = complete and lead[0] in _OPENING_QUOTES and lead.rstrip()[-1] in _CLOSING_QUOTES
+    if past_quotation and quotation and _ATTRIBUTION.search(text[start:start + _ATTRIBUTION_REACH]):
         # A quotation says nothing of where it was said; the sentence before it does (…杏树塬村的苹果园里一派繁忙。
-        # “…多卖两三毛钱。”| 村党支部书记王建平…说。).
-        return sentence_before(text, start - len(window) + first[0], reach) + window[first[0]:]
-    return window[first[0]:]
+        # “…多卖两三毛钱。”| 村党支部书记王建平…说。). One step back only.
+        return sentence_before(text, start - len(window) + first[0], reach, past_quotation=False) + lead
+    return lead

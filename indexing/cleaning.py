@@ -98,6 +98,7 @@ def page_editor(line: str) -> str | None:
     if match is None or match.group(1) not in _EDITOR_ROLES:
         return None
     names = re.split(r"[:：]", line, maxsplit=1)[1].strip(" )）】]")
+    names = re.sub(r"\s*[（(].*$", "", names)  # 王蕾（实习）
     return names or None
 
 

@@ -14,8 +14,8 @@ MANIFEST_FILE = "manifest.json"
 # 3: Traditional text is converted with tw2s (着力 from 著力), which changes what the keyword index holds.
 # 4: only text holding Traditional characters is converted with tw2s (a Simplified 显著 stays 显著).
 # 5: the script is decided clause by clause (a Traditional name leaves a Simplified 显著 beside it alone).
-# 6: a page's date line naming its weekday (2020年9月15日 星期二) gives the article's date, and only lines with text
-#    count towards the header (markup's blank lines pushed it past the scan).
+# 6: a page's date line naming its weekday (2020年9月15日 星期二), or one past the header scan before the body, gives
+#    the article's date; the editor line taken off the page names the article's editor.
 FORMAT_VERSION = 6
 
 

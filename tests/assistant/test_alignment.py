@@ -1459,6 +1459,11 @@ def test_a_village_level_word_is_no_village_name() -> None:
     frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济"]), ["青岭县", "青岭"],
                           [text] + ["全县干部群众认真学习。"] * 7)
     assert frames.build("青岭县发展村级集体经济采取了哪些方式？", "zh", places=["青岭县"]).local_places == ()
+    # Even where an article names a village 发展村, the question's 发展村级 is "village-level".
+    named = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济"]), ["青岭县", "青岭"],
+                         ["青岭县发展村党支部书记王强说。"] + ["全县干部群众认真学习。"] * 7)
+    assert named.build("青岭县发展村级集体经济采取了哪些方式？", "zh", places=["青岭县"]).local_places == ()
+    assert named.build("青岭县发展村有多少名党员？", "zh", places=["青岭县"]).local_places == ("发展村",)
     assert frames.build("青岭县坡头村集体经济收入是多少？", "zh", places=["青岭县"]).local_places == ("坡头村",)
 
 
@@ -1491,22 +1496,48 @@ def test_a_question_for_each_year_it_names_quotes_both_years(question: str) -> N
     assert "913" in text_answer and "2856" in text_answer and "1400" not in text_answer
 
 
-def test_what_a_how_much_question_measures_must_be_named_and_not_only_in_a_place_name() -> None:
-    sales = "2020年，合作社销售猕猴桃860吨，实现销售收入520万元。"
-    income = "茶林村集体经济收入由2018年的1.2万元增长到2020年的46.8万元。"
-    tea = "2020年，云雾村合作社销售干毛茶146吨。"
-    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济", "合作社", "销售", "猕猴桃", "茶"]),
-                          ["青岭县", "青岭"], [sales + income + tea] + ["全县干部群众认真学习。"] * 7)
+def _sales_frames() -> FrameBuilder:
+    lexicon = BilingualLexicon([*VOCABULARY, "集体经济", "合作社", "销售", "猕猴桃", "茶"])
+    articles = ["茶林村合作社销售猕猴桃860吨，集体经济收入46.8万元，销售干毛茶146吨。"] + ["全县干部群众认真学习。"] * 7
+    return FrameBuilder(lexicon, ["青岭县", "青岭"], articles)
+
+
+def test_a_question_word_inside_the_name_of_an_asked_place_is_not_stated() -> None:
+    # 茶 of 茶林村 names the village, not its tea.
+    frame = _sales_frames().build("What was the tea income of Chalin Village?", "en", places=["茶林村"])
+    clause = "茶林村集体经济收入达到46.8万元"
+    assert align(frame, clause, clause, clause, ["青岭县"]).coverage <= 0.5
+    assert align(frame, "茶叶收入达到46.8万元", clause, clause, ["青岭县"]).coverage == 1.0
+
+
+def test_the_thing_measured_said_only_inside_the_asked_places_name_is_not_said() -> None:
+    # 茶 of 茶林村: the village's income is no tea sold.
+    frame = _sales_frames().build("How much tea did Chalin Village sell in 2020?", "en", places=["茶林村"])
     selector = EvidenceSelector()
-    # 茶 of 茶林村 names the village, not its tea; kiwifruit sold is another product's sales.
-    frame = frames.build("How much tea did Chalin Village in Qingling County sell in 2020?", "en",
-                         places=["茶林村", "青岭县"])
-    assert best_claim(frame, selector.select(frame, passages(income, sales), 4)) is None
-    frame = frames.build("How much tea did the Yunwu Village cooperative sell in 2020?", "en", places=["云雾村"])
-    claim = best_claim(frame, selector.select(frame, passages(sales, tea), 4))
+    assert best_claim(frame, selector.select(frame, passages("2020年，茶林村集体经济收入46.8万元。"), 3)) is None
+    claim = best_claim(frame, selector.select(frame, passages("2020年，茶林村销售干毛茶146吨。"), 3))
     assert claim is not None and claim.value == 146
-    # An amount ("how much money") is no thing: the figure in yuan states it whatever its sentence's words.
-    assert not any(t.part for t in frames.build("How much money did Qingling County raise?", "en").terms)
+    # "sell" names the measure as a noun would: a dividend of the tea factory is no tea sold.
+    assert any(t.key for t in frame.terms if t.text == "sell")
+    both = passages("茶林村办起了茶厂，2020年茶厂分红给村集体带来了20多万元。2020年，茶林村销售干毛茶146吨。")
+    claim = best_claim(frame, selector.select(frame, both, 3))
+    assert claim is not None and claim.value == 146
+
+
+def test_the_thing_a_how_much_question_measures_must_be_named() -> None:
+    frames = _sales_frames()
+    selector = EvidenceSelector()
+    # Kiwifruit sold is another product's sales; the tea sold answers.
+    frame = frames.build("How much tea did the Yunwu Village cooperative sell in 2020?", "en", places=["云雾村"])
+    assert [t.text for t in frame.terms if t.part] == ["tea"]
+    assert best_claim(frame, selector.select(frame, passages("2020年，云雾村合作社销售猕猴桃860吨。"), 3)) is None
+    claim = best_claim(frame, selector.select(frame, passages("2020年，云雾村合作社销售猕猴桃860吨、干毛茶146吨。"), 3))
+    assert claim is not None and claim.value == 146
+    # An amount is no thing: "how much money", and "how much annual income" (its head noun is income).
+    for question in ("How much money did Qingling County raise?",
+                     "How much annual income does the village collective of Qingling County earn?",
+                     "How much extra income did each poor household get?"):
+        assert not any(t.part for t in frames.build(question, "en").terms), question
 
 
 def test_an_english_word_for_a_thing_few_articles_write_names_one_member_of_a_list() -> None:
@@ -1523,3 +1554,34 @@ def test_an_english_word_for_a_thing_few_articles_write_names_one_member_of_a_li
     tea = frames.build("What was the output value of Qingling County's tea in 2020?", "en", places=["青岭县"])
     claim = best_claim(tea, selector.select(tea, passages(text), 4))
     assert claim is not None and round(claim.value) == 980_000_000
+
+
+
+def test_a_count_in_n_villages_that_names_no_part_is_still_the_answer(frames: FrameBuilder) -> None:
+    # 在36个村中开展集体经济试点: 中 says "in", and no figure of the clause counts a part of the 36 villages.
+    frame = frames.build("青岭县在多少个村开展了集体经济试点？", "zh", places=["青岭县"])
+    pilots = passages("2019年，青岭县在36个村中开展集体经济试点。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, pilots, 3))
+    assert claim is not None and claim.value == 36
+
+
+def test_a_comparison_base_or_a_word_holding_the_characters_is_no_relative_year() -> None:
+    from assistant.alignment import years_stated
+
+    assert years_stated("比上年增长12.5%", "2021-03-02") == set()
+    assert years_stated("较去年增长", "2021-03-02") == set()
+    assert years_stated("至今年均增长8%", "2021-03-02") == set()
+    assert years_stated("五年前年收入不足2000元", "2021-03-02") == set()
+    assert years_stated("当年实现脱贫1200户", "2021-03-02") == set()
+
+
+def test_a_clause_with_a_band_of_its_own_does_not_take_the_band_before_it(frames: FrameBuilder) -> None:
+    # 35岁以下的有23名，大专以上学历的有97名: 97 is of the college-educated, not of those under 35.
+    frame = frames.build("How many of Qingling County's village party secretaries were under 35?", "en",
+                         places=["青岭县"])
+    report = passages("青岭县186名村党组织书记中，35岁以下的有23名，大专以上学历的有97名。")
+    evidence = EvidenceSelector().select(frame, report, 3)
+    qualifiers = {c.value: c.alignment.qualifier for c in figure_claims(frame, evidence)}
+    assert qualifiers[23] == 1 and qualifiers[97] < 1
+    claim = best_claim(frame, evidence)
+    assert claim is not None and claim.value == 23
