@@ -133,8 +133,6 @@ _ENGLISH_UNITS: dict[str, str] = {
 _ENGLISH_PHRASE_ENDS = frozenset(
     "did do does are were was is have has had make makes made be been got get gets took take in on of for at to "
     "from by with there that which who will would can could came come comes went go goes belong belongs".split())
-# English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
-# "female first secretaries"): unstated where the question points, the articles do not give that part.
 # Verbs that name what a figure measures (how much tea did the village sell: its sales, not a dividend of its tea
 # factory): a clause must state them, as it must a noun. Other verbs have too many paraphrases to be required (选派,
 # 配备, 下派).
@@ -147,6 +145,8 @@ _AMOUNT_NOUNS = frozenset("money fund funding capital investment income revenue 
 # "How much tea did …": the words between "how much" and its verb name the thing measured.
 _HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|does|do|was|were|is|are|has|have|had|"
                              r"will|would|can|could)\b")
+# English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
+# "female first secretaries"): unstated where the question points, the articles do not give that part.
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
     **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"})}
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
