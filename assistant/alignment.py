@@ -1492,12 +1492,15 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     result = Alignment(similarity=similarity)
     before = _clause_before(sentence, clause)
     weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
+    # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it.
+    unnamed_sentence = _without_names(sentence, frame.places)
     if weights:
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
-        # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it.
-        masked = [_without_names(text, frame.places) for text in (clause, sentence, context, part, inherited)]
-        levels = [(term_level(t, *masked, unit), t, w) for t, w in weights]
+        unnamed = [_without_names(text, frame.places) for text in (clause, context, part, inherited)]
+        unnamed_clause, unnamed_context, unnamed_part, unnamed_inherited = unnamed
+        levels = [(term_level(t, unnamed_clause, unnamed_sentence, unnamed_context, unnamed_part, unnamed_inherited,
+                              unit), t, w) for t, w in weights]
         # An English verb's translations are few of the ways Chinese says it (提拔 and 升级 for "promoted"): like a
         # loosely translated word, it counts where stated and is not missed where not.
         levels = [(level, t, w) for level, t, w in levels
@@ -1560,8 +1563,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             _category(frame, clause, part) or (
                 -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part)
                 else 0))
-    if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, _without_names(sentence,
-                                                                                                frame.places)):
+    if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, unnamed_sentence):
         result.qualifier = -1  # 选聘网格员1562名 counts the grid workers, not those of them who are Party members
     if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
         result.qualifier = -1  # 选派第一书记152名，其中…非贫困村81名: 152 is all of them, not the non-poor villages'

@@ -125,8 +125,7 @@ def _done_to_the_article(text: str, done: re.Match[str], places: Sequence[str]) 
         return _of_the_article(subject, places, empty=False)
     if after.isascii():
         return bool(_OF_THE_ARTICLE_EN.match(after))
-    for place in sorted(places, key=len, reverse=True):
-        after = after.replace(normalize(place), "")
+    after = _without_places(after, places)
     # The object may have a short modifier of its own (哪位记者拍的果园照片).
     direct = re.match(rf"[了的]?(?:{_BEFORE_OBJECT})*[\u4e00-\u9fff]{{0,4}}?(?:{_ARTICLE_NOUN_ZH})(?![中里上内])",
                       after)
@@ -137,10 +136,18 @@ def _of_the_article(before: str, places: Sequence[str], empty: bool = True) -> b
     """Whether the question's words before a role (or an act) name the article: with the asked places and the
     words pointing at it taken out, nothing is left (青岭县的记者, when `empty` allows) or they end in the article's
     noun (青岭日报那篇关于青岭县的报道，作者…)."""
-    for place in sorted(places, key=len, reverse=True):
-        before = before.replace(normalize(place), "").replace(normalize(place_stem(place)), "")
+    before = _without_places(before, places, stems=True)
     rest = re.sub(rf"^(?:{_POINTING})+|(?:{_POINTING})+$", "", re.sub(_ZH_WHO, "", before))
     return (empty and not rest) or re.search(rf"(?:{_ARTICLE_NOUN_ZH})$", rest) is not None
+
+
+def _without_places(text: str, places: Sequence[str], stems: bool = False) -> str:
+    """`text` without the asked places' names, longest first (and their stems: 青岭 of 青岭县, when `stems`)."""
+    for place in sorted(places, key=len, reverse=True):
+        text = text.replace(normalize(place), "")
+        if stems:
+            text = text.replace(normalize(place_stem(place)), "")
+    return text
 
 
 def credited(text: str, role: str) -> list[tuple[str, tuple[int, int]]]:
@@ -163,8 +170,7 @@ def credited(text: str, role: str) -> list[tuple[str, tuple[int, int]]]:
             at = normalized.index(name, at) + len(name)
             found.append((name, (match.start(), at)))
     if role == "photographer":
-        found += [(m.group(1), m.span()) for m in _TAKEN_BY.finditer(normalized) if m.group(1) not in _NOT_NAMES
-                  and _is_surnamed(m.group(1))]
+        found += [(m.group(1), m.span()) for m in _TAKEN_BY.finditer(normalized) if _is_name(m.group(1))]
     return found
 
 
@@ -189,9 +195,11 @@ def find_credit(role: str, places: Sequence[str], pool: Sequence[Passage],
             if names:
                 return Credit(wanted, tuple(dict.fromkeys(n for n, _ in names)), passage, names[0][1])
     article = articles.get(about[0].doc_id) if about else None
-    if role in ("author", "reporter") and article is not None and article.author:
+    if article is None:
+        return None
+    if role in ("author", "reporter") and article.author:
         return Credit("author", tuple(article.author.split()), about[0], None)
-    editors = tuple(n for n in (article.editor or "").split() if _is_name(n)) if article is not None else ()
+    editors = tuple(n for n in (article.editor or "").split() if _is_name(n))
     if role == "editor" and editors:
         return Credit("editor", editors, about[0], None)
     return None
