@@ -115,6 +115,13 @@ _YEAR_PHRASE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:度|底|末|初)?")
 _BASELINE_PHRASE = re.compile(r"(?:跟|与|和|同|比|较)(?:上年|去年|上一年|前一年)(?:同期)?(?:相比|比)?|同比|环比")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
+# Counted nouns that say nothing but the measure ("how many people are in the pool"): 643名 states them as
+# much as 人 does.
+_MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
+_PEOPLE_MEASURE = frozenset({"名"})
+# Measures of how much, not how many: an English how-many is answered by none of them unless it names one.
+_AMOUNT_CLASSES = frozenset({"money", "weight", "area"})
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 # English words that say what a how-many question counts.
 _ENGLISH_UNITS: dict[str, str] = {
     **dict.fromkeys("people person individual member cadre official secretary student pupil teacher doctor "
@@ -147,8 +154,11 @@ _HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|doe
                              r"will|would|can|could)\b")
 # English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
 # "female first secretaries"): unstated where the question points, the articles do not give that part.
+# "Poor" tells 贫困村 from every 村, 贫困户 from every 农户: 贫 in 贫困, 脱贫 and 扶贫 (the dictionary's 较差 is
+# "worse", and a poor village is no 贫困地区).
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"})}
+    **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"}),
+    "poor": frozenset({"贫"})}
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"(?<![a-z])['‘’\"“”]|['‘’\"“”](?![a-z])")
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
@@ -223,6 +233,9 @@ class Term:
     # A word of a sentence before the asking one, which sets the scene: stated, it adds to a clause's coverage;
     # unstated, it is not missed.
     scene: bool = False
+    # A distinguishing word of the counted noun ("how many poor villages", "female secretaries"): a figure whose
+    # clause leaves it out counts them all (为全县163个村…注入动能, next to 脱贫摘帽后 in its sentence).
+    counted_kind: bool = False
 
     @property
     def distinguishing(self) -> bool:
@@ -312,6 +325,9 @@ class QuestionFrame:
     # The measures of a question asking figures in several (多少家工厂…多少人就业), when `unit` is None for that:
     # a clause counting in any of them may answer.
     units: tuple[str, ...] = ()
+    # An English how-many whose counted noun names no measure ("how many of them are from poor households"): it
+    # counts, so a figure in yuan, tons or mu (户均增收2万元) is how much of something, no answer.
+    counting: bool = False
 
     @property
     def key_terms(self) -> tuple[Term, ...]:
@@ -471,12 +487,13 @@ class FrameBuilder:
         places = tuple(dict.fromkeys(found_places))
         several = asked_units(normalize(asking)) if language == "zh" and unit is None else set()
         units = tuple(sorted(several)) if len(several) > 1 else ()
+        counting = language != "zh" and unit is None and not units and _HOW_MANY.search(normalized) is not None
         local = tuple(p for p in places if p.endswith(VILLAGE_SUFFIXES) and p not in self.place_names and (
             len(p) >= 3 or p.endswith("村")))  # 武乡 is a county, 坪村 (of 茶园坪村, split by jieba) a village
         # Simplified, so the question-shape patterns (谁, 各级, 其中) read a Traditional question too (誰, 各級).
         return QuestionFrame(question=normalize_script(question), language=language, terms=tuple(terms), unit=unit,
                              years=years, places=places, wants_figure=wants_figure, figures=figures,
-                             sides=question_sides(amounts), local_places=local, units=units)
+                             sides=question_sides(amounts), local_places=local, units=units, counting=counting)
 
     def _context_terms(self, context: str, language: str, asked: list[Term]) -> tuple[list[Term], list[str]]:
         """The asked sentence's terms, then those of the sentences before it that set the scene ("…members run
@@ -492,8 +509,9 @@ class FrameBuilder:
         if not any(t.key and t.checkable for t in asked):
             return [*scene, *asked], places
         own = {t.text for t in asked}
-        return [*asked, *(replace(t, key=False, telling=False, part=False, scene=True) for t in scene
-                          if t.text not in own)], places
+        referred = _referent_modifiers(context, asked) if language != "zh" else set()
+        return [*asked, *(t if t.text in referred else replace(t, key=False, telling=False, part=False, scene=True)
+                          for t in scene if t.text not in own)], places
 
     def _specific(self, word: str) -> bool:
         """A word of the corpus that few of its articles use (驼奶, not 总额 or 办法): its absence where the
@@ -635,6 +653,7 @@ class FrameBuilder:
         counted = re.search(r"how many (of (?:the |their |its |these |those )?)?"
                             r"([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,6})", lowered)
         part: set[str] = set()
+        counted_words: set[str] = set()
         if counted:
             # The counted noun phrase ends at its verb ("how many village cadres serve in the teams"): its last
             # word with a unit is its head (village cadres → people). The word right after "how many" is no verb
@@ -649,6 +668,7 @@ class FrameBuilder:
                         rest = lowered[counted.start(2) + len(" ".join(phrase[:at])):]
                         part = {lemma(w) for w in _ENGLISH_WORD.findall(rest)}
                     break
+                counted_words.add(lemma(word))
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
             unit = "area"
@@ -671,9 +691,12 @@ class FrameBuilder:
             parts = tuple(frozenset(self.lexicon.forms.get(p, set()) - self.lexicon.weak_forms.get(p, frozenset()))
                           for p in text.split()) if " " in text else ()
             parts = parts if parts and all(parts) else ()
+            if text in _MEASURE_ONLY_NOUNS and text in counted_words:
+                forms = forms | _PEOPLE_MEASURE
             if text in _DISTINGUISHING_ENGLISH:
                 # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
-                terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True))
+                terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True,
+                                  counted_kind=text in counted_words))
                 continue
             key = not self.lexicon.is_verb(text) or text in _MEASURE_VERBS
             if key and text == measured:
@@ -765,6 +788,20 @@ def _context_and_ask(question: str) -> tuple[str, str]:
     if asking == 0 or _POINTS_BACK.search(sentences[asking]):
         return "", question
     return " ".join(sentences[:asking]), " ".join(sentences[asking:])
+
+
+def _referent_modifiers(context: str, asked: Sequence[Term]) -> set[str]:
+    """The words before a noun of the scene the asking sentence refers back to ("…keep a reserve pool of
+    candidates. How many people are in each county's pool?": reserve), when the asking sentence's own word says
+    little (pool: 塘, 潭): the scene's word is what a clause must state."""
+    lowered = context.lower()
+    modifiers = set()
+    for term in asked:
+        if term.key and " " not in term.text and (term.loose or not term.checkable):
+            for before in re.findall(rf"\b([a-z-]+) {re.escape(term.text)}(?:e?s)?\b", lowered):
+                if before not in _EN_STOPWORDS:
+                    modifiers.add(lemma(before))
+    return modifiers
 
 
 def _among_at(words: Sequence[tuple[str, str]]) -> int | None:
@@ -957,6 +994,8 @@ _NEXT_CLAUSE_LEVEL = 0.75
 STATED_LEVEL = 0.5
 # A term stated by the clause whose counted noun a figure's clause leaves out counts almost as its own.
 _INHERITED_LEVEL = 0.95
+# A term stated by the figure's own clause, outside its part of it (term_level's 0.8).
+_CLAUSE_LEVEL = 0.8
 
 
 def elided_noun_clause(previous: str | None, clause: str) -> str | None:
@@ -1473,6 +1512,20 @@ def _other_side(frame: QuestionFrame, text: str) -> bool:
     return False
 
 
+# What ends a sentence for its year: a semicolon only parts clauses, which keep the year said before it.
+_FULL_STOP = re.compile(r"[。！？!?\n]")
+
+
+def _sentence_lead(context: str, sentence: str) -> str:
+    """The text of `context` from the last full stop to `sentence`, when a semicolon began it (到2020年底，全县143个村
+    集体经济收入全部超过5万元…；全县村集体经济收入总额达到3184万元): the year said there is its clauses' year too."""
+    at = context.find(sentence)
+    if at <= 0:
+        return ""
+    stops = [m.end() for m in _FULL_STOP.finditer(context, 0, at)]
+    return context[stops[-1] if stops else 0:at]
+
+
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
           inherited: str | None = None, item: str | None = None, before_passage: str = "",
@@ -1524,6 +1577,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         result.anchored = result.anchored and not any(
             level < _ANCHOR_LEVEL and _stated_only_after(t, sentence, clause, context)
             for level, t, _ in levels if t.key and t.distinguishing)
+        result.anchored = result.anchored and all(level >= _CLAUSE_LEVEL for level, t, _ in levels if t.counted_kind)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         at = clause.find(segment)
@@ -1539,6 +1593,9 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         if not result.unit_ok and asks_a_change(frame.question) and states_a_change(segment, part is not None):
             # Output is weighed, its growth a multiple or a share (产量…同比增长7倍).
             result.unit_ok = bool(classes & _CHANGE_UNIT_CLASSES)
+    if frame.counting:
+        classes = {_counted_class(f, segment) for f in clause_figures(segment)} - {None}
+        result.unit_ok = result.unit_ok and not (classes and classes <= _AMOUNT_CLASSES)
     if frame.figures:
         # A band (10万元至50万元) is stated when all its figures are; an item stating other figures is another band.
         own = clause_figures(segment)[-1].value if part is not None and clause_figures(segment) else None
@@ -1590,7 +1647,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # The asked year stated only after the figure, in its sentence, is that later figure's: the figure itself
         # is of another year (asked for 2019, 3184万元 is not the answer but 2273万元 is).
         at = sentence.find(segment)
-        stated = years_stated(segment, written) or years_stated(sentence[:at] if at >= 0 else sentence, written)
+        stated = years_stated(segment, written) or years_stated(sentence[:at] if at >= 0 else sentence, written) or (
+            years_stated(_sentence_lead(context, sentence), written))
         later = years_stated(sentence[at + len(segment):], written) if at >= 0 else set()
         result.year_ok = any(y in stated for y in frame.years) or (
             not stated and any(y in context and y not in later for y in frame.years))

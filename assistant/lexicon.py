@@ -46,9 +46,15 @@ _OUT_OF_POVERTY = [("escape", "poverty"), ("out", "poverty"), ("lift", "out", "p
                    ("emerge", "poverty"), ("exit", "poverty")]
 _BACK_INTO_POVERTY = [("return", "poverty"), ("relapse", "poverty"), ("fall", "back", "poverty"),
                       ("slip", "back", "poverty")]
+# Terms of rural policy CC-CEDICT glosses otherwise or not at all: 流转 is "to circulate (of goods or capital)",
+# 两委 (the village Party branch and village committees) is missing.
+_LAND_TRANSFER = [("land", "transfer"), ("transfer", "land"), ("land", "circulation")]
+_VILLAGE_COMMITTEES = [("village", "committee"), ("two", "committee")]
 _CAMPAIGN_PHRASES: dict[tuple[str, ...], frozenset[str]] = {
     **dict.fromkeys(_OUT_OF_POVERTY, frozenset({"脱贫"})),
     **dict.fromkeys(_BACK_INTO_POVERTY, frozenset({"返贫"})),
+    **dict.fromkeys(_LAND_TRANSFER, frozenset({"流转", "土地流转"})),
+    **dict.fromkeys(_VILLAGE_COMMITTEES, frozenset({"两委", "村委会", "村委"})),
 }
 
 

@@ -1585,3 +1585,57 @@ def test_a_clause_with_a_band_of_its_own_does_not_take_the_band_before_it(frames
     assert qualifiers[23] == 1 and qualifiers[97] < 1
     claim = best_claim(frame, evidence)
     assert claim is not None and claim.value == 23
+
+
+def test_a_year_said_before_a_semicolon_is_the_year_of_the_clauses_after_it(frames: FrameBuilder) -> None:
+    # 到2020年底…；全县…总额达到3184万元: the total is 2020's, no answer for 2017, which the passage names only for
+    # the empty-shell villages.
+    text = ("2017年，青岭县143个村中集体经济“空壳村”有58个。到2020年底，全县143个村集体经济收入全部超过5万元；"
+            "全县村集体经济收入总额达到3184万元，比2019年的2057万元增长54.8%。")
+    selector = EvidenceSelector()
+    asked_2017 = frames.build("青岭县2017年全县村集体经济收入总额是多少？", "zh", places=["青岭县"])
+    claim = best_claim(asked_2017, selector.select(asked_2017, passages(text), 4))
+    assert claim is None or claim.value != 31_840_000
+    asked_2020 = frames.build("青岭县2020年全县村集体经济收入总额是多少？", "zh", places=["青岭县"])
+    claim = best_claim(asked_2020, selector.select(asked_2020, passages(text), 4))
+    assert claim is not None and claim.value == 31_840_000
+
+
+def test_a_kind_of_the_counted_noun_must_be_said_in_the_figures_clause() -> None:
+    # "Poor villages": 163个村 counts every village, though 脱贫 stands in its sentence; 贫困村93个 counts the poor.
+    builder = FrameBuilder(BilingualLexicon([*VOCABULARY, "脱贫", "摘帽", "社区", "振兴", "识别"]),
+                           ["青岭县", "青岭"], ["全县干部群众认真学习。"] * 8)
+    frame = builder.build("How many poor villages did Qingling County have before it got out of poverty?", "en",
+                          places=["青岭县"])
+    assert [t.text for t in frame.terms if t.counted_kind] == ["poor"]
+    every_village = passages("脱贫摘帽后，青岭县坚持“四个不摘”，为全县163个村（社区）的振兴注入动能。")
+    assert best_claim(frame, EvidenceSelector().select(frame, every_village, 3)) is None
+    poor_villages = passages("青岭县识别贫困村93个，全县163个村（社区）全部通硬化路。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, poor_villages, 3))
+    assert claim is not None and claim.value == 93
+
+
+def test_the_scenes_word_before_a_noun_the_question_refers_back_to_is_asked() -> None:
+    # "…keeps a reserve pool of candidates. How many people … are in the pool?": pool (塘, 潭) says little, reserve
+    # (储备, 后备) is what a clause must state; "people" is the measure, which 名 states as 人 does.
+    builder = FrameBuilder(BilingualLexicon([*VOCABULARY, "储备", "后备", "力量", "人口", "总人口"]),
+                           ["青岭县", "青岭"], ["全县干部群众认真学习。"] * 8)
+    frame = builder.build("Qingling County keeps a reserve pool of candidates for village leadership. "
+                          "How many people of its villages are in the pool?", "en", places=["青岭县"])
+    reserve = next(t for t in frame.terms if t.text == "reserve")
+    assert reserve.key and not reserve.scene
+    assert "名" in next(t for t in frame.terms if t.text == "people").forms
+    text = passages("青岭县辖12个乡镇，总人口22.7万人。全县储备村级后备力量643名。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, text, 3))
+    assert claim is not None and claim.value == 643
+
+
+def test_an_english_how_many_is_no_amount_of_money(frames: FrameBuilder) -> None:
+    # How many of the 2,500 are from poor households: 户均增收2万元 is how much each household gained.
+    frame = frames.build("About 2,500 farmers have joined Qingling County's tea industry. How many of them are "
+                         "from poor households?", "en", places=["青岭县"])
+    assert frame.counting
+    text = passages("青岭县带动2500多名农民参与发展茶产业，年户均增收2万元以上。")
+    assert best_claim(frame, EvidenceSelector().select(frame, text, 3)) is None
+    assert not frames.build("How many yuan did each household gain in Qingling County?", "en",
+                            places=["青岭县"]).counting

@@ -56,3 +56,12 @@ def test_the_campaigns_phrases_translate_though_their_glosses_are_long() -> None
     assert dict(lexicon.translate(["returning", "to", "poverty"])).get("return poverty") == frozenset({"返贫"})
     # A corpus without the word has no such translation.
     assert "escape poverty" not in dict(BilingualLexicon(["贫困"]).translate(["escaped", "poverty"]))
+
+
+def test_rural_policy_terms_the_dictionary_glosses_otherwise_translate() -> None:
+    # 流转 is "to circulate (of goods or capital)" and 两委 is missing from CC-CEDICT: a question about land the
+    # village committees brought in through land transfer must still find 村“两委”流转土地860亩.
+    lexicon = BilingualLexicon(["流转", "土地", "两委", "村"])
+    assert dict(lexicon.translate(["land", "transfer"])).get("land transfer") == frozenset({"流转"})
+    assert dict(lexicon.translate(["transfer", "land"])).get("transfer land") == frozenset({"流转"})
+    assert "两委" in dict(lexicon.translate(["village", "committees"]))["village committee"]
