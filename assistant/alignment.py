@@ -195,6 +195,18 @@ _KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng"
 # (项目中投入了多少资金) is told apart by what follows: a count of the whole's kind, within a few words.
 _AMONG_WORDS = frozenset({"中", "之中", "当中", "中有", "中的"})
 _COUNTED_ASK = re.compile(r"(?:多少|(?<!哪)几)[名个户人位家所项支座条类种批]")
+# A how-much that ends the question with at most its measure (收入总额是多少？, 面积有多少亩？): the noun before it
+# names what is measured.
+_AMOUNT_ASK = re.compile(r"^(?:多少|多大)(?:万元|亿元|元|万亩|亩|万吨|吨|公斤|平方米|万|亿)?[？?。！!]*$")
+# Words between the measured noun and its how-much (是, 有, 达到, 一共), and heads that only say "the amount of"
+# (总额, 总量, 规模): the noun before them is the one measured.
+# 面积 and 产量 say what the measure word does (1800亩, 820吨), 额度 and 标准 what a limit or rate does.
+# Words jieba tags as nouns that say how, not what, is measured (预计增加多少: an expected increase).
+_MEASURE_ASIDES = frozenset("预计 预期 计划 目标 同比 累计 共计 最高 最低 平均".split())
+# Nouns jieba tags as verbs (收入, 投资): what a how-much after them measures all the same.
+_NOUN_LIKE_VERBS = frozenset("收入 投资 投入 支出 收益 分红 贷款 产出".split())
+_AMOUNT_HEADS = frozenset("总额 总数 数量 数 总量 规模 金额 总计 合计 总和 额 量 数额 数目 面积 产量 人数 户数 个数 "
+                          "额度 标准 幅度 水平 价格".split())
 _PART_WORDS = 12
 # How much of a clause's end is segmented to see whether it ends in "among" (…第一书记中).
 _AMONG_TAIL_CHARS = 12
@@ -605,6 +617,7 @@ class FrameBuilder:
         # A question for the whole and its part (多少名第一书记，其中多少名…) is answered with both: no part is asked.
         among = None if asks_several_figures(normalized) else _among_at(words)
         whole = {w for w, _ in words[:among]} if among is not None else set()
+        measured = _measured_noun_at(words)
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -626,7 +639,10 @@ class FrameBuilder:
             # the whole's word said again (党员中，少数民族党员有多少名) is the whole's, not the part's.
             part = among is not None and at > among and (key or negated) and word not in PLACE_WORDS and (
                 word not in whole)
-            terms.append(Term(word, frozenset({word}), key=key or negated, telling=telling or part, part=part))
+            # What a how-much measures (村集体经济收入总额是多少: 收入): a sentence not naming it measures something
+            # else (扶持资金2600万元), as for "how much tea".
+            terms.append(Term(word, frozenset({word}), key=key or negated or at == measured,
+                              telling=telling or part, part=part or at == measured))
         return terms, unit, places
 
     def _name_words(self, words: Sequence[str]) -> set[int]:
@@ -802,6 +818,25 @@ def _referent_modifiers(context: str, asked: Sequence[Term]) -> set[str]:
                 if before not in _EN_STOPWORDS:
                     modifiers.add(lemma(before))
     return modifiers
+
+
+def _measured_noun_at(words: Sequence[tuple[str, str]]) -> int | None:
+    """The position of the noun a Chinese how-much measures, in a segmented question ending with its how-much
+    (全县村集体经济收入总额是多少？: 收入), past what stands between them (是, 达到, 涨到了, 比上年增长, 2020年) and an
+    amount's own head (总额, 额度); None when the how-much counts a noun after it (多少个村) or no noun stands
+    before it."""
+    ask = next((at for at, (word, _flag) in enumerate(words) if word in ("多少", "多大")), None)
+    if ask is None or not _AMOUNT_ASK.match("".join(w for w, _ in words[ask:])):
+        return None
+    for at in range(ask - 1, -1, -1):
+        word, flag = words[at]
+        if word in _AMOUNT_HEADS or word in _ZH_QUESTION_WORDS or word in _MEASURE_ASIDES:
+            continue
+        if word in _NOUN_LIKE_VERBS or (flag.startswith(("n", "vn")) and flag not in ("ns", "nr", "nt")):
+            return at if len(word) >= 2 else None  # 时 of 刚驻村时: no measure
+        if not flag.startswith(("v", "d", "p", "u", "m", "q", "t", "f", "c", "y", "a")):
+            return None
+    return None
 
 
 def _among_at(words: Sequence[tuple[str, str]]) -> int | None:

@@ -1293,7 +1293,7 @@ def test_the_model_reads_only_the_lines_that_answer_a_one_figure_question(frames
     from assistant.verification import focused_evidence
 
     frame = frames.build("青岭县全年茶叶产量是多少？", "zh", places=["青岭县"])
-    evidence = EvidenceSelector().select(frame, passages(PRODUCE, OTHER_PLACE), 3)
+    evidence = EvidenceSelector().select(frame, passages(PRODUCE, "青岭县茶叶加工厂日加工鲜叶10吨。"), 3)
     assert len(evidence) > 1
     focused = focused_evidence(frame, evidence)
     assert [e.n for e in focused] == [1] and "820吨" in focused[0].text
@@ -1639,3 +1639,16 @@ def test_an_english_how_many_is_no_amount_of_money(frames: FrameBuilder) -> None
     assert best_claim(frame, EvidenceSelector().select(frame, text, 3)) is None
     assert not frames.build("How many yuan did each household gain in Qingling County?", "en",
                             places=["青岭县"]).counting
+
+
+def test_what_a_chinese_how_much_measures_must_be_said(frames: FrameBuilder) -> None:
+    # 收入总额是多少: the income is measured (总额 says only "the amount of"); 扶持资金2600万元 is other money.
+    frame = frames.build("青岭县2017年全县村集体经济收入总额是多少？", "zh", places=["青岭县"])
+    assert [t.text for t in frame.terms if t.part] == ["收入"]
+    funds = passages("2017年，青岭县143个村中集体经济“空壳村”有58个。县财政每年安排村级集体经济发展扶持资金2600万元。")
+    assert best_claim(frame, EvidenceSelector().select(frame, funds, 3)) is None
+    income = passages("2017年，青岭县村集体经济收入总额为586万元，县财政安排扶持资金2600万元。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, income, 3))
+    assert claim is not None and claim.value == 5_860_000
+    # A how-many counting a noun after it (多少名第一书记) measures none before it.
+    assert not any(t.part for t in frames.build("青岭县选派了多少名第一书记？", "zh", places=["青岭县"]).terms)
