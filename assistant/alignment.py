@@ -115,6 +115,10 @@ _YEAR_PHRASE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:度|底|末|初)?")
 _BASELINE_PHRASE = re.compile(r"(?:跟|与|和|同|比|较)(?:上年|去年|上一年|前一年)(?:同期)?(?:相比|比)?|同比|环比")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
+# Things a how-many counts in 个, 所 or 支, which say nothing of what is counted (unlike 名 and 户): the clause of
+# the figure must name them. Kinds, items and batches are said by their measure word (八类人员).
+_COUNTED_THINGS = frozenset("village organisation organization branch committee school centre center project "
+                            "cooperative base team enterprise company town township".split())
 # Counted nouns that say nothing but the measure ("how many people are in the pool"): 643名 states them as
 # much as 人 does.
 _MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
@@ -248,6 +252,9 @@ class Term:
     # A distinguishing word of the counted noun ("how many poor villages", "female secretaries"): a figure whose
     # clause leaves it out counts them all (为全县163个村…注入动能, next to 脱贫摘帽后 in its sentence).
     counted_kind: bool = False
+    # The thing an English how-many counts in 个 ("how many villages"): a figure whose sentence does not name it
+    # (安置点11个) counts something else; one in a breakdown may leave it to the sentence (其中10-50万元的30个).
+    counted_thing: bool = False
 
     @property
     def distinguishing(self) -> bool:
@@ -670,6 +677,7 @@ class FrameBuilder:
                             r"([a-z-]+(?:'s)?(?: [a-z-]+(?:'s)?){0,6})", lowered)
         part: set[str] = set()
         counted_words: set[str] = set()
+        counted_thing = None
         if counted:
             # The counted noun phrase ends at its verb ("how many village cadres serve in the teams"): its last
             # word with a unit is its head (village cadres → people). The word right after "how many" is no verb
@@ -686,6 +694,8 @@ class FrameBuilder:
                     break
                 counted_words.add(lemma(word))
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
+                # The phrase's last word is its head ("village party secretaries": secretary, not village).
+                counted_thing = lemma(word) if lemma(word) in _COUNTED_THINGS else None
         elif re.search(r"\bwhat (?:is|was) the (?:total |floor |land |built |covered )?area\b", lowered):
             unit = "area"
         # The thing a "how much" asks the amount of ("how much tea"), unless it is a measure ("how much money").
@@ -709,6 +719,12 @@ class FrameBuilder:
             parts = parts if parts and all(parts) else ()
             if text in _MEASURE_ONLY_NOUNS and text in counted_words:
                 forms = forms | _PEOPLE_MEASURE
+            if text == counted_thing and forms:
+                # "How many villages": a figure whose clause names no village (安置点11个) counts something else;
+                # 个 says no more than that it counts.
+                terms.append(Term(text, forms, parts, key=True, weak=self.lexicon.weak_forms.get(text, frozenset()),
+                                  counted_thing=True))
+                continue
             if text in _DISTINGUISHING_ENGLISH:
                 # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
                 terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True,
@@ -1613,6 +1629,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             level < _ANCHOR_LEVEL and _stated_only_after(t, sentence, clause, context)
             for level, t, _ in levels if t.key and t.distinguishing)
         result.anchored = result.anchored and all(level >= _CLAUSE_LEVEL for level, t, _ in levels if t.counted_kind)
+        result.anchored = result.anchored and all(level >= STATED_LEVEL for level, t, _ in levels if t.counted_thing)
     if frame.wants_figure and not _DISTRIBUTIVE_QUESTION.search(frame.question):
         figures = clause_figures(segment)
         at = clause.find(segment)

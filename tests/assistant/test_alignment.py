@@ -1652,3 +1652,16 @@ def test_what_a_chinese_how_much_measures_must_be_said(frames: FrameBuilder) -> 
     assert claim is not None and claim.value == 5_860_000
     # A how-many counting a noun after it (多少名第一书记) measures none before it.
     assert not any(t.part for t in frames.build("青岭县选派了多少名第一书记？", "zh", places=["青岭县"]).terms)
+
+
+def test_a_thing_counted_in_ge_must_be_named_at_its_figure() -> None:
+    # "How many villages": 安置点11个 counts relocation sites, though its sentence is about the county's poor.
+    builder = FrameBuilder(BilingualLexicon([*VOCABULARY, "安置点", "扶贫", "搬迁", "易地"]), ["青岭县", "青岭"],
+                           ["全县干部群众认真学习。"] * 8)
+    frame = builder.build("How many poor villages did Qingling County have?", "en", places=["青岭县"])
+    assert [t.text for t in frame.terms if t.counted_thing] == ["village"]
+    sites = passages("青岭县建成易地扶贫搬迁安置点11个，搬迁贫困户2100户。")
+    assert best_claim(frame, EvidenceSelector().select(frame, sites, 3)) is None
+    villages = passages("青岭县建成易地扶贫搬迁安置点11个，全县识别贫困村93个。")
+    claim = best_claim(frame, EvidenceSelector().select(frame, villages, 3))
+    assert claim is not None and claim.value == 93
