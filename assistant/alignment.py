@@ -115,10 +115,6 @@ _YEAR_PHRASE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:度|底|末|初)?")
 _BASELINE_PHRASE = re.compile(r"(?:跟|与|和|同|比|较)(?:上年|去年|上一年|前一年)(?:同期)?(?:相比|比)?|同比|环比")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 
-# Things a how-many counts in 个, 所 or 支, which say nothing of what is counted (unlike 名 and 户): the clause of
-# the figure must name them. Kinds, items and batches are said by their measure word (八类人员).
-_COUNTED_THINGS = frozenset("village organisation organization branch committee school centre center project "
-                            "cooperative base team enterprise company town township".split())
 # Counted nouns that say nothing but the measure ("how many people are in the pool"): 643名 states them as
 # much as 人 does.
 _MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
@@ -133,13 +129,17 @@ _ENGLISH_UNITS: dict[str, str] = {
                     "talent graduate backbone child labourer laborer trainee participant".split(), "people"),
     **dict.fromkeys("household family families".split(), "households"),
     **dict.fromkeys("yuan rmb".split(), "money"),
-    **dict.fromkeys("ton tonne kilogram kg jin".split(), "weight"),
-    **dict.fromkeys("mu hectare square area".split(), "area"),
+    **dict.fromkeys("ton tonne kilogram kg jin catty".split(), "weight"),
+    **dict.fromkeys("mu hectare acre square area".split(), "area"),
     **dict.fromkeys("village organisation organization branch committee school centre center project cooperative "
                     "base team group enterprise company town township measure item kind type batch".split(), "count"),
     **dict.fromkeys("percent percentage proportion rate incidence".split(), "percent"),
     **dict.fromkeys("times fold".split(), "times"),
 }
+# Things a how-many counts in 个, 所 or 支, which say nothing of what is counted (unlike 名 and 户): the figure's
+# sentence must name them. Measures, items, kinds, types and batches are said by their measure word (八类人员).
+_COUNTED_THINGS = frozenset(lemma(word) for word, unit in _ENGLISH_UNITS.items() if unit == "count") - {
+    "measure", "item", "kind", "type", "batch"}
 # Words that end the noun phrase after "how many": verbs, auxiliaries and prepositions.
 _ENGLISH_PHRASE_ENDS = frozenset(
     "did do does are were was is have has had make makes made be been got get gets took take in on of for at to "
@@ -158,11 +158,11 @@ _HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|doe
                              r"will|would|can|could)\b")
 # English words that pick a part of the people counted, as the Chinese 区别词 女/男 do ("how many women",
 # "female first secretaries"): unstated where the question points, the articles do not give that part.
-# "Poor" tells 贫困村 from every 村, 贫困户 from every 农户: 贫 in 贫困, 脱贫 and 扶贫 (the dictionary's 较差 is
-# "worse", and a poor village is no 贫困地区).
+# "Poor" tells 贫困村 from every 村, 贫困户 from every 农户: 贫困, or 脱贫 of those that escaped it (the dictionary's
+# 较差 is "worse", a poor village is no 贫困地区, and 扶贫产业覆盖163个村 says nothing of which were poor).
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
     **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"}),
-    "poor": frozenset({"贫"})}
+    "poor": frozenset({"贫困", "脱贫", "特困"})}
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"(?<![a-z])['‘’\"“”]|['‘’\"“”](?![a-z])")
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
@@ -202,15 +202,17 @@ _COUNTED_ASK = re.compile(r"(?:多少|(?<!哪)几)[名个户人位家所项支�
 # A how-much that ends the question with at most its measure (收入总额是多少？, 面积有多少亩？): the noun before it
 # names what is measured.
 _AMOUNT_ASK = re.compile(r"^(?:多少|多大)(?:万元|亿元|元|万亩|亩|万吨|吨|公斤|平方米|万|亿)?[？?。！!]*$")
-# Words between the measured noun and its how-much (是, 有, 达到, 一共), and heads that only say "the amount of"
-# (总额, 总量, 规模): the noun before them is the one measured.
-# 面积 and 产量 say what the measure word does (1800亩, 820吨), 额度 and 标准 what a limit or rate does.
 # Words jieba tags as nouns that say how, not what, is measured (预计增加多少: an expected increase).
 _MEASURE_ASIDES = frozenset("预计 预期 计划 目标 同比 累计 共计 最高 最低 平均".split())
 # Nouns jieba tags as verbs (收入, 投资): what a how-much after them measures all the same.
 _NOUN_LIKE_VERBS = frozenset("收入 投资 投入 支出 收益 分红 贷款 产出".split())
+# Heads that only say "the amount of" (收入总额, 投资规模): the noun before them is the one measured. 面积 and 产量
+# say what the measure word does (1800亩, 820吨), 额度 and 标准 what a limit or rate does, 比例 what % does.
 _AMOUNT_HEADS = frozenset("总额 总数 数量 数 总量 规模 金额 总计 合计 总和 额 量 数额 数目 面积 产量 人数 户数 个数 "
-                          "额度 标准 幅度 水平 价格".split())
+                          "额度 标准 幅度 水平 价格 比例 占比 比重 百分比 比率".split())
+# How the articles also write a measured noun (村集体经济总收益 for its 收入).
+_MEASURE_PARAPHRASES: dict[str, frozenset[str]] = {
+    "收入": frozenset({"收益", "营收"}), "收益": frozenset({"收入"}), "资金": frozenset({"经费", "资助"})}
 _PART_WORDS = 12
 # How much of a clause's end is segmented to see whether it ends in "among" (…第一书记中).
 _AMONG_TAIL_CHARS = 12
@@ -496,7 +498,7 @@ class FrameBuilder:
                 terms += [replace(t, key=True, telling=True) for t in chinese if len(t.text) >= 2]
                 found_places += zh_places
         if context:
-            terms, scene_places = self._context_terms(context, language, terms)
+            terms, scene_places = self._context_terms(context, asking, language, terms)
             found_places += scene_places
         wants_figure = bool(unit or _FIGURE_QUESTION.search(normalized))
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
@@ -514,7 +516,8 @@ class FrameBuilder:
                              years=years, places=places, wants_figure=wants_figure, figures=figures,
                              sides=question_sides(amounts), local_places=local, units=units, counting=counting)
 
-    def _context_terms(self, context: str, language: str, asked: list[Term]) -> tuple[list[Term], list[str]]:
+    def _context_terms(self, context: str, asking: str, language: str, asked: list[Term]
+                       ) -> tuple[list[Term], list[str]]:
         """The asked sentence's terms, then those of the sentences before it that set the scene ("…members run
         hundreds of cooperatives. How many poor households are they bringing along?"): a clause stating them
         answers better, one leaving them out may still answer. Without a key term of its own, the asked sentence
@@ -528,7 +531,7 @@ class FrameBuilder:
         if not any(t.key and t.checkable for t in asked):
             return [*scene, *asked], places
         own = {t.text for t in asked}
-        referred = _referent_modifiers(context, asked) if language != "zh" else set()
+        referred = _referent_modifiers(context, asked, asking) if language != "zh" else set()
         return [*asked, *(t if t.text in referred else replace(t, key=False, telling=False, part=False, scene=True)
                           for t in scene if t.text not in own)], places
 
@@ -648,7 +651,8 @@ class FrameBuilder:
                 word not in whole)
             # What a how-much measures (村集体经济收入总额是多少: 收入): a sentence not naming it measures something
             # else (扶持资金2600万元), as for "how much tea".
-            terms.append(Term(word, frozenset({word}), key=key or negated or at == measured,
+            forms = frozenset({word}) | (_MEASURE_PARAPHRASES.get(word, frozenset()) if at == measured else frozenset())
+            terms.append(Term(word, forms, key=key or negated or at == measured,
                               telling=telling or part, part=part or at == measured))
         return terms, unit, places
 
@@ -719,35 +723,31 @@ class FrameBuilder:
             parts = parts if parts and all(parts) else ()
             if text in _MEASURE_ONLY_NOUNS and text in counted_words:
                 forms = forms | _PEOPLE_MEASURE
-            if text == counted_thing and forms:
-                # "How many villages": a figure whose clause names no village (安置点11个) counts something else;
-                # 个 says no more than that it counts.
-                terms.append(Term(text, forms, parts, key=True, weak=self.lexicon.weak_forms.get(text, frozenset()),
-                                  counted_thing=True))
-                continue
-            if text in _DISTINGUISHING_ENGLISH:
-                # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
-                terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True,
-                                  counted_kind=text in counted_words))
-                continue
-            key = not self.lexicon.is_verb(text) or text in _MEASURE_VERBS
-            if key and text == measured:
-                # "How much tea …": a sentence that does not name the tea measures something else (kiwifruit).
-                terms.append(Term(text, forms, parts, key=True, weak=self.lexicon.weak_forms.get(text, frozenset()),
-                                  part=True))
-                continue
+            key = not self.lexicon.is_verb(text) or text in _MEASURE_VERBS or text in _DISTINGUISHING_ENGLISH
             # A word of the asked part tells one kind from the whole, but is not `telling`: its translations are
             # too loose for an unstated one to mean a near miss. The county of "county units" is the place's.
             asked_part = key and bool(part) and {lemma(w) for w in text.split()} <= part and not (
                 forms <= PLACE_WORDS)
+            if text in _DISTINGUISHING_ENGLISH:
+                # The dictionary's 女 and 妇 are inside 子女 and 夫妇: only the words for the part counted tell it.
+                terms.append(Term(text, _DISTINGUISHING_ENGLISH[text], key=True, telling=True, part=asked_part,
+                                  counted_kind=text in counted_words))
+                continue
             weak = self.lexicon.weak_forms.get(text, frozenset())
+            if key and text == measured:
+                # "How much tea …": a sentence that does not name the tea measures something else (kiwifruit).
+                terms.append(Term(text, forms, parts, key=True, weak=weak, part=True))
+                continue
             # A thing only some articles write ("walnuts": 核桃) names one thing of a list as exactly as a compound
             # does: a sentence naming another product of the list instead (茶叶…产值9.8亿元) is not about it. Not
             # `telling`: the dictionary's forms may miss the article's word ("gardens": 园林, not 茶园).
             specific = key and " " not in text and bool(forms - weak) and all(
                 self._specific(f) for f in forms - weak) and self._listed(forms - weak)
+            # "How many villages": a figure whose sentence names no village (安置点11个) counts something else; 个
+            # says no more than that it counts. The phrase's last word ("village committees": committee).
+            thing = bool(forms) and text.split()[-1] == counted_thing
             terms.append(Term(text, forms, parts, key=key, weak=weak, exact=kind == "compound" or specific,
-                              part=asked_part))
+                              part=asked_part, counted_thing=thing))
         # A gerund ending the question after a possessive, a preposition or a modifier is a thing asked about
         # ("…under the county's return-to-poverty monitoring?"), not a verb a clause may word otherwise
         # ("is … helping").
@@ -779,13 +779,15 @@ class FrameBuilder:
 
     def _compound(self, word: str) -> frozenset[str]:
         """The corpus words a hyphenated English compound's parts make, joined in order (oil-tea: 油茶)."""
+        pieces = [lemma(piece) for piece in filter(None, word.split("-"))]
+        # "County-level" is 县直 as well as 县级: the campaign's own words for the phrase.
+        phrase = self.lexicon.campaign_forms(tuple(pieces))
         made = {""}
-        for piece in filter(None, word.split("-")):
-            forms = self.lexicon.forms.get(lemma(piece), set())
-            made = {m + f for m in made for f in forms}
+        for piece in pieces:
+            made = {m + f for m in made for f in self.lexicon.forms.get(piece, set())}
             if not made or len(made) > _MAX_COMPOUND_FORMS:
-                return frozenset()
-        return frozenset(m for m in made if m in self.lexicon.vocabulary)
+                return phrase
+        return frozenset(m for m in made if m in self.lexicon.vocabulary) | phrase
 
     def _negated_term(self, text: str, forms: frozenset[str]) -> list[Term]:
         """A negated word ("non-poor", "not poor") as the articles write it (非贫困村 for non-poor villages): a
@@ -822,17 +824,21 @@ def _context_and_ask(question: str) -> tuple[str, str]:
     return " ".join(sentences[:asking]), " ".join(sentences[asking:])
 
 
-def _referent_modifiers(context: str, asked: Sequence[Term]) -> set[str]:
+def _referent_modifiers(context: str, asked: Sequence[Term], asking: str) -> set[str]:
     """The words before a noun of the scene the asking sentence refers back to ("…keep a reserve pool of
     candidates. How many people are in each county's pool?": reserve), when the asking sentence's own word says
-    little (pool: 塘, 潭): the scene's word is what a clause must state."""
-    lowered = context.lower()
-    modifiers = set()
+    little (pool: 塘, 潭): the scene's word is what a clause must state. Only a noun the asking sentence points
+    back to (the, each, its, the county's) and a modifier that is no adverb or verb form (newly paired)."""
+    lowered, asking = context.lower(), asking.lower()
+    modifiers: set[str] = set()
     for term in asked:
-        if term.key and " " not in term.text and (term.loose or not term.checkable):
-            for before in re.findall(rf"\b([a-z-]+) {re.escape(term.text)}(?:e?s)?\b", lowered):
-                if before not in _EN_STOPWORDS:
-                    modifiers.add(lemma(before))
+        word = re.escape(term.text)
+        if not term.key or " " in term.text or (term.checkable and not term.loose) or not re.search(
+                rf"\b(?:the|each|its|their|this|that|these|those|[a-z]+'s) {word}(?:e?s)?\b", asking):
+            continue
+        for before in re.findall(rf"\b([a-z-]+) {word}(?:e?s)?\b", lowered):
+            if before not in _EN_STOPWORDS and not before.endswith(("ly", "ed", "ing")):
+                modifiers.add(lemma(before))
     return modifiers
 
 
@@ -841,14 +847,14 @@ def _measured_noun_at(words: Sequence[tuple[str, str]]) -> int | None:
     (全县村集体经济收入总额是多少？: 收入), past what stands between them (是, 达到, 涨到了, 比上年增长, 2020年) and an
     amount's own head (总额, 额度); None when the how-much counts a noun after it (多少个村) or no noun stands
     before it."""
-    ask = next((at for at, (word, _flag) in enumerate(words) if word in ("多少", "多大")), None)
-    if ask is None or not _AMOUNT_ASK.match("".join(w for w, _ in words[ask:])):
-        return None
-    for at in range(ask - 1, -1, -1):
+    asks = [at for at, (word, _flag) in enumerate(words) if word in ("多少", "多大") or word.startswith("几")]
+    if len(asks) != 1 or not _AMOUNT_ASK.match("".join(w for w, _ in words[asks[0]:])):
+        return None  # 多少户…户均增收多少元 asks two figures, each of its own noun
+    for at in range(asks[0] - 1, -1, -1):
         word, flag = words[at]
-        if word in _AMOUNT_HEADS or word in _ZH_QUESTION_WORDS or word in _MEASURE_ASIDES:
-            continue
-        if word in _NOUN_LIKE_VERBS or (flag.startswith(("n", "vn")) and flag not in ("ns", "nr", "nt")):
+        if word in _AMOUNT_HEADS or word in _ZH_QUESTION_WORDS or word in _MEASURE_ASIDES or word.startswith("每"):
+            continue  # 每斤 of 收购价每斤提高了多少 is a rate's unit
+        if word in _NOUN_LIKE_VERBS or (flag.startswith(("n", "vn")) and not flag.startswith(("ns", "nr", "nt"))):
             return at if len(word) >= 2 else None  # 时 of 刚驻村时: no measure
         if not flag.startswith(("v", "d", "p", "u", "m", "q", "t", "f", "c", "y", "a")):
             return None
@@ -1129,7 +1135,7 @@ def _level(found: Callable[[str], bool], clause: str, sentence: str, context: st
     if inherited is not None and found(inherited):
         return _INHERITED_LEVEL
     if found(clause):
-        return 1.0 if part is None else 0.8
+        return 1.0 if part is None else _CLAUSE_LEVEL
     following = _clause_after(sentence, clause)
     if following and found(without_counted_nouns(following)) and not (figure_unit and any(
             UNIT_CLASSES.get(f.unit or "") == UNIT_CLASSES.get(figure_unit) for f in clause_figures(following))):
@@ -1565,22 +1571,26 @@ def _other_side(frame: QuestionFrame, text: str) -> bool:
 
 # What ends a sentence for its year: a semicolon only parts clauses, which keep the year said before it.
 _FULL_STOP = re.compile(r"[。！？!?\n]")
+# The time a sentence opens with (到2020年底，2019年，截至2020年): the year of all its clauses; a year later in it
+# may be a baseline (由2014年的12.5%下降至0.6%).
+_OPENING_TIME = re.compile(r"(?:到|截至|截止到?|至)?(?:19|20)\d\d年(?:底|末|初|上半年|以来)?")
 
 
 def _sentence_lead(context: str, sentence: str) -> str:
-    """The text of `context` from the last full stop to `sentence`, when a semicolon began it (到2020年底，全县143个村
-    集体经济收入全部超过5万元…；全县村集体经济收入总额达到3184万元): the year said there is its clauses' year too."""
+    """The time that opens the full sentence `sentence` continues after a semicolon (到2020年底，全县143个村…；全县
+    村集体经济收入总额达到3184万元: 到2020年底), which is its clauses' time too; "" when there is none."""
     at = context.find(sentence)
     if at <= 0:
         return ""
     stops = [m.end() for m in _FULL_STOP.finditer(context, 0, at)]
-    return context[stops[-1] if stops else 0:at]
+    opening = _OPENING_TIME.match(context, stops[-1] if stops else 0, at)
+    return opening.group() if opening else ""
 
 
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
           inherited: str | None = None, item: str | None = None, before_passage: str = "",
-          written: str | None = None) -> Alignment:
+          written: str | None = None, shared: str = "") -> Alignment:
     """How well `clause` (normalised for matching, inside `sentence` inside `context`) answers `frame`.
 
     `passage_places` are the normalised names of the place of the passage's article. `segment` narrows the
@@ -1590,7 +1600,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     clause leaves out (see `elided_noun_clause`); `item` is the figure's item of an enumeration (5万元至10万元的
     69个), where a band it answers for is stated; `before_passage` is the article's sentence before the passage
     (normalised), which may name the village the passage is about; `written` is the article's date (YYYY-MM-DD),
-    which says the year of 今年 and 去年.
+    which says the year of 今年 and 去年; `shared` is what the figure's part shares with the next count joined to it
+    (2037名县直干部和1268名乡镇干部与脱贫户结成帮扶对子: 与脱贫户结成帮扶对子), stating terms as the part does.
     """
     segment = segment if segment is not None else clause
     result = Alignment(similarity=similarity)
@@ -1601,7 +1612,8 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     if weights:
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
-        unnamed = [_without_names(text, frame.places) for text in (clause, context, part, inherited)]
+        stating = part + shared if part is not None else None
+        unnamed = [_without_names(text, frame.places) for text in (clause, context, stating, inherited)]
         unnamed_clause, unnamed_context, unnamed_part, unnamed_inherited = unnamed
         levels = [(term_level(t, unnamed_clause, unnamed_sentence, unnamed_context, unnamed_part, unnamed_inherited,
                               unit), t, w) for t, w in weights]

@@ -475,7 +475,8 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
             # The clause a later one may leave its noun to: the last with a figure (截至目前 has none), or the one
             # that clause took its own from (1-5万元的有80个,5-10万元的69个: both count 集体经济收益's villages).
             previous = (inherited or clause) if clause_figures(clause) else previous
-            for figure, s_start, f_end, s_end in _figure_segments(raw):
+            segments = _figure_segments(raw)
+            for at, (figure, s_start, f_end, s_end) in enumerate(segments):
                 # A figure's qualifiers (year, band) come before it in Chinese: 2019年度的27772元.
                 segment = normalize_for_matching(raw[s_start:f_end])
                 item_start = raw.rfind("、", 0, figure.start) + 1
@@ -483,7 +484,7 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
                 listed = normalize_for_matching(raw[item_start:item_end if item_end >= 0 else len(raw)])
                 alignment = align(frame, clause, sentence, context, places, item.alignment.similarity, segment,
                                   normalize_for_matching(raw[s_start:s_end]), inherited, listed, lead,
-                                  item.passage.date)
+                                  item.passage.date, normalize_for_matching(_shared_predicate(raw, segments, at)))
                 offset = item.start + c_start
                 claims.append(Claim(item, figure.value, figure.number, (offset + s_start, offset + s_end),
                                     alignment, _quote(raw, s_start, f_end, s_end), (offset, offset + len(raw)),
@@ -501,6 +502,30 @@ _JOINED_ITEM = re.compile(r"[^\d,，;；、与和及]{1,10}?(?<![惠涉普参给
 # Each village, each year: what a figure said per item is said of. 每斤, 每亩 make a rate (收购价每斤提高了1.5元),
 # said of no item.
 _PER_ITEM = re.compile(r"每(?!(?:斤|公斤|千克|克|吨|亩|公顷|平方米|平方公里|立方米|米|公里|千米|升))[^，,；;\d]{0,8}$")
+
+
+# A count joined to the next one in its measure (2037名县直干部和1268名乡镇干部…).
+_JOINED_COUNT = re.compile(r"(?:以及|和|与|及)$")
+
+
+def _shared_predicate(clause: str, segments: Sequence[tuple[ClauseFigure, int, int, int]], at: int) -> str:
+    """What a figure's part shares with the next figure's when the two count subjects joined by 和/与/及 in one
+    measure word: the words after the next one's counted noun (2037名县直干部和1268名乡镇干部与脱贫户结成帮扶对子:
+    与脱贫户结成帮扶对子 is said of the 2037 too); "" otherwise."""
+    if at + 1 >= len(segments):
+        return ""
+    figure, _start, _figure_end, end = segments[at]
+    following, _, _, following_end = segments[at + 1]
+    if figure.unit is None or figure.unit != following.unit or not _JOINED_COUNT.search(
+            clause[figure.end:following.start]) or end != following.start:
+        return ""
+    rest = clause[following.end:following_end]
+    noun = 0
+    for word, flag in jieba.posseg.cut(rest):
+        if not flag.startswith("n"):
+            break
+        noun += len(word)
+    return rest[noun:] if noun else ""
 
 
 def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:

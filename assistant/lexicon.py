@@ -50,11 +50,16 @@ _BACK_INTO_POVERTY = [("return", "poverty"), ("relapse", "poverty"), ("fall", "b
 # 两委 (the village Party branch and village committees) is missing.
 _LAND_TRANSFER = [("land", "transfer"), ("transfer", "land"), ("land", "circulation")]
 _VILLAGE_COMMITTEES = [("village", "committee"), ("two", "committee")]
+# Cadres and units "directly under" a county or province (县直干部, 省直单位) are its level's.
+_COUNTY_LEVEL = [("county", "level")]
+_PROVINCE_LEVEL = [("province", "level"), ("provincial", "level")]
 _CAMPAIGN_PHRASES: dict[tuple[str, ...], frozenset[str]] = {
     **dict.fromkeys(_OUT_OF_POVERTY, frozenset({"脱贫"})),
     **dict.fromkeys(_BACK_INTO_POVERTY, frozenset({"返贫"})),
     **dict.fromkeys(_LAND_TRANSFER, frozenset({"流转", "土地流转"})),
     **dict.fromkeys(_VILLAGE_COMMITTEES, frozenset({"两委", "村委会", "村委"})),
+    **dict.fromkeys(_COUNTY_LEVEL, frozenset({"县直", "县级"})),
+    **dict.fromkeys(_PROVINCE_LEVEL, frozenset({"省直", "省级"})),
 }
 
 
@@ -240,13 +245,19 @@ class BilingualLexicon:
                 nouns.add(word)
         for phrase, words in unsegmented_phrases.items():
             self.phrases.setdefault(phrase, set(words))
+        self.campaign: dict[tuple[str, ...], frozenset[str]] = {}
         for phrase, words in _CAMPAIGN_PHRASES.items():
             if words & known:
                 self.phrases.setdefault(phrase, set()).update(words & known)
+                self.campaign[phrase] = words & known
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)
         logger.debug("bilingual lexicon: %d words, %d phrases", len(self.forms), len(self.phrases))
+
+    def campaign_forms(self, lemmas: tuple[str, ...]) -> frozenset[str]:
+        """The articles' words for one of the campaign's phrases (county-level: 县直, 县级), or none."""
+        return self.campaign.get(lemmas, frozenset())
 
     def is_verb(self, text: str) -> bool:
         """Whether the dictionary uses this word or phrase only as a verb."""

@@ -60,8 +60,9 @@ def answer_gap(frame: QuestionFrame, evidence: Sequence[Evidence], candidates: S
 
     - no sentence is about the asked place and year;
     - a Chinese question's noun (驼奶, 女性), said elsewhere in the corpus or a distinguishing word, is stated
-      by no sentence about that place and year (English words are never `telling`: their translations are
-      too loose for a missing one to mean a near miss; the Chinese an English question quotes is);
+      by no sentence about that place and year (English words are `telling` only for the kinds the articles
+      write one way, female 女性 and poor 贫困: other translations are too loose for a missing one to mean a
+      near miss; the Chinese an English question quotes is);
     - a how-many question, where no figure of the evidence stands in a clause about what was asked;
     - a who-question, where no evidence sentence names a person (县委书记 alone is no answer to "who"), unless
       it asks for the roles at several levels or places.

@@ -1599,6 +1599,12 @@ def test_a_year_said_before_a_semicolon_is_the_year_of_the_clauses_after_it(fram
     asked_2020 = frames.build("青岭县2020年全县村集体经济收入总额是多少？", "zh", places=["青岭县"])
     claim = best_claim(asked_2020, selector.select(asked_2020, passages(text), 4))
     assert claim is not None and claim.value == 31_840_000
+    # Only the time the sentence opens with: 2014 is the start of a change, not the year of what follows.
+    text = ("2019年，青岭县脱贫攻坚取得决定性胜利。全县贫困发生率由2014年的12.5%下降至0.6%；"
+            "全县村集体经济收入总额达到3184万元。")
+    asked_2019 = frames.build("青岭县2019年全县村集体经济收入总额是多少？", "zh", places=["青岭县"])
+    claim = best_claim(asked_2019, selector.select(asked_2019, passages(text), 4))
+    assert claim is not None and claim.value == 31_840_000
 
 
 def test_a_kind_of_the_counted_noun_must_be_said_in_the_figures_clause() -> None:
@@ -1610,6 +1616,9 @@ def test_a_kind_of_the_counted_noun_must_be_said_in_the_figures_clause() -> None
     assert [t.text for t in frame.terms if t.counted_kind] == ["poor"]
     every_village = passages("脱贫摘帽后，青岭县坚持“四个不摘”，为全县163个村（社区）的振兴注入动能。")
     assert best_claim(frame, EvidenceSelector().select(frame, every_village, 3)) is None
+    # 扶贫 (poverty alleviation) names no poor village either.
+    industry = passages("青岭县扶贫产业覆盖全县163个村（社区）。")
+    assert best_claim(frame, EvidenceSelector().select(frame, industry, 3)) is None
     poor_villages = passages("青岭县识别贫困村93个，全县163个村（社区）全部通硬化路。")
     claim = best_claim(frame, EvidenceSelector().select(frame, poor_villages, 3))
     assert claim is not None and claim.value == 93
@@ -1627,7 +1636,11 @@ def test_the_scenes_word_before_a_noun_the_question_refers_back_to_is_asked() ->
     assert "名" in next(t for t in frame.terms if t.text == "people").forms
     text = passages("青岭县辖12个乡镇，总人口22.7万人。全县储备村级后备力量643名。")
     claim = best_claim(frame, EvidenceSelector().select(frame, text, 3))
-    assert claim is not None and claim.value == 643
+    assert claim is not None and claim.value == 643 and claim.alignment.coverage > 0.9
+    # Only a noun the asking sentence points back to, and no adverb before it ("newly paired").
+    paired = builder.build("Qingling County newly paired cadres with poor households in 2019. How many cadres were "
+                           "paired?", "en", places=["青岭县"])
+    assert not any(t.key and not t.scene for t in paired.terms if t.text in ("new", "newly"))
 
 
 def test_an_english_how_many_is_no_amount_of_money(frames: FrameBuilder) -> None:
@@ -1639,6 +1652,8 @@ def test_an_english_how_many_is_no_amount_of_money(frames: FrameBuilder) -> None
     assert best_claim(frame, EvidenceSelector().select(frame, text, 3)) is None
     assert not frames.build("How many yuan did each household gain in Qingling County?", "en",
                             places=["青岭县"]).counting
+    acres = frames.build("How many acres of tea gardens does Qingling County have?", "en", places=["青岭县"])
+    assert acres.unit == "area" and not acres.counting
 
 
 def test_what_a_chinese_how_much_measures_must_be_said(frames: FrameBuilder) -> None:
@@ -1650,18 +1665,50 @@ def test_what_a_chinese_how_much_measures_must_be_said(frames: FrameBuilder) -> 
     income = passages("2017年，青岭县村集体经济收入总额为586万元，县财政安排扶持资金2600万元。")
     claim = best_claim(frame, EvidenceSelector().select(frame, income, 3))
     assert claim is not None and claim.value == 5_860_000
+    # The articles' other word for it, and a share (比例 says what % does: 人口 is measured).
+    total = frames.build("青岭县村集体经济收入总额是多少？", "zh", places=["青岭县"])
+    proceeds = passages("青岭县村集体经济总收益达3184万元，比上年增长12.5%。")
+    claim = best_claim(total, EvidenceSelector().select(total, proceeds, 3))
+    assert claim is not None and claim.value == 31_840_000
+    share = frames.build("青岭县苗族人口所占的比例是多少？", "zh", places=["青岭县"])
+    population = passages("青岭县总人口22.7万人，其中苗族人口占78.3%。")
+    claim = best_claim(share, EvidenceSelector().select(share, population, 3))
+    assert claim is not None and claim.value == 78.3
     # A how-many counting a noun after it (多少名第一书记) measures none before it.
     assert not any(t.part for t in frames.build("青岭县选派了多少名第一书记？", "zh", places=["青岭县"]).terms)
 
 
 def test_a_thing_counted_in_ge_must_be_named_at_its_figure() -> None:
-    # "How many villages": 安置点11个 counts relocation sites, though its sentence is about the county's poor.
-    builder = FrameBuilder(BilingualLexicon([*VOCABULARY, "安置点", "扶贫", "搬迁", "易地"]), ["青岭县", "青岭"],
-                           ["全县干部群众认真学习。"] * 8)
-    frame = builder.build("How many poor villages did Qingling County have?", "en", places=["青岭县"])
+    # "How many villages": 安置点11个 counts relocation sites, though its sentence is about poverty.
+    lexicon = BilingualLexicon([*VOCABULARY, "安置点", "扶贫", "搬迁", "易地", "脱贫"])
+    builder = FrameBuilder(lexicon, ["青岭县", "青岭"], ["全县干部群众认真学习。"] * 8)
+    frame = builder.build("How many villages in Qingling County escaped poverty?", "en", places=["青岭县"])
     assert [t.text for t in frame.terms if t.counted_thing] == ["village"]
-    sites = passages("青岭县建成易地扶贫搬迁安置点11个，搬迁贫困户2100户。")
+    sites = passages("青岭县脱贫攻坚期间建成易地扶贫搬迁安置点11个。")
     assert best_claim(frame, EvidenceSelector().select(frame, sites, 3)) is None
-    villages = passages("青岭县建成易地扶贫搬迁安置点11个，全县识别贫困村93个。")
+    villages = passages("青岭县建成易地扶贫搬迁安置点11个，93个贫困村全部脱贫出列。")
     claim = best_claim(frame, EvidenceSelector().select(frame, villages, 3))
     assert claim is not None and claim.value == 93
+    # The phrase's last word is what is counted: "village party secretaries" are secretaries.
+    secretaries = builder.build("How many village party secretaries in Qingling County are under 35?", "en",
+                                places=["青岭县"])
+    assert not any(t.counted_thing for t in secretaries.terms)
+
+
+def test_counts_joined_by_he_share_what_is_said_after_them() -> None:
+    # 2037名县直干部和1268名乡镇干部与脱贫户结成帮扶对子: the pairing is said of the 2037 county cadres too, and
+    # "county-level" is 县直 as the articles write it.
+    text = "全县2037名县直干部和1268名乡镇干部与脱贫户结成帮扶对子，实现“一户一策一干部”。"
+    words = [*VOCABULARY, "脱贫", "乡镇", "帮扶", "结成", "县直", "县级", "单位"]
+    builder = FrameBuilder(BilingualLexicon(words, [text]), ["青岭县", "青岭"], [text] + ["全县干部群众认真学习。"] * 7)
+    frame = builder.build("How many county-level cadres in Qingling County were paired up with households that had "
+                          "escaped poverty?", "en", places=["青岭县"])
+    assert "县直" in next(t for t in frame.terms if t.text == "county-level").forms
+    claims = {c.value: c for c in figure_claims(frame, EvidenceSelector().select(frame, passages(text), 3))}
+    assert claims[2037].alignment.coverage >= claims[1268].alignment.coverage
+    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    assert claim is not None and claim.value == 2037
+    # What is shared states terms only: the 2037 county cadres are still no township cadres.
+    township = builder.build("青岭县有多少名乡镇干部与脱贫户结成了帮扶对子？", "zh", places=["青岭县"])
+    claim = best_claim(township, EvidenceSelector().select(township, passages(text), 3))
+    assert claim is not None and claim.value == 1268

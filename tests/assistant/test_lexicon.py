@@ -65,3 +65,10 @@ def test_rural_policy_terms_the_dictionary_glosses_otherwise_translate() -> None
     assert dict(lexicon.translate(["land", "transfer"])).get("land transfer") == frozenset({"流转"})
     assert dict(lexicon.translate(["transfer", "land"])).get("transfer land") == frozenset({"流转"})
     assert "两委" in dict(lexicon.translate(["village", "committees"]))["village committee"]
+
+
+def test_a_campaign_phrase_is_looked_up_by_its_words() -> None:
+    # "County-level" is 县直 (县直干部, 县直单位) as well as CC-CEDICT's 县级: a compound is looked up as the phrase.
+    lexicon = BilingualLexicon(["县级", "县直", "干部", "单位"])
+    assert lexicon.campaign_forms(("county", "level")) >= {"县直"}
+    assert lexicon.campaign_forms(("village", "level")) == frozenset()
