@@ -245,11 +245,9 @@ class BilingualLexicon:
                 nouns.add(word)
         for phrase, words in unsegmented_phrases.items():
             self.phrases.setdefault(phrase, set(words))
-        self.campaign: dict[tuple[str, ...], frozenset[str]] = {}
         for phrase, words in _CAMPAIGN_PHRASES.items():
             if words & known:
                 self.phrases.setdefault(phrase, set()).update(words & known)
-                self.campaign[phrase] = words & known
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)
@@ -257,7 +255,7 @@ class BilingualLexicon:
 
     def campaign_forms(self, lemmas: tuple[str, ...]) -> frozenset[str]:
         """The articles' words for one of the campaign's phrases (county-level: 县直, 县级), or none."""
-        return self.campaign.get(lemmas, frozenset())
+        return _CAMPAIGN_PHRASES.get(lemmas, frozenset()) & self.vocabulary
 
     def is_verb(self, text: str) -> bool:
         """Whether the dictionary uses this word or phrase only as a verb."""

@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.alignment import FrameBuilder, Term, align, asks_several_figures, clause_figures
+from assistant.alignment import FrameBuilder, QuestionFrame, Term, align, asks_several_figures, clause_figures
 from assistant.answer import Passage
-from assistant.evidence import EvidenceSelector, best_claim, figure_claims
+from assistant.evidence import Claim, EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
@@ -39,6 +39,11 @@ def frames() -> FrameBuilder:
 def passages(*texts: str, place: str = "青岭县") -> list[Passage]:
     return [Passage(n=n, doc_id=f"d{n}", chunk_id=f"d{n}#0", title="t", text=text, score=1.0, place=place)
             for n, text in enumerate(texts, start=1)]
+
+
+def best_of(frame: QuestionFrame, found: list[Passage], lines: int = 3) -> Claim | None:
+    """The best claim of the evidence a fresh selector picks from `found` for `frame`."""
+    return best_claim(frame, EvidenceSelector().select(frame, found, lines))
 
 
 def test_lemma_and_lexicon_translate_english_to_corpus_words() -> None:
@@ -256,7 +261,7 @@ def test_a_clause_that_leaves_out_its_counted_noun_counts_the_previous_clauses_n
 def test_the_next_clause_states_a_figures_noun_unless_it_counts_its_own(frames: FrameBuilder) -> None:
     # 到全县120个行政村任第一书记 names what the 120名 are (its 个 counts villages, not people).
     frame = frames.build("青岭县选派了多少名第一书记？", "zh")
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(TEAMS), 3))
+    claim = best_of(frame, passages(TEAMS))
     assert claim is not None and claim.value == 120 and claim.evidence.passage.n == 1
 
 
@@ -581,7 +586,7 @@ def test_a_comparison_answer_cites_every_article_stating_its_figure(frames: Fram
 def test_a_band_question_takes_the_item_stating_its_band(frames: FrameBuilder) -> None:
     bands = "全县80个行政村中，收入在5万元以下的有21个、5万元至10万元的有33个、10万元至50万元的有26个。"
     frame = frames.build("青岭县收入在10万元至50万元之间的村有几个？", "zh")
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(bands), 3))
+    claim = best_of(frame, passages(bands))
     assert claim is not None and claim.value == 26
     # A year the question names is no band figure.
     assert frames.build("What was the income of Qingling County in 2019?", "en").figures == ()
@@ -616,7 +621,7 @@ def test_a_county_jieba_does_not_know_is_the_asked_place_not_a_county_inside_it(
     frame = frames.build("岐安縣選派了多少名第一書記？", "zh")
     assert frame.places == ("岐安县",) and not any(t.text == "岐" for t in frame.terms)
     other = passages("全县选派第一书记155名。", place="镇安县")
-    assert best_claim(frame, EvidenceSelector().select(frame, other, 3)) is None
+    assert best_of(frame, other) is None
 
 
 def test_a_year_after_a_figure_is_a_baselines_not_the_figures(frames: FrameBuilder) -> None:
@@ -624,11 +629,11 @@ def test_a_year_after_a_figure_is_a_baselines_not_the_figures(frames: FrameBuild
     frame = frames.build("青岭县2020年村集体经济收入总额是多少？", "zh")
     report = passages("到2020年底，全县120个村集体经济收入全部超过5万元。"
                       "全县村集体经济收入总额达到2650万元，比2019年的1980万元增长33.8%。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 26_500_000
     # Asked for the baseline's year, the figure before it is of another year: the baseline is the answer.
     frame = frames.build("青岭县2019年村集体经济收入总额是多少？", "zh")
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 19_800_000
 
 
@@ -665,7 +670,7 @@ def test_a_band_written_as_a_range_in_a_comma_list_is_its_own_clauses_band(frame
     # Each clause of the list leaves its noun to the first (集体经济收入); 10-50万元 is the band of 15, and the
     # quote keeps it.
     frame = frames.build(question, "zh" if "县" in question else "en")
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(BANDS), 3))
+    claim = best_of(frame, passages(BANDS))
     assert claim is not None and claim.value == 15 and "10-50万元" in claim.quote
 
 
@@ -677,7 +682,7 @@ def test_a_count_whose_sentence_states_no_asked_band_is_no_answer(frames: FrameB
                      "青岭县集体经济收入超过50万元的行政村有多少个？"):
         frame = frames.build(question, "zh" if "县" in question else "en", places=["青岭县"])
         contexts = passages(*texts)
-        assert best_claim(frame, EvidenceSelector().select(frame, contexts, 4)) is None, question
+        assert best_of(frame, contexts, 4) is None, question
 
 
 def test_a_price_is_money_and_a_topic_named_the_sentence_before_carries_over() -> None:
@@ -712,7 +717,7 @@ def test_a_price_is_money_and_a_topic_named_the_sentence_before_carries_over() -
 def test_ordinary_questions_the_new_rules_leave_alone(frames: FrameBuilder, question: str, text: str,
                                                       value: float) -> None:
     frame = frames.build(question, "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == value
 
 
@@ -816,13 +821,13 @@ def test_a_count_of_some_does_not_answer_a_question_for_the_whole(frames: FrameB
     # 农牧民党员 who apply for loans are some of the county's party members, not its total.
     loans = passages("青岭县组织开展党员信贷活动，180多名农牧民党员上报贷款需求6000多万元。")
     total = frames.build("青岭县共有多少名党员？", "zh")
-    assert best_claim(total, EvidenceSelector().select(total, loans, 3)) is None
+    assert best_of(total, loans) is None
     # The whole stated as such answers it, and a question for that group is answered by the group.
     stated = passages("全县共有13504名党员，其中农村党员6200名。")
-    claim = best_claim(total, EvidenceSelector().select(total, stated, 3))
+    claim = best_of(total, stated)
     assert claim is not None and claim.value == 13504
     group = frames.build("青岭县有多少名农牧民党员上报了贷款需求？", "zh")
-    claim = best_claim(group, EvidenceSelector().select(group, loans, 3))
+    claim = best_of(group, loans)
     assert claim is not None and claim.value == 180
 
 
@@ -847,7 +852,7 @@ def test_a_loosely_translated_word_counts_where_stated_and_is_not_missed_where_n
     text = "青岭县茶叶产业带动农户年户均增收8000元。"
     frames = FrameBuilder(lexicon, ["青岭县"], [text])
     frame = frames.build("By how much did the average income of tea farming households in Qingling increase?", "en")
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 8000
 
 
@@ -859,7 +864,7 @@ def test_a_band_on_the_other_side_of_the_asked_figure_does_not_answer(frames: Fr
                              ("收入在5万元至10万元的村有多少个？", 8),
                              ("How many villages earned more than 100,000 yuan?", 101)):
         frame = frames.build(question, "zh" if "村" in question else "en")
-        claim = best_claim(frame, EvidenceSelector().select(frame, bands, 3))
+        claim = best_of(frame, bands)
         assert claim is not None and claim.value == answer, question
 
 
@@ -869,13 +874,13 @@ def test_a_figure_of_a_listed_sibling_does_not_answer_for_the_asked_one() -> Non
     articles = [text, "松溪县全年核桃产量达560吨。"] + ["全县干部群众认真学习。"] * 6
     frames = FrameBuilder(BilingualLexicon(["芒果", "板栗", "油茶", "产量", "油", "茶"]), ["青岭县"], articles)
     oil_tea = frames.build("青岭县2020年油茶产量是多少？", "zh")
-    assert best_claim(oil_tea, EvidenceSelector().select(oil_tea, passages(text), 3)) is None
+    assert best_of(oil_tea, passages(text)) is None
     # A hyphenated English compound is the corpus word its parts make (oil-tea: 油茶), not 油 and 茶.
     english = frames.build("What was Qingling County's oil-tea output in 2020?", "en")
     assert [t.forms for t in english.terms if t.text == "oil-tea"] == [frozenset({"油茶"})]
-    assert best_claim(english, EvidenceSelector().select(english, passages(text), 3)) is None
+    assert best_of(english, passages(text)) is None
     mango = frames.build("青岭县2020年芒果产量是多少？", "zh")
-    claim = best_claim(mango, EvidenceSelector().select(mango, passages(text), 3))
+    claim = best_of(mango, passages(text))
     assert claim is not None and claim.value == 12000
 
 
@@ -892,9 +897,9 @@ def test_chinese_quoted_in_an_english_question_must_be_stated() -> None:
 def test_a_count_of_some_named_before_its_figure_does_not_answer_for_the_whole(frames: FrameBuilder) -> None:
     total = frames.build("青岭县共有多少名党员？", "zh")
     recruited = passages("2018年以来，全县农区发展党员21名。")
-    assert best_claim(total, EvidenceSelector().select(total, recruited, 3)) is None
+    assert best_of(total, recruited) is None
     stated = passages("目前，全县党员13504名。")
-    claim = best_claim(total, EvidenceSelector().select(total, stated, 3))
+    claim = best_of(total, stated)
     assert claim is not None and claim.value == 13504
 
 
@@ -902,7 +907,7 @@ def test_an_adjective_naming_a_kind_is_a_key_term(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县有多少个贫困嘎查村？", "zh")
     assert "贫困" in {t.text for t in frame.key_terms}
     villages = passages("青岭县现有196个嘎查村。")
-    assert best_claim(frame, EvidenceSelector().select(frame, villages, 3)) is None
+    assert best_of(frame, villages) is None
 
 
 def test_a_limit_is_no_amount_unless_the_question_asks_for_one() -> None:
@@ -913,10 +918,10 @@ def test_a_limit_is_no_amount_unless_the_question_asks_for_one() -> None:
     for question, language in (("青岭县的先锋贷一共贷了多少钱？", "zh"),
                                ("How much has Qingling's Pioneer Loan (先锋贷) lent in total?", "en")):
         lent = frames.build(question, language)
-        claim = best_claim(lent, EvidenceSelector().select(lent, passages(loans), 3))
+        claim = best_of(lent, passages(loans))
         assert claim is not None and claim.value == 126_000_000, question
     cap = frames.build("青岭县每人最高可获得多少信用贷款？", "zh")
-    claim = best_claim(cap, EvidenceSelector().select(cap, passages(loans), 3))
+    claim = best_of(cap, passages(loans))
     assert claim is not None and claim.value == 300_000
 
 
@@ -950,9 +955,9 @@ def test_a_figure_after_another_noun_counts_that_noun() -> None:
     quota = "2018年以来，全市农区发展党员21名，2020年下达农区发展党员指导性计划指标10名。"
     frames = FrameBuilder(BilingualLexicon(["党员", "指标", "发展"]), ["青岭县"], [quota])
     total = frames.build("青岭县共有多少名党员？", "zh")
-    assert best_claim(total, EvidenceSelector().select(total, passages(quota), 3)) is None
+    assert best_of(total, passages(quota)) is None
     asked = frames.build("青岭县2020年下达的党员发展指标是多少名？", "zh")
-    claim = best_claim(asked, EvidenceSelector().select(asked, passages(quota), 3))
+    claim = best_of(asked, passages(quota))
     assert claim is not None and claim.value == 10
 
 
@@ -968,7 +973,7 @@ def test_a_change_answers_with_where_it_came_to_unless_the_start_is_asked() -> N
              41.3)):
         frame = frames.build(question, language)
         assert not frame.figures, "a year is no qualifier figure"
-        claim = best_claim(frame, EvidenceSelector().select(frame, passages(age), 3))
+        claim = best_of(frame, passages(age))
         assert claim is not None and claim.value == value, question
 
 
@@ -981,12 +986,12 @@ def test_a_negated_kind_is_its_own_kind_and_the_whole_before_its_breakdown_does_
                      "How many of Qingling's first secretaries serve in villages that are not poor villages?"):
         frame = frames.build(question, "zh" if "县" in question else "en")
         assert any(t.telling and any(f.startswith("非贫") for f in t.forms) for t in frame.key_terms), question
-        claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+        claim = best_of(frame, passages(text))
         assert claim is not None and claim.value == 81, question
     # 非贫困村 is no 贫困村, whichever comes first.
     for breakdown, value in ((text, 71), ("青岭县累计选派第一书记152名，其中非贫困村81名、贫困村71名。", 71)):
         poor = frames.build("青岭县贫困村的第一书记有多少名？", "zh")
-        claim = best_claim(poor, EvidenceSelector().select(poor, passages(breakdown), 3))
+        claim = best_of(poor, passages(breakdown))
         assert claim is not None and claim.value == value, breakdown
     # Only the negated word is negated: the poor households are those of the non-poor villages.
     households = frames.build("How many poor households live in non-poor villages in Qingling?", "en")
@@ -1007,10 +1012,10 @@ def test_a_countys_figure_is_no_answer_for_one_of_its_villages() -> None:
     places = ["白岩村", "青岭县"]
     unknown_year = frames.build("What was the collective income of Baiyan Village, Qingling County, in 2019?", "en",
                                 places=places)
-    assert best_claim(unknown_year, EvidenceSelector().select(unknown_year, texts, 4)) is None
+    assert best_of(unknown_year, texts, 4) is None
     asked = frames.build("What was the collective income of Baiyan Village, Qingling County, in 2020?", "en",
                          places=places)
-    claim = best_claim(asked, EvidenceSelector().select(asked, texts, 4))
+    claim = best_of(asked, texts, 4)
     assert claim is not None and claim.value == 468000
 
 
@@ -1021,7 +1026,7 @@ def test_an_enumerated_figures_measure_word_says_nothing_of_the_question() -> No
                           [text, "松溪县有贫困村12个。"])
     frame = frames.build("What were the total medical expenses of poor people in Qingling County?", "en",
                          places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 554200
 
 
@@ -1029,18 +1034,18 @@ def test_an_enumeration_item_of_the_lists_kind_answers_for_it(frames: FrameBuild
     # The kind named after the last figure is every item's; an item naming no kind of its own is the list's.
     shared = "2019年，青岭县1200户、4500名贫困群众实现脱贫。"
     frame = frames.build("2019年青岭县有多少户贫困群众实现脱贫？", "zh")
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(shared), 3))
+    claim = best_of(frame, passages(shared))
     assert claim is not None and claim.value == 1200
     adverb = "青岭县共识别建档立卡贫困户1865户、涉及贫困人口6784人。"
     frame = frames.build("青岭县建档立卡贫困户涉及多少人？", "zh")
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(adverb), 3))
+    claim = best_of(frame, passages(adverb))
     assert claim is not None and claim.value == 6784
 
 
 def test_a_verb_ending_in_a_range_links_character_is_no_range(frames: FrameBuilder) -> None:
     above = passages("全县120个行政村中，集体经济收入达到10万元以上的村有28个，5万元至10万元的村有80个。")
     frame = frames.build("集体经济收入10万元以上的村有多少个？", "zh")
-    claim = best_claim(frame, EvidenceSelector().select(frame, above, 3))
+    claim = best_of(frame, above)
     assert claim is not None and claim.value == 28
 
 
@@ -1050,7 +1055,7 @@ def test_a_year_lends_the_next_word_no_character(frames: FrameBuilder) -> None:
     assert frame.years == ("2019",) and "产值" in [t.text for t in frame.terms]
     assert not any(t.text.startswith("年") for t in frame.terms)
     text = "2019年，青岭县核桃产量560吨、产值2400万元；茶叶种植面积1.2万亩，产量820吨、产值3100万元。"
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 31_000_000
 
 
@@ -1070,7 +1075,7 @@ def test_a_part_of_a_whole_is_answered_by_the_part_not_the_whole(part_frames: Fr
     language = "en" if question.isascii() else "zh"
     frame = part_frames.build(question, language, places=["青岭县"])
     assert any(t.part and t.distinguishing for t in frame.key_terms), frame.terms
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(PART_OF_WHOLE), 3))
+    claim = best_of(frame, passages(PART_OF_WHOLE))
     assert claim is not None and claim.value == 80, question
 
 
@@ -1118,9 +1123,9 @@ def test_a_village_named_just_before_the_passage_is_where_the_passage_is() -> No
     frame = frames.build("青岭县白岩村的村集体收入是多少？", "zh", places=["白岩村"])
     text = article[start:]
     passage = Passage(n=1, doc_id="d1", chunk_id="d1#1", title="t", text=text, score=1.0, place="青岭县")
-    assert best_claim(frame, EvidenceSelector().select(frame, [passage], 3)) is None
+    assert best_of(frame, [passage]) is None
     led = Passage(n=1, doc_id="d1", chunk_id="d1#1", title="t", text=text, score=1.0, place="青岭县", lead=lead)
-    claim = best_claim(frame, EvidenceSelector().select(frame, [led], 3))
+    claim = best_of(frame, [led])
     assert claim is not None and claim.value == 468000
 
 
@@ -1145,14 +1150,14 @@ def test_a_sentence_silent_on_the_asked_part_gives_no_figure_for_it(part_frames:
     frame = part_frames.build("How many of Qingling County's first secretaries came from county units?", "en",
                               places=["青岭县"])
     whole = passages("青岭县选派第一书记120名，到村任职。")
-    assert best_claim(frame, EvidenceSelector().select(frame, whole, 3)) is None
+    assert best_of(frame, whole) is None
 
 
 def test_a_thing_in_which_something_is_done_is_no_whole(part_frames: FrameBuilder) -> None:
     # 项目中 says "in the project": 投入了多少资金 asks for an amount, no part of the project.
     frame = part_frames.build("青岭县在扶贫项目中投入了多少资金？", "zh")
     assert not any(t.part for t in frame.terms)
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages("青岭县在扶贫项目中投入资金1200万元。"), 3))
+    claim = best_of(frame, passages("青岭县在扶贫项目中投入资金1200万元。"))
     assert claim is not None and claim.value == 12_000_000
 
 
@@ -1168,16 +1173,16 @@ def test_a_question_asking_by_how_much_is_answered_by_the_change_not_the_level(f
     for question, language in (("青岭县的茶叶产量跟上年比增长了多少？", "zh"),
                                ("By how much did tea output in Qingling County grow year on year?", "en")):
         frame = frames.build(question, language, places=["青岭县"])
-        claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+        claim = best_of(frame, report)
         assert claim is not None and claim.value == 3, question
     # Asked what it came to, the level answers.
     frame = frames.build("青岭县全年茶叶产量是多少？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 820
     # 增收 before the figure makes it the increase of the households' income.
     frame = frames.build("How much did the income of each poor household in Qingling County increase?", "en",
                          places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 2000
 
 
@@ -1204,7 +1209,7 @@ def test_a_figure_counts_the_noun_written_after_it_not_its_neighbours(frames: Fr
                                          ("How many poor households took part in Qingling's pairing campaign?", "en",
                                           365)):
         frame = frames.build(question, language, places=["青岭县"])
-        claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+        claim = best_of(frame, report)
         assert claim is not None and claim.value == expected, question
         assert not claim.quote.endswith("与")
 
@@ -1222,7 +1227,7 @@ def test_the_sentences_before_the_asked_one_set_the_scene(frames: FrameBuilder) 
     frame = frames.build(question, "en", places=["青岭县"])
     assert all(t.key for t in frame.terms if t.text == "tea")
     assert not any(t.key for t in frame.terms if t.text in ("cadre", "village"))
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(PRODUCE), 3))
+    claim = best_of(frame, passages(PRODUCE))
     assert claim is not None and claim.value == 820
     # "How many?" alone asks what the sentence before it names.
     frame = frames.build("Qingling County sent first secretaries to its villages. How many?", "en")
@@ -1237,10 +1242,10 @@ def test_an_english_year_after_for_is_a_year_not_a_qualifier(frames: FrameBuilde
 def test_a_planned_figure_answers_only_a_question_about_the_plan(frames: FrameBuilder) -> None:
     report = passages("2018年以来，青岭县发展党员21名，2020年下达发展党员指导性计划指标10名。")
     frame = frames.build("青岭县2020年实际发展了多少名党员？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is None or claim.value != 10
     frame = frames.build("青岭县2020年下达了多少名发展党员的计划指标？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 10
 
 
@@ -1256,10 +1261,10 @@ def test_a_change_of_another_measure_is_not_one_of_several_asked_figures(frames:
 def test_a_figure_per_village_is_no_total(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县2020年发展了多少名党员？", "zh", places=["青岭县"])
     report = passages("青岭县要求各村党组织严格程序，确保每村每两年至少发展1名青年党员。")
-    assert best_claim(frame, EvidenceSelector().select(frame, report, 3)) is None
+    assert best_of(frame, report) is None
     # Asked per village, it answers.
     frame = frames.build("青岭县每个村每两年至少发展多少名党员？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 1
 
 
@@ -1305,18 +1310,18 @@ def test_the_model_reads_only_the_lines_that_answer_a_one_figure_question(frames
 
 def test_a_figure_said_of_all_alike_may_answer_but_one_said_of_each_village_not(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县茶园的良种率是多少？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages("青岭县茶园覆盖率和良种率均达到95%。"), 3))
+    claim = best_of(frame, passages("青岭县茶园覆盖率和良种率均达到95%。"))
     assert claim is not None and claim.value == 95
 
 
 def test_a_link_word_inside_a_word_joins_no_items(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县投入了多少帮扶资金？", "zh", places=["青岭县"])
     report = passages("青岭县投入帮扶资金120万元惠及35户贫困户。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 1_200_000 and not claim.quote.endswith("惠")
     frame = frames.build("青岭县组织了多少名第一书记？", "zh", places=["青岭县"])
     report = passages("青岭县组织40名第一书记以及127名贫困户开展结对帮扶。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 40 and not claim.quote.endswith(("以", "及"))
 
 
@@ -1324,7 +1329,7 @@ def test_a_chinese_scene_sentence_is_not_missed(frames: FrameBuilder) -> None:
     plain = frames.build("青岭县全年茶叶产量是多少？", "zh", places=["青岭县"])
     scene = frames.build("青岭县的干部群众认真学习，种茶历史悠久。全年茶叶产量是多少？", "zh", places=["青岭县"])
     for frame in (plain, scene):
-        claim = best_claim(frame, EvidenceSelector().select(frame, passages(PRODUCE), 3))
+        claim = best_of(frame, passages(PRODUCE))
         assert claim is not None and claim.value == 820
         assert claim.alignment.coverage == 1.0
 
@@ -1332,7 +1337,7 @@ def test_a_chinese_scene_sentence_is_not_missed(frames: FrameBuilder) -> None:
 def test_a_figure_done_against_a_plan_is_no_plan(frames: FrameBuilder) -> None:
     frame = frames.build("青岭县发展了多少名党员？", "zh", places=["青岭县"])
     report = passages("青岭县按计划完成发展党员120名。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 120
 
 
@@ -1374,7 +1379,7 @@ def test_a_change_asked_is_not_answered_by_a_count_beside_it(frames: FrameBuilde
     # 收购价提高了多少: 1.5元 a jin is the change (每斤 is a rate, said of no item), 2130户 a count beside it.
     report = passages("去年，联盟带动2130户菜农户均增收3600元，黄花菜收购价每斤提高了1.5元。")
     frame = frames.build("青岭县的黄花菜产业联盟让收购价提高了多少？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 1.5
 
 
@@ -1439,7 +1444,7 @@ def test_a_part_asked_several_words_after_its_whole_is_still_the_part(frames: Fr
     frame = frames.build("青岭县纳入防返贫监测的对象中，目前已经消除风险的有多少户？", "zh", places=["青岭县"])
     assert [t.text for t in frame.terms if t.part] == ["风险"]
     report = passages("目前，青岭县纳入防返贫监测对象2130户8020人，已消除风险1460户。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, report, 3))
+    claim = best_of(frame, report)
     assert claim is not None and claim.value == 1460
 
 
@@ -1449,7 +1454,7 @@ def test_the_whole_among_which_a_common_kind_is_counted_is_no_answer() -> None:
     frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "集体经济", "空壳"]), ["青岭县", "青岭"],
                           [text] + ["各县集体经济“空壳村”逐年减少。"] * 7)
     frame = frames.build("2017年，青岭县有多少个集体经济“空壳村”？", "zh", places=["青岭县"])
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 58
 
 
@@ -1561,7 +1566,7 @@ def test_a_count_in_n_villages_that_names_no_part_is_still_the_answer(frames: Fr
     # 在36个村中开展集体经济试点: 中 says "in", and no figure of the clause counts a part of the 36 villages.
     frame = frames.build("青岭县在多少个村开展了集体经济试点？", "zh", places=["青岭县"])
     pilots = passages("2019年，青岭县在36个村中开展集体经济试点。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, pilots, 3))
+    claim = best_of(frame, pilots)
     assert claim is not None and claim.value == 36
 
 
@@ -1615,12 +1620,12 @@ def test_a_kind_of_the_counted_noun_must_be_said_in_the_figures_clause() -> None
                           places=["青岭县"])
     assert [t.text for t in frame.terms if t.counted_kind] == ["poor"]
     every_village = passages("脱贫摘帽后，青岭县坚持“四个不摘”，为全县163个村（社区）的振兴注入动能。")
-    assert best_claim(frame, EvidenceSelector().select(frame, every_village, 3)) is None
+    assert best_of(frame, every_village) is None
     # 扶贫 (poverty alleviation) names no poor village either.
     industry = passages("青岭县扶贫产业覆盖全县163个村（社区）。")
-    assert best_claim(frame, EvidenceSelector().select(frame, industry, 3)) is None
+    assert best_of(frame, industry) is None
     poor_villages = passages("青岭县识别贫困村93个，全县163个村（社区）全部通硬化路。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, poor_villages, 3))
+    claim = best_of(frame, poor_villages)
     assert claim is not None and claim.value == 93
 
 
@@ -1635,7 +1640,7 @@ def test_the_scenes_word_before_a_noun_the_question_refers_back_to_is_asked() ->
     assert reserve.key and not reserve.scene
     assert "名" in next(t for t in frame.terms if t.text == "people").forms
     text = passages("青岭县辖12个乡镇，总人口22.7万人。全县储备村级后备力量643名。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, text, 3))
+    claim = best_of(frame, text)
     assert claim is not None and claim.value == 643 and claim.alignment.coverage > 0.9
     # Only a noun the asking sentence points back to, and no adverb before it ("newly paired").
     paired = builder.build("Qingling County newly paired cadres with poor households in 2019. How many cadres were "
@@ -1649,7 +1654,7 @@ def test_an_english_how_many_is_no_amount_of_money(frames: FrameBuilder) -> None
                          "from poor households?", "en", places=["青岭县"])
     assert frame.counting
     text = passages("青岭县带动2500多名农民参与发展茶产业，年户均增收2万元以上。")
-    assert best_claim(frame, EvidenceSelector().select(frame, text, 3)) is None
+    assert best_of(frame, text) is None
     assert not frames.build("How many yuan did each household gain in Qingling County?", "en",
                             places=["青岭县"]).counting
     acres = frames.build("How many acres of tea gardens does Qingling County have?", "en", places=["青岭县"])
@@ -1661,18 +1666,18 @@ def test_what_a_chinese_how_much_measures_must_be_said(frames: FrameBuilder) -> 
     frame = frames.build("青岭县2017年全县村集体经济收入总额是多少？", "zh", places=["青岭县"])
     assert [t.text for t in frame.terms if t.part] == ["收入"]
     funds = passages("2017年，青岭县143个村中集体经济“空壳村”有58个。县财政每年安排村级集体经济发展扶持资金2600万元。")
-    assert best_claim(frame, EvidenceSelector().select(frame, funds, 3)) is None
+    assert best_of(frame, funds) is None
     income = passages("2017年，青岭县村集体经济收入总额为586万元，县财政安排扶持资金2600万元。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, income, 3))
+    claim = best_of(frame, income)
     assert claim is not None and claim.value == 5_860_000
     # The articles' other word for it, and a share (比例 says what % does: 人口 is measured).
     total = frames.build("青岭县村集体经济收入总额是多少？", "zh", places=["青岭县"])
     proceeds = passages("青岭县村集体经济总收益达3184万元，比上年增长12.5%。")
-    claim = best_claim(total, EvidenceSelector().select(total, proceeds, 3))
+    claim = best_of(total, proceeds)
     assert claim is not None and claim.value == 31_840_000
     share = frames.build("青岭县苗族人口所占的比例是多少？", "zh", places=["青岭县"])
     population = passages("青岭县总人口22.7万人，其中苗族人口占78.3%。")
-    claim = best_claim(share, EvidenceSelector().select(share, population, 3))
+    claim = best_of(share, population)
     assert claim is not None and claim.value == 78.3
     # A how-many counting a noun after it (多少名第一书记) measures none before it.
     assert not any(t.part for t in frames.build("青岭县选派了多少名第一书记？", "zh", places=["青岭县"]).terms)
@@ -1685,9 +1690,9 @@ def test_a_thing_counted_in_ge_must_be_named_at_its_figure() -> None:
     frame = builder.build("How many villages in Qingling County escaped poverty?", "en", places=["青岭县"])
     assert [t.text for t in frame.terms if t.counted_thing] == ["village"]
     sites = passages("青岭县脱贫攻坚期间建成易地扶贫搬迁安置点11个。")
-    assert best_claim(frame, EvidenceSelector().select(frame, sites, 3)) is None
+    assert best_of(frame, sites) is None
     villages = passages("青岭县建成易地扶贫搬迁安置点11个，93个贫困村全部脱贫出列。")
-    claim = best_claim(frame, EvidenceSelector().select(frame, villages, 3))
+    claim = best_of(frame, villages)
     assert claim is not None and claim.value == 93
     # The phrase's last word is what is counted: "village party secretaries" are secretaries.
     secretaries = builder.build("How many village party secretaries in Qingling County are under 35?", "en",
@@ -1706,9 +1711,9 @@ def test_counts_joined_by_he_share_what_is_said_after_them() -> None:
     assert "县直" in next(t for t in frame.terms if t.text == "county-level").forms
     claims = {c.value: c for c in figure_claims(frame, EvidenceSelector().select(frame, passages(text), 3))}
     assert claims[2037].alignment.coverage >= claims[1268].alignment.coverage
-    claim = best_claim(frame, EvidenceSelector().select(frame, passages(text), 3))
+    claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 2037
     # What is shared states terms only: the 2037 county cadres are still no township cadres.
     township = builder.build("青岭县有多少名乡镇干部与脱贫户结成了帮扶对子？", "zh", places=["青岭县"])
-    claim = best_claim(township, EvidenceSelector().select(township, passages(text), 3))
+    claim = best_of(township, passages(text))
     assert claim is not None and claim.value == 1268
