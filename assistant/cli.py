@@ -70,8 +70,8 @@ def models_fetch(
 
 
 def _export_encoder(settings: Settings, force: bool) -> None:
-    """The ONNX export of the embedding model, when that backend is configured (minutes of work that the default
-    torch backend does not need; torch is also the fallback)."""
+    """The ONNX export of the embedding model, when that backend is configured (the default; minutes of work,
+    done once; torch is the fallback when it cannot be made)."""
     if settings.embedding.backend != "onnx":
         return
     try:

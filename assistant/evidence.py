@@ -28,7 +28,7 @@ from assistant.alignment import (
     same_value,
 )
 from assistant.answer import Passage
-from assistant.query import asked_count, asks_for_a_list, asks_for_the_first
+from assistant.query import COMPOUND_SURNAMES, asked_count, asks_for_a_list, asks_for_the_first
 from assistant.sentences import SentenceScorer, sentence_spans
 from indexing.places import place_aliases
 from indexing.textnorm import normalize, normalize_for_matching
@@ -224,7 +224,7 @@ def person_names(text: str) -> list[tuple[int, str]]:
     for word, flag in jieba.posseg.cut(normalized):
         # jieba tags some places as people (甘洛 of 甘洛县委书记, 白岩村): a place word in or after it says so.
         if flag == "nr" and len(word) >= 2 and not word.endswith(_PLACE_SUFFIXES) and not normalized.startswith(
-                _PLACE_SUFFIXES, at + len(word)):
+                _PLACE_SUFFIXES, at + len(word)) and not _two_words(word):
             found.setdefault(at, word)
         at += len(word)
     # After segmenting, so jieba's dictionary is loaded for the everyday-word check.
@@ -235,6 +235,13 @@ def person_names(text: str) -> list[tuple[int, str]]:
             continue
         found.setdefault(match.start(1), name)
     return sorted(found.items())
+
+
+def _two_words(word: str) -> bool:
+    """Whether a word jieba's dictionary tags as a name is two words of four characters or more (督促检查,
+    从严治党, 建立健全): a Chinese name of that length starts with a compound surname (欧阳建国)."""
+    return len(word) >= 4 and word[:2] not in COMPOUND_SURNAMES and bool(
+        jieba.get_FREQ(word[:2])) and bool(jieba.get_FREQ(word[2:]))
 
 
 def titled_names(frame: QuestionFrame, text: str) -> list[tuple[str, bool]]:

@@ -147,14 +147,14 @@ def han_pinyin(text: str) -> str:
 
 
 # The two-character surnames still in use; every other surname is one character.
-_COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
                                 "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "申屠"})
 
 
 def romanised_name(name: str, surname: str | None = None) -> str:
     """A Chinese person's name in pinyin, surname first (张国强 → "Zhang Guoqiang", 欧阳修 → "Ouyang Xiu")."""
     if surname is None:
-        surname = name[:2] if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
     given = name[len(surname):]
     return " ".join("".join(lazy_pinyin(part)).capitalize() for part in (surname, given) if part)
 

@@ -414,6 +414,9 @@ def test_people_are_found_after_their_titles_where_jieba_splits_the_name() -> No
     # A speaker after a title, with a surname the list lacks (刀, a Dai surname); never everyday words.
     assert [n for _, n in person_names("村黨總支書記刀建華說。")] == ["刀建华"]
     assert person_names("村党支部书记高兴地说") == [] and person_names("书记带头说") == []
+    # Four-character words jieba's dictionary tags as names are two words, not a person.
+    assert person_names("建立了县常委班子成员分片包干、督促检查、协调指导等长效机制") == []
+    assert person_names("坚持从严治党，建立健全考核机制") == []
 
 
 def test_an_answer_naming_someone_of_another_title_is_misnamed() -> None:

@@ -43,9 +43,9 @@ def onnx_model(embedding_model_path: str, export) -> OnnxEmbeddings:
 
 
 @pytest.fixture(scope="module")
-def torch_model(real_embeddings):
-    """The same model in torch: the default backend, loaded once for the session."""
-    return real_embeddings
+def torch_model(embedding_model_path: str):
+    """The same model in torch, the fallback backend."""
+    return load_embeddings(EmbeddingConfig(backend="sentence-transformers"), embedding_model_path)
 
 
 def test_the_onnx_backend_loads_the_export(onnx_model):
@@ -132,11 +132,10 @@ def test_an_altered_export_is_refused_and_torch_is_used(embedding_model_path, ex
     assert len(embeddings.embed_query(QUESTIONS[1])) == 768
 
 
-def test_torch_is_the_default_backend(torch_model):
-    from langchain_huggingface import HuggingFaceEmbeddings
-
-    assert Settings().embedding.backend == "sentence-transformers"
-    assert isinstance(torch_model, HuggingFaceEmbeddings)
+def test_the_int8_export_is_the_default_backend(embedding_model_path, export):
+    config = Settings().embedding
+    assert (config.backend, config.onnx_quantization) == ("onnx", "qint8")
+    assert isinstance(load_embeddings(config, embedding_model_path), OnnxEmbeddings)
 
 
 def test_an_export_that_cannot_be_made_is_a_clear_error(tmp_path):
