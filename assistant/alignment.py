@@ -19,6 +19,7 @@ import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
+from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, UNIT_CLASSES, chinese_counts
 from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
@@ -84,20 +85,7 @@ _DISTRIBUTIVE_LEAD = re.compile(r"(?:每|各)[^，,；;、\d]{0,8}?(?:都|均)(?
 # The words of a place's kind (county: 县): every official and figure of an article's place states them.
 PLACE_WORDS = frozenset(PLACE_SUFFIXES)
 
-# Measure words grouped by what they count: a how-many question about people wants 名/人, not 个.
-UNIT_CLASSES: dict[str, str] = {
-    **dict.fromkeys(("名", "人", "位", "人次"), "people"),
-    **dict.fromkeys(("户", "家庭"), "households"),
-    **dict.fromkeys(("元", "万元", "亿元", "千元"), "money"),
-    **dict.fromkeys(("吨", "公斤", "斤", "千克"), "weight"),
-    **dict.fromkeys(("亩", "平方公里", "公顷", "平方米"), "area"),
-    **dict.fromkeys(("%", "％", "个百分点"), "percent"),
-    **dict.fromkeys(("倍",), "times"),
-    **dict.fromkeys(("岁", "周岁"), "age"),
-    **dict.fromkeys(("个", "所", "项", "支", "条", "家", "座", "件", "次", "批", "期", "类", "处", "只", "头", "台",
-                     "套", "间", "种", "场", "公里"), "count"),
-}
-_UNITS_LONGEST_FIRST = sorted(UNIT_CLASSES, key=len, reverse=True)
+_UNITS_LONGEST_FIRST = MEASURE_WORDS_LONGEST_FIRST
 # A figure in Chinese text: the number, an optional 万/亿 scale, 多/余 and its measure word.
 # 2大类 (two major kinds) counts 类 as 2类 would: 大 is no part of the measure word.
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:大(?=[类项批]))?(" +
@@ -386,8 +374,8 @@ def _is_list_marker(text: str, match: re.Match[str]) -> bool:
 
 
 def clause_figures(text: str) -> list[ClauseFigure]:
-    """Figures of a Chinese text (normalised first), years excluded. The low end of a range takes the scale and
-    measure word of its high end (10-50万元 is 10万元 to 50万元)."""
+    """Figures of a Chinese text (normalised first), years excluded, counts in words included (十个规范). The low end
+    of a range takes the scale and measure word of its high end (10-50万元 is 10万元 to 50万元)."""
     figures: list[ClauseFigure] = []
     normalized = normalize_for_matching(text)
     for match in _FIGURE.finditer(normalized):
@@ -406,7 +394,8 @@ def clause_figures(text: str) -> list[ClauseFigure]:
             figures[-1] = ClauseFigure(low.number * _SCALES.get(match.group(2) or "", 1.0), low.number, unit,
                                        low.start, low.end)
         figures.append(ClauseFigure(value, number, unit, match.start(), match.end()))
-    return figures
+    counts = [ClauseFigure(c.value, c.value, c.unit, c.start, c.end) for c in chinese_counts(normalized)]
+    return sorted(figures + counts, key=lambda figure: figure.start) if counts else figures
 
 
 def _is_bare_year(text: str, match: re.Match[str]) -> bool:

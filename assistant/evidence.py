@@ -455,14 +455,19 @@ def _quote(clause: str, start: int, figure_end: int, end: int) -> str:
     # A part cut before the next figure's item ends without the word joining them (40名第一书记与).
     link = _JOINED_ITEM.match(clause, figure_end, end) if end < len(clause) else None
     end = end - len(link.group(1)) if link and link.end() == end else end
+    # A part cut before the next figure may end on the mark that opens it (“十个规范”的“1+5”体系).
+    part = clause[start:end].strip().rstrip(_OPENING_MARKS)
     if start == 0:
-        return clause[:end].strip()
+        return part
     head = clause[:start]
     first_figure = re.search(r"\d", head)
     head = head[:first_figure.start()] if first_figure else head
     head = _CHANGE_FROM.sub("", head).rstrip()
     # ⋯, not …: NFKC makes … three full stops, and a figure after them would read as decimals.
-    return f"{head}⋯{clause[start:end].strip()}" if head else clause[start:end].strip()
+    return f"{head}⋯{part}" if head else part
+
+
+_OPENING_MARKS = "“「‘(（《"
 
 
 def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Claim]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import jieba.posseg
 
 from assistant.lexicon import lemma
+from assistant.numerals import chinese_counts
 from assistant.prompts import NOT_FOUND
 from assistant.query import PLACE_SUFFIXES, expected_classifier, fold_pinyin, han_pinyin, romanised_name
 from indexing.textnorm import normalize_for_matching, normalize_script
@@ -104,7 +105,8 @@ class Figure:
 
 
 def answer_figures(text: str) -> list[Figure]:
-    """The figures of an answer; a scale word counts (`1875 million` is not 1875万)."""
+    """The figures of an answer, counts in Chinese numerals too (十个); a scale word counts (`1875 million` is not
+    1875万)."""
     figures = []
     text_without_markers = strip_citations(text)
     for match in _ANSWER_NUMBER.finditer(text_without_markers):
@@ -114,6 +116,8 @@ def answer_figures(text: str) -> list[Figure]:
         percent = after.startswith(("%", "％", "percent", "per cent"))
         figures.append(Figure(match.group(0).strip(), number, number * scale, percent,
                               _unit_word(text_without_markers[match.end():match.end() + _UNIT_REACH])))
+    written = normalize_script(text_without_markers)
+    figures += [Figure(written[c.start:c.end], c.value, c.value) for c in chinese_counts(written)]
     return figures
 
 
@@ -129,11 +133,12 @@ def _unit_word(after: str) -> str | None:
 
 
 def passage_values(text: str) -> set[float]:
-    """Every figure in a passage, with its 万/亿 scale applied: 7.6万亩 is 76,000 mu, and "7.6 mu" states no
+    """Every figure in a passage (counts in Chinese numerals too), with its 万/亿 scale applied: 7.6万亩 is 76,000 mu, and "7.6 mu" states no
     figure of it (an English answer that dropped the scale is restated with the passage's own figure). A 千 may
     begin a unit (1500千克, 200千瓦), so a figure before it is also taken as written."""
-    values = set()
-    for match in _PASSAGE_NUMBER.finditer(normalize_for_matching(text)):
+    normalized = normalize_for_matching(text)
+    values = {count.value for count in chinese_counts(normalized)}
+    for match in _PASSAGE_NUMBER.finditer(normalized):
         number, scale = float(match.group(1)), match.group(2) or ""
         values.add(number * _SCALES.get(scale, 1.0))
         if scale not in _CHINESE_SCALES:

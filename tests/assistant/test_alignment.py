@@ -1720,3 +1720,18 @@ def test_counts_joined_by_he_share_what_is_said_after_them() -> None:
     township = builder.build("青岭县有多少名乡镇干部与脱贫户结成了帮扶对子？", "zh", places=["青岭县"])
     claim = best_of(township, passages(text))
     assert claim is not None and claim.value == 1268
+
+
+def test_a_count_in_words_answers_and_is_quoted_whole() -> None:
+    # The only count of the clause is written in words; its part ends before 1+5 without the mark opening it.
+    text = "青岭县分层分类细化完善“十个规范”的“1+5”基层党组织规范化建设体系，并组织8个检查组赴28个乡镇检查。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "规范", "规范化", "体系", "检查组"]), ["青岭县"],
+                          [text, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("青岭县细化完善的“1+5”基层党组织规范化建设体系一共包含多少个规范？", "zh", places=["青岭县"])
+    claim = best_of(frame, passages(text))
+    assert claim is not None and claim.value == 10
+    assert claim.quote.endswith("“十个规范”的"), claim.quote
+    plan = "青岭县按照“八个一批”及十个行业扶贫专项方案的要求推进，落实资金230万元。"
+    frame = frames.build("青岭县按照多少个行业扶贫专项方案的要求推进？", "zh", places=["青岭县"])
+    claim = best_of(frame, passages(plan))
+    assert claim is not None and claim.value == 10

@@ -1,0 +1,50 @@
+"""Counts written in Chinese numerals: read before a measure word, never from slogans, ordinals or 一 ("a")."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.alignment import clause_figures
+from assistant.grounding import answer_figures, passage_values
+from assistant.numerals import chinese_counts, parse_chinese_number
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百", 100), ("三百五十", 350), ("百", None),
+    ("十三五", None), ("", None),
+])
+def test_numbers_in_words_are_read(words, value):
+    assert parse_chinese_number(words) == value
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("细化完善了十个规范", [(10, "个")]),
+    ("村党组织书记实现全覆盖集中轮训两遍", [(2, "遍")]),
+    ("选派二十三名干部、三百五十户", [(23, "名"), (350, "户")]),
+    ("十多个村", [(10, "个")]),
+    ("三万元", [(30000, "万元")]),
+    ("提高三个百分点", [(3, "个百分点")]),
+    ("细化完善“十个规范”的体系", [(10, "个")]),  # quoted, still ten things
+    # Slogans, ordinals and "a": no counts.
+    ("实施“八个一批”", []),
+    ("按照五个一批的要求", []),
+    ("第三个", []),
+    ("围绕一个目标", []),
+    ("“十三五”时期", []),
+    ("百名干部进百村", []),
+    ("两不愁三保障", []),
+])
+def test_counts_before_a_measure_word(text, counts):
+    assert [(c.value, c.unit) for c in chinese_counts(text)] == counts
+
+
+def test_a_clause_whose_count_is_in_words_gives_a_figure():
+    figures = clause_figures("共选派第一书记19名、脱贫干部五十三人，制定十个行业扶贫专项方案")
+    assert [(f.value, f.unit) for f in figures] == [(19, "名"), (53, "人"), (10, "个")]
+    assert [f.start for f in figures] == sorted(f.start for f in figures)
+
+
+def test_grounding_reads_counts_in_words_in_passages_and_answers():
+    assert 10 in passage_values("細化完善了十個規範")  # Traditional too
+    assert [f.value for f in answer_figures("一共有十个规范 [1]。")] == [10]
+    assert answer_figures("实施“五个一批” [1]") == []
