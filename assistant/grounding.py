@@ -133,9 +133,10 @@ def _unit_word(after: str) -> str | None:
 
 
 def passage_values(text: str) -> set[float]:
-    """Every figure in a passage (counts in Chinese numerals too), with its 万/亿 scale applied: 7.6万亩 is 76,000 mu, and "7.6 mu" states no
-    figure of it (an English answer that dropped the scale is restated with the passage's own figure). A 千 may
-    begin a unit (1500千克, 200千瓦), so a figure before it is also taken as written."""
+    """Every figure in a passage (counts in Chinese numerals too), with its 万/亿 scale applied: 7.6万亩 is
+    76,000 mu, and "7.6 mu" states no figure of it (an English answer that dropped the scale is restated with the
+    passage's own figure). A 千 may begin a unit (1500千克, 200千瓦), so a figure before it is also taken as
+    written."""
     normalized = normalize_for_matching(text)
     values = {count.value for count in chinese_counts(normalized)}
     for match in _PASSAGE_NUMBER.finditer(normalized):

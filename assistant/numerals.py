@@ -1,8 +1,9 @@
 """Measure words, and counts written in Chinese numerals (十个规范, 两遍, 二十三名) before them.
 
 Articles write small counts in words as often as in digits; a clause whose only count is 十个 must still give a
-figure, quoted or not (“十个规范”, “两个提高” name ten and two things). Slogans of a number and a numeral are not
-counts (五个一批, 三个一百), nor ordinals (第三个); 一个 is "a", and 百 or 千 alone are "many" (百名干部进百村, 千家万户).
+figure, quoted or not (“十个规范”, “两个提高” name ten and two things). Slogans of a number and a numeral are
+not counts (五个一批, 三个一百), nor ordinals (第三个); 一个 is "a", and 百 or 千 alone are "many" (百名干部进百村,
+千家万户).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def parse_chinese_number(words: str) -> int | None:
     return total + digit
 
 
-_COUNT = re.compile(rf"({_NUMBER.pattern})(?:多|余)?(" + "|".join(re.escape(u) for u in MEASURE_WORDS_LONGEST_FIRST) + ")")
+_COUNT = re.compile(rf"({_NUMBER.pattern})(?:多|余)?(" +
+                    "|".join(re.escape(u) for u in MEASURE_WORDS_LONGEST_FIRST) + ")")
 
 
 def chinese_counts(text: str) -> list[ChineseCount]:
