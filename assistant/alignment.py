@@ -493,7 +493,10 @@ class FrameBuilder:
         if wants_figure and unit is None and not _SECOND_FIGURE_QUESTION.search(normalized):
             unit = measured_unit(normalized)
         amounts = _english_amounts(normalized)
-        figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts) if f"{f.value:g}" not in years))
+        # Counts a question writes in words (四个县中, 六项工程) say how many things it is about, not which figure:
+        # a band or quantity it asks by (5万元以下, 35岁以下) is written in digits.
+        figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts)
+                                      if f"{f.value:g}" not in years and amounts[f.start].isdigit()))
         places = tuple(dict.fromkeys(found_places))
         several = asked_units(normalize(asking)) if language == "zh" and unit is None else set()
         units = tuple(sorted(several)) if len(several) > 1 else ()

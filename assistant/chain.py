@@ -24,6 +24,7 @@ from assistant.comparison import (
     PlaceFinder,
     PlaceTarget,
     about_each_place,
+    asked_of_each_place,
     figure_frame,
     place_answer,
     place_frame,
@@ -358,7 +359,7 @@ class Assistant:
                 self._extract(frame, evidence, answer)
             return
         answered, missing = [], []
-        several = asks_several_figures(asked)
+        several = asks_several_figures(asked_of_each_place(asked))
         for target, place in zip(targets, frames, strict=True):
             items = [e for e in evidence if e.passage.doc_id in target.doc_ids]
             claim = best_claim(place, items) if items else None

@@ -50,6 +50,18 @@ def _comparative(question: str) -> str | None:
     return next((g.lower() for g in match.groups() if g), None) if match else None
 
 
+# The sentences of a question, each with the mark that ends it.
+_QUESTION_SENTENCE = re.compile(r"[^？?。!！]+[？?。!！]?")
+
+
+def asked_of_each_place(question: str) -> str:
+    """The question without its sentences asking for the comparison itself (两县相差几名？哪个县多，多几个？): what
+    each place's quote must answer. The difference is computed from the quotes, not quoted."""
+    kept = [s for s in _QUESTION_SENTENCE.findall(question)
+            if not (_DIFFERENCE.search(s) or _WHICH_ZH.search(s) or _WHICH_EN.search(s))]
+    return "".join(kept) or question
+
+
 @dataclass(frozen=True)
 class PlaceTarget:
     """A place the question names, with the articles about it and the names a clause may use for it."""

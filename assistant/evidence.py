@@ -28,7 +28,7 @@ from assistant.alignment import (
     same_value,
 )
 from assistant.answer import Passage
-from assistant.query import COMPOUND_SURNAMES, asked_count, asks_for_a_list, asks_for_the_first
+from assistant.query import COMPOUND_SURNAMES, asked_count, asks_for_a_list, asks_for_the_first, expected_classifier
 from assistant.sentences import SentenceScorer, sentence_spans
 from indexing.places import place_aliases
 from indexing.textnorm import normalize, normalize_for_matching
@@ -39,6 +39,8 @@ _SHORTLIST = 8
 # Shown to the LLM: the best clause and its neighbours up to about this many characters.
 _WINDOW_CHARS = 100
 _RANK_PRIOR = 0.3
+# Less than a passage's rank is worth: it only decides between figures that align as well.
+_MEASURE_PRIOR = 0.1
 # Under this share of the question's terms (weighted, see `align`) a figure's clause is about something else.
 MIN_CLAIM_COVERAGE = 0.45
 _NAME_BONUS = 1.0
@@ -504,8 +506,8 @@ def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Cl
     return claims
 
 
-# Between a figure that describes the next one and it (10-50万元的30个, 10万元以上的72个).
-_ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的有?")
+# Between a figure that describes the next one and it (10-50万元的30个, 10万元以上的72个, 5万元以下的村有11个).
+_ATTRIBUTIVE = re.compile(r"(?:以上|以下|以内|左右|之间)?的[\u4e00-\u9fff]{0,3}?有?")
 
 
 # The counted noun of one figure and the word joining the next figure's item to it (40名第一书记与127名贫困户).
@@ -594,4 +596,7 @@ def _said_per_item(claim: Claim) -> bool:
 def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
     """The figure claim that best states what the question asks, of those that may answer it."""
     claims = [c for c in figure_claims(frame, evidence) if answers(frame, c)]
-    return max(claims, key=lambda c: c.alignment.score + _RANK_PRIOR / c.evidence.passage.n, default=None)
+    # Of figures aligned as well, one in the measure word asked (多少个: 11个, not 三类标准) answers.
+    asked = expected_classifier(frame.question)
+    return max(claims, key=lambda c: c.alignment.score + _RANK_PRIOR / c.evidence.passage.n + (
+        _MEASURE_PRIOR if asked and c.unit == asked else 0.0), default=None)

@@ -1735,3 +1735,21 @@ def test_a_count_in_words_answers_and_is_quoted_whole() -> None:
     frame = frames.build("青岭县按照多少个行业扶贫专项方案的要求推进？", "zh", places=["青岭县"])
     claim = best_of(frame, passages(plan))
     assert claim is not None and claim.value == 10
+
+
+def test_a_band_before_a_count_is_quoted_with_it_and_the_asked_measure_word_decides_a_tie() -> None:
+    text = ("青岭县38个行政村中，年集体经济收入在5万元以下的村有11个、5万元至10万元的村有8个、10万元以上的村有7个。")
+    frames = FrameBuilder(BilingualLexicon(VOCABULARY), ["青岭县"],
+                          [text, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("青岭县年集体经济收入在5万元以下的村有几个？", "zh", places=["青岭县"])
+    claim = best_of(frame, passages(text))
+    assert claim is not None and claim.value == 11 and "5万元以下的村有11个" in claim.quote, claim
+    # Two clauses that align alike: the one counted in the measure word asked (多少个) answers, not 3类.
+    tie = "青岭县分类整顿软弱涣散村党组织3类，整顿软弱涣散村党组织11个。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "软弱涣散", "整顿"]), ["青岭县"],
+                          [tie, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("青岭县对多少个软弱涣散的村党组织进行了整顿？", "zh", places=["青岭县"])
+    claims = figure_claims(frame, EvidenceSelector().select(frame, passages(tie), 3))
+    assert len({round(c.alignment.score, 6) for c in claims}) == 1, claims
+    claim = best_of(frame, passages(tie))
+    assert claim is not None and claim.value == 11, claim

@@ -48,3 +48,13 @@ def test_grounding_reads_counts_in_words_in_passages_and_answers():
     assert 10 in passage_values("細化完善了十個規範")  # Traditional too
     assert [f.value for f in answer_figures("一共有十个规范 [1]。")] == [10]
     assert answer_figures("实施“五个一批” [1]") == []
+
+
+def test_a_count_in_words_in_a_question_is_no_figure_it_asks_by():
+    from assistant.alignment import FrameBuilder
+    from assistant.lexicon import BilingualLexicon
+
+    frames = FrameBuilder(BilingualLexicon(["工程", "村"]), ["青岭县", "松溪县"], ["青岭县有村12个。"])
+    assert frames.build("青岭、松溪两个县中，哪个县的村更多？", "zh").figures == ()
+    assert frames.build("青岭县创新实施的六项工程分别是什么？", "zh").figures == ()
+    assert frames.build("青岭县年收入5万元以下的村有几个？", "zh").figures == (50000,)
