@@ -141,6 +141,8 @@ _MEASURE_VERBS = frozenset({"sell", "销售", "售出", "卖出", "出售"})
 _AMOUNT_NOUNS = frozenset("money fund funding capital investment income revenue profit output value subsidy support "
                           "budget spending expenditure loan credit dividend land area space time growth increase "
                           "more less".split())
+# A passive participle and its particle before "by" (run by, set up by, led by).
+_PASSIVE = re.compile(r"\b([a-z]+)(?: up| out)? by\b")
 # "How much tea did …": the words between "how much" and its verb name the thing measured.
 _HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|does|do|was|were|is|are|has|have|had|"
                              r"will|would|can|could)\b")
@@ -495,8 +497,9 @@ class FrameBuilder:
         amounts = _english_amounts(normalized)
         # Counts a question writes in words (四个县中, 六项工程) say how many things it is about, not which figure:
         # a band or quantity it asks by (5万元以下, 35岁以下) is written in digits.
-        figures = tuple(dict.fromkeys(f.value for f in clause_figures(amounts)
-                                      if f"{f.value:g}" not in years and amounts[f.start].isdigit()))
+        matching = normalize_for_matching(amounts)  # the text clause_figures' offsets are into
+        figures = tuple(dict.fromkeys(f.value for f in clause_figures(matching)
+                                      if f"{f.value:g}" not in years and matching[f.start].isdigit()))
         places = tuple(dict.fromkeys(found_places))
         several = asked_units(normalize(asking)) if language == "zh" and unit is None else set()
         units = tuple(sorted(several)) if len(several) > 1 else ()
@@ -704,6 +707,9 @@ class FrameBuilder:
         for word in content:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
         content, negated = _negations(content)
+        # A participle before "by" ("the cooperative run by the Party branch", "set up by") is a verb, however
+        # the dictionary glosses the word: the Chinese says it many ways (领办, 牵头成立).
+        passive = {form for word in _PASSIVE.findall(lowered) for form in (lemma(word), self.lexicon.base_form(word))}
         terms = []
         for text, forms, kind in self._translate(content, negated):
             if kind == "negated":
@@ -715,7 +721,8 @@ class FrameBuilder:
             parts = parts if parts and all(parts) else ()
             if text in _MEASURE_ONLY_NOUNS and text in counted_words:
                 forms = forms | _PEOPLE_MEASURE
-            key = not self.lexicon.is_verb(text) or text in _MEASURE_VERBS or text in _DISTINGUISHING_ENGLISH
+            key = not (self.lexicon.is_verb(text) or text in passive) or text in _MEASURE_VERBS or (
+                text in _DISTINGUISHING_ENGLISH)
             # A word of the asked part tells one kind from the whole, but is not `telling`: its translations are
             # too loose for an unstated one to mean a near miss. The county of "county units" is the place's.
             asked_part = key and bool(part) and {lemma(w) for w in text.split()} <= part and not (

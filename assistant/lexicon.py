@@ -50,6 +50,9 @@ _BACK_INTO_POVERTY = [("return", "poverty"), ("relapse", "poverty"), ("fall", "b
 # 两委 (the village Party branch and village committees) is missing.
 _LAND_TRANSFER = [("land", "transfer"), ("transfer", "land"), ("land", "circulation")]
 _VILLAGE_COMMITTEES = [("village", "committee"), ("two", "committee")]
+# 农户, the farming household the campaign counts, which CC-CEDICT glosses "peasant household".
+_FARM_HOUSEHOLDS = [("farming", "household"), ("farm", "household"), ("farmer", "household"),
+                    ("rural", "household")]
 # Cadres and units "directly under" a county or province (县直干部, 省直单位) are its level's.
 _COUNTY_LEVEL = [("county", "level")]
 _PROVINCE_LEVEL = [("province", "level"), ("provincial", "level")]
@@ -58,6 +61,7 @@ _CAMPAIGN_PHRASES: dict[tuple[str, ...], frozenset[str]] = {
     **dict.fromkeys(_BACK_INTO_POVERTY, frozenset({"返贫"})),
     **dict.fromkeys(_LAND_TRANSFER, frozenset({"流转", "土地流转"})),
     **dict.fromkeys(_VILLAGE_COMMITTEES, frozenset({"两委", "村委会", "村委"})),
+    **dict.fromkeys(_FARM_HOUSEHOLDS, frozenset({"农户"})),
     **dict.fromkeys(_COUNTY_LEVEL, frozenset({"县直", "县级"})),
     **dict.fromkeys(_PROVINCE_LEVEL, frozenset({"省直", "省级"})),
 }

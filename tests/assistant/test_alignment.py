@@ -1753,3 +1753,16 @@ def test_a_band_before_a_count_is_quoted_with_it_and_the_asked_measure_word_deci
     assert len({round(c.alignment.score, 6) for c in claims}) == 1, claims
     claim = best_of(frame, passages(tie))
     assert claim is not None and claim.value == 11, claim
+
+
+def test_a_participle_before_by_is_a_verb_a_clause_need_not_state() -> None:
+    # "run by" is 领办 here; the dictionary's 经营 and 运行 are not how every article says it.
+    text = "青岭县村党支部领办苹果专业合作社，带动183户农户入社，其中脱贫户96户。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "苹果", "合作社", "支部", "农户", "经营", "运行"]),
+                          ["青岭县"], [text, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("How many farming households joined the apple cooperative run by the Party branch in "
+                         "Qingling County?", "en", places=["青岭县"])
+    run = next(t for t in frame.terms if t.text == "run")
+    assert not run.key
+    claim = best_of(frame, passages(text))
+    assert claim is not None and claim.value == 183, claim

@@ -65,6 +65,9 @@ def test_rural_policy_terms_the_dictionary_glosses_otherwise_translate() -> None
     assert dict(lexicon.translate(["land", "transfer"])).get("land transfer") == frozenset({"流转"})
     assert dict(lexicon.translate(["transfer", "land"])).get("transfer land") == frozenset({"流转"})
     assert "两委" in dict(lexicon.translate(["village", "committees"]))["village committee"]
+    # 农户 is glossed "peasant household": farming households are the campaign's 农户.
+    farms = BilingualLexicon(["农户", "农业", "户"])
+    assert dict(farms.translate(["farming", "households"])).get("farming household") == frozenset({"农户"})
 
 
 def test_a_campaign_phrase_is_looked_up_by_its_words() -> None:

@@ -58,3 +58,6 @@ def test_a_count_in_words_in_a_question_is_no_figure_it_asks_by():
     assert frames.build("青岭、松溪两个县中，哪个县的村更多？", "zh").figures == ()
     assert frames.build("青岭县创新实施的六项工程分别是什么？", "zh").figures == ()
     assert frames.build("青岭县年收入5万元以下的村有几个？", "zh").figures == (50000,)
+    # An English question's figures are found however far into it they stand (offsets of the matching text).
+    assert frames.build("About 2,500 farmers joined the villages. How many of them are poor?", "en").figures == (
+        2500,)
