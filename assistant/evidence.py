@@ -207,9 +207,24 @@ def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence
         return members >= count if first else members == count
 
     admissible = [e for e in evidence if e.alignment.admissible]
+    # Members written before 等 and the asked thing (芒果修剪、板栗嫁接、油茶管护等实用技术) are its members, however
+    # well another sentence about the same subject scores.
+    named = [e for e in admissible if lists_the_asked(e) and _members_of_asked(frame, e.text)]
+    if named:
+        return max(named, key=lambda e: e.score)
     best = max((e.score for e in admissible), default=0.0)
     listings = [e for e in admissible if lists_the_asked(e) and e.score >= best - LISTING_MARGIN]
     return max(listings, key=lambda e: e.score, default=None)
+
+
+# An enumeration's last member, 等 and the words after it: the kind the members are of.
+_MEMBERS_OF = re.compile(r"、[^、，,。；;]{1,16}?等([\u4e00-\u9fff“”]{2,12})")
+
+
+def _members_of_asked(frame: QuestionFrame, text: str) -> bool:
+    """Whether `text` enumerates members of a key term of the question as "A、B、C等 + the term" (实用技术)."""
+    kinds = [m.group(1) for m in _MEMBERS_OF.finditer(normalize_for_matching(text))]
+    return any(kind.startswith(tuple(t.forms)) for kind in kinds for t in frame.key_terms if t.forms)
 
 
 def asks_who(question: str) -> bool:
@@ -563,6 +578,10 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
                 first -= 1
         start = figures[first - 1].end if first else 0
         end = figures[i + 1].start if i + 1 < len(figures) else len(clause)
+        if clause.count("“", 0, start) > clause.count("”", 0, start):
+            # The figure before is inside a quoted name (“四类人员”中储备489名): the part starts after the name.
+            closing = clause.find("”", start, figure.start)
+            start = closing + 1 if closing >= 0 else start
         start = max(start, clause.rfind("、", start, figure.start) + 1)
         if i and first == i:
             # 组织40名嘎查“第一书记”与127名贫困户开展…: the noun after 40名 is what 40 counts, not 127.

@@ -27,6 +27,9 @@ _SCALES = {"thousand": 1e3, "千": 1e3, "万": 1e4, "million": 1e6, "亿": 1e8, 
 # The scales a figure is read with only as written with them (7.6万 is never 7.6).
 _CHINESE_SCALES = ("万", "亿")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# A lower-case Latin letter and a Han character side by side (a中药材 base, village办): a phrase begun in one
+# language and ended in the other. A name keeps a space or bracket between them (Li Weiqiang (李卫强)).
+_CODE_SWITCH = re.compile(r"[a-z][\u4e00-\u9fff]|[\u4e00-\u9fff][a-z]")
 # A capitalised pinyin syllable run straight into Han characters: a surname romanised, the given name not.
 _HALF_ROMANISED = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{0,5})([\u4e00-\u9fff]{1,2})(?![\u4e00-\u9fff])")
 _REFUSALS = re.compile(
@@ -301,6 +304,11 @@ def ground(answer: str, passages: Sequence[str], question: str, language: str,
     if language == "en":
         text = whole_names(text, passages)
     result = Grounding(text=text)
+    if language == "en" and _CODE_SWITCH.search(text):
+        # "built a中药材 base": the small model fell into Chinese mid-phrase; the quote says it whole instead.
+        result.supported = False
+        result.problems.append("the English answer runs Chinese words into English ones")
+        return result
     if not says_something(text, question):
         result.supported = False
         result.problems.append("the answer says nothing the question did not")

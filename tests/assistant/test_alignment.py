@@ -1766,3 +1766,29 @@ def test_a_participle_before_by_is_a_verb_a_clause_need_not_state() -> None:
     assert not run.key
     claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 183, claim
+
+
+def test_members_written_before_the_asked_kind_are_the_listing() -> None:
+    from assistant.evidence import best_listing
+
+    summary = ("青岭县在各村建成新时代农民讲习所167个，组织第一书记、驻村干部、党员致富带头人担任讲习员，"
+               "用布依语、苗语和普通话宣讲实用技术。")
+    members = "讲习内容既有党的政策、法律法规，也有芒果修剪、板栗嫁接、油茶管护等实用技术。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "讲习所", "实用技术", "讲习", "农民"]), ["青岭县"],
+                          [summary + members, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("青岭县农民讲习所讲授的实用技术，文中举了哪些例子？", "zh", places=["青岭县"])
+    evidence = EvidenceSelector().select(frame, passages(summary, members), 3)
+    listing = best_listing(frame, evidence)
+    assert listing is not None and "芒果修剪" in listing.text, listing
+
+
+def test_a_count_inside_a_quoted_name_does_not_split_the_name_from_its_quote() -> None:
+    from assistant.evidence import figure_claims
+
+    text = "青岭县委从返乡大学生、退役军人、致富能手“三类人员”中储备村级后备力量489名。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "储备", "后备", "力量"]), ["青岭县"],
+                          [text, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("青岭县储备了多少名村级后备力量？", "zh", places=["青岭县"])
+    claims = figure_claims(frame, EvidenceSelector().select(frame, passages(text), 3))
+    reserve = next(c for c in claims if c.value == 489)
+    assert "人员”" not in reserve.quote and reserve.quote.endswith("中储备村级后备力量489名。"), reserve.quote

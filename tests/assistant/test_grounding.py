@@ -147,3 +147,13 @@ def test_a_figure_before_a_unit_starting_with_qian_is_taken_as_written():
     # 千克 is a unit, not 1500 thousands: "1,500 kg" is the passage's own figure.
     verdict = ground("It produced 1,500 kg [1].", ["全村产量1500千克。"], "How much?", "en")
     assert verdict.supported and verdict.text == "It produced 1,500 kg [1]."
+
+
+def test_an_english_answer_running_into_chinese_is_not_kept():
+    passages = ["西洞村第一书记李卫强和村“两委”流转土地860亩，建起中药材基地和村办茶厂。"]
+    mixed = ground("They built a中药材 base and a village办 tea factory [1].", passages,
+                   "What did Xidong Village build on the transferred land?", "en")
+    assert not mixed.supported and "runs Chinese words" in mixed.problems[0]
+    named = ground("They built a herb base (中药材基地) and a village tea factory [1].", passages,
+                   "What did Xidong Village build on the transferred land?", "en")
+    assert named.supported, named.problems
