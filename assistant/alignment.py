@@ -211,6 +211,9 @@ _QUOTE_PAIRS = (("“", "”"), ("「", "」"))
 # The prefix that makes a kind of the rest (非贫困村, 非党员): jieba reads it as a word of its own.
 _NEGATION_PREFIX = "非"
 _ENGLISH_NEGATIONS = frozenset({"not", "non"})
+# "Other than" negates the word after it; the articles name those others 其他 (派驻其他村65名).
+_OTHER_THAN = re.compile(r"\bother than\b", re.IGNORECASE)
+_OTHERS = frozenset({"其他", "其它"})
 # More ways than this of joining a compound's parts' translations is no telling which the compound is.
 _MAX_COMPOUND_FORMS = 1000
 
@@ -662,8 +665,10 @@ class FrameBuilder:
         return named
 
     def _english_terms(self, question: str) -> tuple[list[Term], str | None]:
+        # "Villages other than poor villages" are the villages not poor: 非贫困村, or 其他村 beside 贫困村.
+        others = _OTHER_THAN.search(question) is not None
         # A possessive is its noun ("the poor population's expenses": population).
-        words = [_POSSESSIVE.sub("", w) for w in _ENGLISH_WORD.findall(question)]
+        words = [_POSSESSIVE.sub("", w) for w in _ENGLISH_WORD.findall(_OTHER_THAN.sub("not", question))]
         named = self._name_words(words)
         # Capitalised words after the first are names (matched by query analysis) unless the dictionary knows
         # them as words ("Party", "Communist").
@@ -713,7 +718,7 @@ class FrameBuilder:
         terms = []
         for text, forms, kind in self._translate(content, negated):
             if kind == "negated":
-                terms.extend(self._negated_term(text, forms))
+                terms.extend(self._negated_term(text, forms, others))
                 continue
             # Each part in a translation of its own (a compound's loose form, 以上 for "level", states no part).
             parts = tuple(frozenset(self.lexicon.forms.get(p, set()) - self.lexicon.weak_forms.get(p, frozenset()))
@@ -788,14 +793,14 @@ class FrameBuilder:
                 return phrase
         return frozenset(m for m in made if m in self.lexicon.vocabulary) | phrase
 
-    def _negated_term(self, text: str, forms: frozenset[str]) -> list[Term]:
+    def _negated_term(self, text: str, forms: frozenset[str], others: bool = False) -> list[Term]:
         """A negated word ("non-poor", "not poor") as the articles write it (非贫困村 for non-poor villages): a
         kind a clause must state. A negation the articles never write that way (not yet lifted out) asks for
-        nothing checkable."""
+        nothing checkable. Asked as "other than poor", the others (其他村) are the kind too."""
         # 非常 ("very") is no negation of 常 ("permanent"): an everyday word is not the negated kind.
         written = frozenset(f"{_NEGATION_PREFIX}{f}" for f in forms)
         written = frozenset(f for f in written if (jieba.get_FREQ(f) or 0) < _GENERIC_FREQUENCY and any(
-            f in article for article in self.article_texts))
+            f in article for article in self.article_texts)) | (_OTHERS if others and written else frozenset())
         return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
 
 

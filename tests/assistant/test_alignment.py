@@ -1792,3 +1792,13 @@ def test_a_count_inside_a_quoted_name_does_not_split_the_name_from_its_quote() -
     claims = figure_claims(frame, EvidenceSelector().select(frame, passages(text), 3))
     reserve = next(c for c in claims if c.value == 489)
     assert "人员”" not in reserve.quote and reserve.quote.endswith("中储备村级后备力量489名。"), reserve.quote
+
+
+def test_other_than_a_kind_asks_for_the_others() -> None:
+    text = "青岭县累计选派第一书记131名，其中派驻贫困村66名、派驻其他村65名。"
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "派驻", "其他", "贫困村", "非贫困村"]), ["青岭县"],
+                          [text, "松溪县非贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+    frame = frames.build("Of the first secretaries Qingling County dispatched, how many were sent to villages other "
+                         "than poor villages?", "en", places=["青岭县"])
+    claim = best_of(frame, passages(text))
+    assert claim is not None and claim.value == 65, claim
