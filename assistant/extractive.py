@@ -14,6 +14,7 @@ from assistant.alignment import (
     asked_figure_count,
     asks_each_year,
     asks_several_figures,
+    clause_spans,
     same_value,
 )
 from assistant.evidence import (
@@ -82,7 +83,8 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
                                                     for name, asked in named.get(e.n, ()))]
         titled = of_the_person or [e for e in evidence if any(asked for _, asked in named.get(e.n, ()))]
         best = max(titled or evidence, key=lambda e: e.score)
-        quotes.append((best, (best.start, best.end), best.text.strip()))
+        skip = 0 if asks_who(frame.question) else _clauses_before_the_asked(frame, best)
+        quotes.append((best, (best.start + skip, best.end), best.text[skip:].strip()))
     if not quotes:
         return None  # no article states what a comparison asks
     parts = []
@@ -94,6 +96,17 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
             parts.append(f"{place + ': ' if place else ''}“{quote}” [{item.n}]")
     text = ("；".join(parts) if frame.language == "zh" else "The articles say: " + "; ".join(parts))
     return text, [item.n for item, _, _ in quotes], {item.n: span for item, span, _ in quotes}
+
+
+def _clauses_before_the_asked(frame: QuestionFrame, evidence: Evidence) -> int:
+    """Where the evidence's first clause stating a key word of the question starts (0 when the first does or none
+    does): the clauses before it are about something else, and their figures (建立了53人的后备人选库) answer
+    nothing asked."""
+    keys = [t for t in frame.key_terms if t.forms]
+    for start, end in clause_spans(evidence.text):
+        if any(t.found_in(normalize_for_matching(evidence.text[start:end])) for t in keys):
+            return start
+    return 0
 
 
 def _states_the_telling_terms(frame: QuestionFrame, evidence: Evidence) -> bool:

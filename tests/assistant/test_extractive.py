@@ -66,3 +66,12 @@ def test_a_question_for_two_figures_quotes_both_and_stops_after_the_last():
     frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "检查组", "检查", "乡镇", "党建", "培训"]), ["甘洛县", "甘洛"])
     text, _, _ = answer(frames, "甘洛县派出几个检查组检查党建工作？一共查了多少个乡镇？", "zh", [passage])
     assert "8个检查组" in text and "28个乡镇" in text and "232" not in text
+
+
+def test_a_quote_answering_no_figure_starts_at_its_first_clause_about_the_question():
+    passage = Passage(n=1, doc_id="002", chunk_id="c", title="乌兰县", score=0.1, place="乌兰县",
+                      text="乌兰县还建立了53人的村干部后备人选库,实施“一村一名大学生”培养行动,"
+                           "13个行政村实现村“两委”班子中至少有1名大专以上学历干部。")
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "两委", "班子", "学历", "要求"]), ["乌兰县", "乌兰"])
+    text, _, _ = answer(frames, "乌兰县行政村的村“两委”班子在学历方面达到了什么要求？", "zh", [passage])
+    assert "大专以上学历" in text and "53" not in text, text
