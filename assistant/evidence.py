@@ -222,9 +222,10 @@ _MEMBERS_OF = re.compile(r"、[^、，,。；;]{1,16}?等([\u4e00-\u9fff“”]{
 
 
 def _members_of_asked(frame: QuestionFrame, text: str) -> bool:
-    """Whether `text` enumerates members of a key term of the question as "A、B、C等 + the term" (实用技术)."""
+    """Whether `text` enumerates members of a telling word of the question as "A、B、C等 + the word" (实用技术): a
+    word as common as 制度 or 活动 ends many enumerations of other things."""
     kinds = [m.group(1) for m in _MEMBERS_OF.finditer(normalize_for_matching(text))]
-    return any(kind.startswith(tuple(t.forms)) for kind in kinds for t in frame.key_terms if t.forms)
+    return any(kind.startswith(tuple(t.forms)) for kind in kinds for t in frame.key_terms if t.forms and t.telling)
 
 
 def asks_who(question: str) -> bool:
