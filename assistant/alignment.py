@@ -85,11 +85,10 @@ _DISTRIBUTIVE_LEAD = re.compile(r"(?:每|各)[^，,；;、\d]{0,8}?(?:都|均)(?
 # The words of a place's kind (county: 县): every official and figure of an article's place states them.
 PLACE_WORDS = frozenset(PLACE_SUFFIXES)
 
-_UNITS_LONGEST_FIRST = MEASURE_WORDS_LONGEST_FIRST
 # A figure in Chinese text: the number, an optional 万/亿 scale, 多/余 and its measure word.
 # 2大类 (two major kinds) counts 类 as 2类 would: 大 is no part of the measure word.
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:大(?=[类项批]))?(" +
-                     "|".join(re.escape(u) for u in _UNITS_LONGEST_FIRST) + ")?")
+                     "|".join(re.escape(u) for u in MEASURE_WORDS_LONGEST_FIRST) + ")?")
 _SCALES = {"万": 1e4, "亿": 1e8}
 # What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
 RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
@@ -141,8 +140,10 @@ _MEASURE_VERBS = frozenset({"sell", "销售", "售出", "卖出", "出售"})
 _AMOUNT_NOUNS = frozenset("money fund funding capital investment income revenue profit output value subsidy support "
                           "budget spending expenditure loan credit dividend land area space time growth increase "
                           "more less".split())
-# A passive participle and its particle before "by" (run by, set up by, led by).
-_PASSIVE = re.compile(r"\b([a-z]+)(?: up| out)? by\b")
+# A passive participle and its particle before "by" (run by, set up by, led by, organised by), not a place or
+# time a figure is said of (sent to villages by the county, by 2020).
+_PASSIVE = re.compile(r"\b([a-z]{2,}ed|run|led|set|built|held|made|sent|paid|put|chosen|taken|given|driven|"
+                      r"undertaken|begun|won)(?: up| out)? by\b(?!\s*\d)")
 # "How much tea did …": the words between "how much" and its verb name the thing measured.
 _HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|does|do|was|were|is|are|has|have|had|"
                              r"will|would|can|could)\b")
@@ -399,7 +400,7 @@ def clause_figures(text: str) -> list[ClauseFigure]:
             figures[-1] = ClauseFigure(low.number * _SCALES.get(match.group(2) or "", 1.0), low.number, unit,
                                        low.start, low.end)
         figures.append(ClauseFigure(value, number, unit, match.start(), match.end()))
-    counts = [ClauseFigure(c.value, c.value, c.unit, c.start, c.end) for c in chinese_counts(normalized)]
+    counts = [ClauseFigure(c.value, c.number, c.unit, c.start, c.end) for c in chinese_counts(normalized)]
     return sorted(figures + counts, key=lambda figure: figure.start) if counts else figures
 
 

@@ -50,15 +50,17 @@ def _comparative(question: str) -> str | None:
     return next((g.lower() for g in match.groups() if g), None) if match else None
 
 
-# The sentences of a question, each with the mark that ends it.
-_QUESTION_SENTENCE = re.compile(r"[^？?。!！]+[？?。!！]?")
+# A clause asking which place has more, with the place's kind between (哪个县多, 哪个旗更高).
+_WHICH_MORE = re.compile(r"哪(?:个|一个)?[^，,？?。]{0,6}?更?[多高大少低小]")
+# The clauses of a question, each with the mark that ends it.
+_QUESTION_CLAUSE = re.compile(r"[^？?。!！，,；;]+[？?。!！，,；;]?")
 
 
 def asked_of_each_place(question: str) -> str:
-    """The question without its sentences asking for the comparison itself (两县相差几名？哪个县多，多几个？): what
-    each place's quote must answer. The difference is computed from the quotes, not quoted."""
-    kept = [s for s in _QUESTION_SENTENCE.findall(question)
-            if not (_DIFFERENCE.search(s) or _WHICH_ZH.search(s) or _WHICH_EN.search(s))]
+    """The question without its clauses asking for the comparison itself (两县相差几名, 哪个县多，多几个, "and by how
+    many"): what each place's quote must answer. The difference is computed from the quotes, not quoted."""
+    kept = [c for c in _QUESTION_CLAUSE.findall(question)
+            if not (_DIFFERENCE.search(c) or _WHICH_ZH.search(c) or _WHICH_EN.search(c) or _WHICH_MORE.search(c))]
     return "".join(kept) or question
 
 

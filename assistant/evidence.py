@@ -39,8 +39,8 @@ _SHORTLIST = 8
 # Shown to the LLM: the best clause and its neighbours up to about this many characters.
 _WINDOW_CHARS = 100
 _RANK_PRIOR = 0.3
-# Less than a passage's rank is worth: it only decides between figures that align as well.
-_MEASURE_PRIOR = 0.1
+# Scores equal to this many decimals are a tie (float sums of the same terms in another order).
+_TIE_DIGITS = 6
 # Under this share of the question's terms (weighted, see `align`) a figure's clause is about something else.
 MIN_CLAIM_COVERAGE = 0.45
 _NAME_BONUS = 1.0
@@ -86,6 +86,8 @@ _LIST_BONUS = 1.0
 MIN_MEMBERS = 3
 # An enumerating sentence scoring this much below the best evidence is about something else.
 LISTING_MARGIN = 0.5
+# A sentence listing members of the asked kind by name (…等实用技术) may trail the best by more.
+_NAMED_LISTING_MARGIN = 2 * LISTING_MARGIN
 
 
 @dataclass(frozen=True)
@@ -207,12 +209,13 @@ def best_listing(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Evidence
         return members >= count if first else members == count
 
     admissible = [e for e in evidence if e.alignment.admissible]
-    # Members written before 等 and the asked thing (芒果修剪、板栗嫁接、油茶管护等实用技术) are its members, however
-    # well another sentence about the same subject scores.
-    named = [e for e in admissible if lists_the_asked(e) and _members_of_asked(frame, e.text)]
+    # Members written before 等 and the asked thing (芒果修剪、板栗嫁接、油茶管护等实用技术) are its members, though
+    # a sentence about the same subject without them scores somewhat better.
+    best = max((e.score for e in admissible), default=0.0)
+    named = [e for e in admissible if lists_the_asked(e) and _members_of_asked(frame, e.text)
+             and e.score >= best - _NAMED_LISTING_MARGIN]
     if named:
         return max(named, key=lambda e: e.score)
-    best = max((e.score for e in admissible), default=0.0)
     listings = [e for e in admissible if lists_the_asked(e) and e.score >= best - LISTING_MARGIN]
     return max(listings, key=lambda e: e.score, default=None)
 
@@ -461,6 +464,10 @@ _CHANGE_FROM = re.compile(r"(由|从|從|比)[^由从從比]*$")
 _CHANGE_TO = re.compile(r"(?:增加|提高|下降|减少|減少|增长|增長|上升|降低|降|增)?(?:到|至)")
 
 
+# Marks that open a quote or an aside: a part cut before the next figure may end on one.
+_OPENING_MARKS = "“「‘(（《"
+
+
 def _quote(clause: str, start: int, figure_end: int, end: int) -> str:
     """What to quote for a figure: its part of the clause, after the clause's subject when it starts later,
     and without the change that leads to the next figure.
@@ -484,8 +491,6 @@ def _quote(clause: str, start: int, figure_end: int, end: int) -> str:
     # ⋯, not …: NFKC makes … three full stops, and a figure after them would read as decimals.
     return f"{head}⋯{part}" if head else part
 
-
-_OPENING_MARKS = "“「‘(（《"
 
 
 def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Claim]:
@@ -579,10 +584,10 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
                 first -= 1
         start = figures[first - 1].end if first else 0
         end = figures[i + 1].start if i + 1 < len(figures) else len(clause)
-        if clause.count("“", 0, start) > clause.count("”", 0, start):
-            # The figure before is inside a quoted name (“四类人员”中储备489名): the part starts after the name.
-            closing = clause.find("”", start, figure.start)
-            start = closing + 1 if closing >= 0 else start
+        if first and parts and _inside_quotes(clause, figures[first - 1].start):
+            # The figure before is inside a quoted name (致富能手“四类人员”中储备489名): the name is no boundary, and
+            # the part starts where that figure's did.
+            start = parts[first - 1][1]
         start = max(start, clause.rfind("、", start, figure.start) + 1)
         if i and first == i:
             # 组织40名嘎查“第一书记”与127名贫困户开展…: the noun after 40名 is what 40 counts, not 127.
@@ -592,6 +597,14 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
         end = item_end if item_end >= 0 else end
         parts.append((figure, start, figure.end, max(end, figure.end)))
     return parts
+
+
+def _inside_quotes(text: str, at: int) -> bool:
+    """Whether position `at` of `text` is inside a quote (“”, 「」, ‘’) opened before it and not yet closed."""
+    return any(text.count(opening, 0, at) > text.count(closing, 0, at) for opening, closing in _QUOTE_PAIRS)
+
+
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("‘", "’"))
 
 
 def answers(frame: QuestionFrame, claim: Claim) -> bool:
@@ -616,7 +629,7 @@ def _said_per_item(claim: Claim) -> bool:
 def best_claim(frame: QuestionFrame, evidence: Sequence[Evidence]) -> Claim | None:
     """The figure claim that best states what the question asks, of those that may answer it."""
     claims = [c for c in figure_claims(frame, evidence) if answers(frame, c)]
-    # Of figures aligned as well, one in the measure word asked (多少个: 11个, not 三类标准) answers.
+    # Of figures aligned exactly as well, one in the measure word asked (多少个: 11个, not 三类标准) answers.
     asked = expected_classifier(frame.question)
-    return max(claims, key=lambda c: c.alignment.score + _RANK_PRIOR / c.evidence.passage.n + (
-        _MEASURE_PRIOR if asked and c.unit == asked else 0.0), default=None)
+    return max(claims, key=lambda c: (round(c.alignment.score + _RANK_PRIOR / c.evidence.passage.n, _TIE_DIGITS),
+                                      bool(asked) and c.unit == asked), default=None)

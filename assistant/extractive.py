@@ -14,6 +14,7 @@ from assistant.alignment import (
     asked_figure_count,
     asks_each_year,
     asks_several_figures,
+    clause_figures,
     clause_spans,
     same_value,
 )
@@ -99,13 +100,16 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
 
 
 def _clauses_before_the_asked(frame: QuestionFrame, evidence: Evidence) -> int:
-    """Where the evidence's first clause stating a key word of the question starts (0 when the first does or none
-    does): the clauses before it are about something else, and their figures (建立了53人的后备人选库) answer
-    nothing asked."""
+    """Where the evidence's quote starts: after its leading clauses that state a figure and no key word of the
+    question (建立了53人的后备人选库, another matter's count); 0 when none leads. A clause without a figure is
+    kept, as it may be the means the question asks about (实施“一村一名大学生”培养行动，…学历明显提高)."""
     keys = [t for t in frame.key_terms if t.forms]
+    skip = 0
     for start, end in clause_spans(evidence.text):
-        if any(t.found_in(normalize_for_matching(evidence.text[start:end])) for t in keys):
-            return start
+        clause = normalize_for_matching(evidence.text[start:end])
+        if any(t.found_in(clause) for t in keys) or not clause_figures(clause):
+            return start if skip else 0
+        skip = end
     return 0
 
 

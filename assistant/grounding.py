@@ -30,6 +30,8 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # A lower-case Latin letter and a Han character side by side (a中药材 base, village办): a phrase begun in one
 # language and ended in the other. A name keeps a space or bracket between them (Li Weiqiang (李卫强)).
 _CODE_SWITCH = re.compile(r"[a-z][\u4e00-\u9fff]|[\u4e00-\u9fff][a-z]")
+# A romanised place name with its Chinese suffix (Baiyan村, as `whole_names` keeps it): no switch of language.
+_ROMANISED_PLACE = re.compile(rf"\b[A-Z][a-z]+(?:{'|'.join(PLACE_SUFFIXES)})")
 # A capitalised pinyin syllable run straight into Han characters: a surname romanised, the given name not.
 _HALF_ROMANISED = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{0,5})([\u4e00-\u9fff]{1,2})(?![\u4e00-\u9fff])")
 _REFUSALS = re.compile(
@@ -120,7 +122,8 @@ def answer_figures(text: str) -> list[Figure]:
         figures.append(Figure(match.group(0).strip(), number, number * scale, percent,
                               _unit_word(text_without_markers[match.end():match.end() + _UNIT_REACH])))
     written = normalize_script(text_without_markers)
-    figures += [Figure(written[c.start:c.end], c.value, c.value) for c in chinese_counts(written)]
+    figures += [Figure(written[c.start:c.end], c.number, _thousands(c.unit) * c.value)
+                for c in chinese_counts(written)]
     return figures
 
 
@@ -135,13 +138,18 @@ def _unit_word(after: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def _thousands(unit: str) -> int:
+    """1000 for a measure word that begins with 千 (五千元, as 5千元 is 5000 as well as 5), else 1."""
+    return 1000 if unit.startswith("千") else 1
+
+
 def passage_values(text: str) -> set[float]:
     """Every figure in a passage (counts in Chinese numerals too), with its 万/亿 scale applied: 7.6万亩 is
     76,000 mu, and "7.6 mu" states no figure of it (an English answer that dropped the scale is restated with the
     passage's own figure). A 千 may begin a unit (1500千克, 200千瓦), so a figure before it is also taken as
     written."""
     normalized = normalize_for_matching(text)
-    values = {count.value for count in chinese_counts(normalized)}
+    values = {count.value * scale for count in chinese_counts(normalized) for scale in {1, _thousands(count.unit)}}
     for match in _PASSAGE_NUMBER.finditer(normalized):
         number, scale = float(match.group(1)), match.group(2) or ""
         values.add(number * _SCALES.get(scale, 1.0))
@@ -304,7 +312,7 @@ def ground(answer: str, passages: Sequence[str], question: str, language: str,
     if language == "en":
         text = whole_names(text, passages)
     result = Grounding(text=text)
-    if language == "en" and _CODE_SWITCH.search(text):
+    if language == "en" and _CODE_SWITCH.search(_ROMANISED_PLACE.sub("", text)):
         # "built a中药材 base": the small model fell into Chinese mid-phrase; the quote says it whole instead.
         result.supported = False
         result.problems.append("the English answer runs Chinese words into English ones")

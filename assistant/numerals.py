@@ -34,9 +34,11 @@ _SCALES = {"万": 1e4, "亿": 1e8}
 
 @dataclass(frozen=True)
 class ChineseCount:
-    """A count in words: its value, the measure word after it, and where it stands in the text."""
+    """A count in words: its value (scaled by a 万 or 亿 the measure word begins with), the number written, the
+    measure word after it, and where it stands in the text."""
 
     value: float
+    number: int
     unit: str
     start: int
     end: int
@@ -59,27 +61,31 @@ def parse_chinese_number(words: str) -> int | None:
     return total + digit
 
 
-_COUNT = re.compile(rf"({_NUMBER.pattern})(?:多|余)?(" +
+# Not inside a longer number (十三五, 三千五百名, 数十名, 两三个): only a whole number in words is a count.
+_COUNT = re.compile(r"(?<![零〇一二两三四五六七八九十百千万亿数几])" + rf"({_NUMBER.pattern})(?:多|余)?(" +
                     "|".join(re.escape(u) for u in MEASURE_WORDS_LONGEST_FIRST) + ")")
+# What ends a place's name that begins like a count (五台县, 三台县).
+_PLACE_ENDINGS = "县市镇乡村旗区州"
 
 
 def chinese_counts(text: str) -> list[ChineseCount]:
     """The counts of a normalised text written in Chinese numerals and followed by a measure word, with 多 or 余
-    between allowed (十多个); slogans, ordinals, quoted phrases and 一 ("a") are left out. A 万 or 亿 that begins
-    the measure word scales the count (三万元 is 30,000 yuan), as it does for digits."""
+    between allowed (十多个), quoted or not; slogans, ordinals, place names and 一 ("a") are left out. A 万 or 亿
+    that begins the measure word scales the count (三万元 is 30,000 yuan), as it does for digits."""
     counts = []
     for match in _COUNT.finditer(text):
-        value = parse_chinese_number(match.group(1))
-        if value is None or value == 1 or _is_slogan(text, match.start(), match.end()):
+        number = parse_chinese_number(match.group(1))
+        if number is None or number == 1 or _is_slogan(text, match.start(), match.end()):
             continue
         unit = match.group(2)
-        counts.append(ChineseCount(value * _SCALES.get(unit[0], 1), unit, match.start(), match.end()))
+        counts.append(ChineseCount(number * _SCALES.get(unit[0], 1), number, unit, match.start(), match.end()))
     return counts
 
 
 def _is_slogan(text: str, start: int, end: int) -> bool:
-    """Whether the count at text[start:end] is an ordinal's (after 第, 每 or 几) or a slogan's (a numeral follows
-    the measure word: 五个一批)."""
+    """Whether the count at text[start:end] is an ordinal's (after 第, 每 or 几), a slogan's (a numeral follows
+    the measure word: 五个一批) or a place name's beginning (五台县; 十个村 is a count)."""
     if start and text[start - 1] in "第每几":
         return True
-    return end < len(text) and (text[end] in _DIGITS or text[end] in "十百")
+    return end < len(text) and (text[end] in _DIGITS or text[end] in "十百" or (
+        text[end - 1] == "台" and text[end] in _PLACE_ENDINGS))

@@ -165,9 +165,11 @@ def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:
             f"{year}年" in text or f"{year}年" in asked or re.search(rf"(?:in|by|since|of|from|to){year}", text)
             is not None or year in frame.years)
 
+    # A count in words the question says itself (三项工程中) is the question's, as its digits are.
     return [f for f in answer_figures(answer) if not is_year(f)
             and not any(same_value(f.value, q) or same_value(f.number, q) for q in frame.figures)
-            and not re.search(rf"(?<![\d.]){re.escape(f'{f.number:g}')}(?![\d.])", asked)]
+            and not re.search(rf"(?<![\d.]){re.escape(f'{f.number:g}')}(?![\d.])", asked)
+            and not (not any(c.isdigit() for c in f.raw) and normalize_for_matching(f.raw) in asked)]
 
 
 def lacks_figure(frame: QuestionFrame, answer: str) -> bool:

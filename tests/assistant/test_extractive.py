@@ -75,3 +75,11 @@ def test_a_quote_answering_no_figure_starts_at_its_first_clause_about_the_questi
     frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "两委", "班子", "学历", "要求"]), ["乌兰县", "乌兰"])
     text, _, _ = answer(frames, "乌兰县行政村的村“两委”班子在学历方面达到了什么要求？", "zh", [passage])
     assert "大专以上学历" in text and "53" not in text, text
+
+
+def test_a_leading_clause_without_a_figure_is_kept_as_the_means_asked():
+    passage = Passage(n=1, doc_id="002", chunk_id="c", title="乌兰县", score=0.1, place="乌兰县",
+                      text="乌兰县实施“一村一名大学生”培养行动,村“两委”班子学历明显提高。")
+    frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "两委", "班子", "学历", "办法"]), ["乌兰县", "乌兰"])
+    text, _, _ = answer(frames, "乌兰县通过什么办法提高村“两委”班子学历？", "zh", [passage])
+    assert "一村一名大学生" in text, text

@@ -32,6 +32,12 @@ def test_numbers_in_words_are_read(words, value):
     ("围绕一个目标", []),
     ("“十三五”时期", []),
     ("百名干部进百村", []),
+    # Inside a longer number, or a place's name: no count of its own.
+    ("十三五期间投入资金", []),
+    ("三千五百名干部", []),
+    ("数十名干部", []),
+    ("两三个村", []),
+    ("五台县", []),
     ("两不愁三保障", []),
 ])
 def test_counts_before_a_measure_word(text, counts):
@@ -48,6 +54,9 @@ def test_grounding_reads_counts_in_words_in_passages_and_answers():
     assert 10 in passage_values("細化完善了十個規範")  # Traditional too
     assert [f.value for f in answer_figures("一共有十个规范 [1]。")] == [10]
     assert answer_figures("实施“五个一批” [1]") == []
+    # 千 begins a measure word and scales it, read either way as for digits (5千元).
+    assert [(f.number, f.value) for f in answer_figures("投入五千元 [1]")] == [(5, 5000)]
+    assert {5, 5000} <= passage_values("投入五千元")
 
 
 def test_a_count_in_words_in_a_question_is_no_figure_it_asks_by():
@@ -61,3 +70,14 @@ def test_a_count_in_words_in_a_question_is_no_figure_it_asks_by():
     # An English question's figures are found however far into it they stand (offsets of the matching text).
     assert frames.build("About 2,500 farmers joined the villages. How many of them are poor?", "en").figures == (
         2500,)
+
+
+def test_an_answer_repeating_the_questions_count_in_words_states_only_its_own_figure():
+    from assistant.alignment import FrameBuilder
+    from assistant.lexicon import BilingualLexicon
+    from assistant.verification import stated_figures
+
+    frames = FrameBuilder(BilingualLexicon(["工程", "产业", "资金"]), ["青岭县"], ["青岭县投入资金500万元。"])
+    frame = frames.build("青岭县实施的三项工程中，产业工程投入了多少资金？", "zh")
+    stated = stated_figures(frame, "青岭县三项工程中，产业工程投入资金500万元 [1]。")
+    assert [f.value for f in stated] == [5_000_000]

@@ -132,10 +132,10 @@ def test_an_altered_export_is_refused_and_torch_is_used(embedding_model_path, ex
     assert len(embeddings.embed_query(QUESTIONS[1])) == 768
 
 
-def test_the_int8_export_is_the_default_backend(embedding_model_path, export):
+def test_the_int8_export_is_the_default_backend(real_embeddings, export):
     config = Settings().embedding
     assert (config.backend, config.onnx_quantization) == ("onnx", "qint8")
-    assert isinstance(load_embeddings(config, embedding_model_path), OnnxEmbeddings)
+    assert isinstance(real_embeddings, OnnxEmbeddings)  # the session's model, loaded from the default settings
 
 
 def test_an_export_that_cannot_be_made_is_a_clear_error(tmp_path):
