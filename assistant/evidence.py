@@ -492,7 +492,6 @@ def _quote(clause: str, start: int, figure_end: int, end: int) -> str:
     return f"{head}⋯{part}" if head else part
 
 
-
 def figure_claims(frame: QuestionFrame, evidence: Sequence[Evidence]) -> list[Claim]:
     """Every figure of the evidence, aligned clause by clause (the sentence's meaning score is shared)."""
     claims = []
@@ -599,12 +598,13 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     return parts
 
 
+# The quotation marks the articles write, opening and closing.
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("‘", "’"))
+
+
 def _inside_quotes(text: str, at: int) -> bool:
     """Whether position `at` of `text` is inside a quote (“”, 「」, ‘’) opened before it and not yet closed."""
     return any(text.count(opening, 0, at) > text.count(closing, 0, at) for opening, closing in _QUOTE_PAIRS)
-
-
-_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("‘", "’"))
 
 
 def answers(frame: QuestionFrame, claim: Claim) -> bool:
