@@ -19,7 +19,7 @@ import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
-from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, UNIT_CLASSES, chinese_counts
+from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, SCALES, UNIT_CLASSES, chinese_counts
 from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
@@ -89,7 +89,6 @@ PLACE_WORDS = frozenset(PLACE_SUFFIXES)
 # 2大类 (two major kinds) counts 类 as 2类 would: 大 is no part of the measure word.
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:大(?=[类项批]))?(" +
                      "|".join(re.escape(u) for u in MEASURE_WORDS_LONGEST_FIRST) + ")?")
-_SCALES = {"万": 1e4, "亿": 1e8}
 # What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
 RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
 # A year written without 年 (甘洛2018贫困县摘帽, "2020脱贫"): a bare number of these is no count of anything.
@@ -388,7 +387,7 @@ def clause_figures(text: str) -> list[ClauseFigure]:
         number = float(match.group(1))
         if _YEAR.match(normalized, match.start(1)) or _is_list_marker(normalized, match):
             continue
-        value = number * _SCALES.get(match.group(2) or "", 1.0)
+        value = number * SCALES.get(match.group(2) or "", 1.0)
         unit = match.group(3)
         if unit is None and not match.group(2) and _is_bare_year(normalized, match):
             continue
@@ -397,7 +396,7 @@ def clause_figures(text: str) -> list[ClauseFigure]:
         low = figures[-1] if figures else None
         if low is not None and low.unit is None and low.value == low.number and (match.group(2) or unit) and (
                 RANGE_LINK.fullmatch(normalized[low.end:match.start()])):
-            figures[-1] = ClauseFigure(low.number * _SCALES.get(match.group(2) or "", 1.0), low.number, unit,
+            figures[-1] = ClauseFigure(low.number * SCALES.get(match.group(2) or "", 1.0), low.number, unit,
                                        low.start, low.end)
         figures.append(ClauseFigure(value, number, unit, match.start(), match.end()))
     counts = [ClauseFigure(c.value, c.number, c.unit, c.start, c.end) for c in chinese_counts(normalized)]

@@ -29,7 +29,8 @@ UNIT_CLASSES: dict[str, str] = {
                      "套", "间", "种", "场", "公里", "遍", "轮"), "count"),
 }
 MEASURE_WORDS_LONGEST_FIRST = tuple(sorted(UNIT_CLASSES, key=len, reverse=True))
-_SCALES = {"万": 1e4, "亿": 1e8}
+# The scales a figure is written with (7.6万亩, 三万元), digits or words.
+SCALES = {"万": 1e4, "亿": 1e8}
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,14 @@ def chinese_counts(text: str) -> list[ChineseCount]:
         if number is None or number == 1 or _is_slogan(text, match.start(), match.end()):
             continue
         unit = match.group(2)
-        counts.append(ChineseCount(number * _SCALES.get(unit[0], 1), number, unit, match.start(), match.end()))
+        counts.append(ChineseCount(number * SCALES.get(unit[0], 1), number, unit, match.start(), match.end()))
     return counts
 
 
 def _is_slogan(text: str, start: int, end: int) -> bool:
-    """Whether the count at text[start:end] is an ordinal's (after 第, 每 or 几), a slogan's (a numeral follows
-    the measure word: 五个一批) or a place name's beginning (五台县; 十个村 is a count)."""
-    if start and text[start - 1] in "第每几":
+    """Whether the count at text[start:end] is an ordinal's (after 第 or 每; `_COUNT` already skips one after 几), a
+    slogan's (a numeral follows the measure word: 五个一批) or a place name's beginning (五台县; 十个村 is a count)."""
+    if start and text[start - 1] in "第每":
         return True
     return end < len(text) and (text[end] in _DIGITS or text[end] in "十百" or (
         text[end - 1] == "台" and text[end] in _PLACE_ENDINGS))

@@ -169,7 +169,7 @@ def stated_figures(frame: QuestionFrame, answer: str) -> list[Figure]:
     return [f for f in answer_figures(answer) if not is_year(f)
             and not any(same_value(f.value, q) or same_value(f.number, q) for q in frame.figures)
             and not re.search(rf"(?<![\d.]){re.escape(f'{f.number:g}')}(?![\d.])", asked)
-            and not (not any(c.isdigit() for c in f.raw) and normalize_for_matching(f.raw) in asked)]
+            and (any(c.isdigit() for c in f.raw) or normalize_for_matching(f.raw) not in asked)]
 
 
 def lacks_figure(frame: QuestionFrame, answer: str) -> bool:
