@@ -20,7 +20,7 @@ import jieba.posseg
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, SCALES, UNIT_CLASSES, chinese_counts
-from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, chinese_places, place_stem
+from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, asked_count, chinese_places, place_stem
 from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -104,9 +104,14 @@ _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 # Counted nouns that say nothing but the measure ("how many people are in the pool"): 643名 states them as
 # much as 人 does.
 _MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
+# The kinds of local place an English question names after a romanised name, and their Chinese suffixes.
+_ENGLISH_LOCAL_KINDS = {"village": "村", "town": "镇", "township": "乡", "gacha": "嘎查"}
+_ENGLISH_COUNT_WORDS = frozenset("two three four five six seven eight nine ten".split())
 _PEOPLE_MEASURE = frozenset({"名"})
 # Measures of how much, not how many: an English how-many is answered by none of them unless it names one.
 _AMOUNT_CLASSES = frozenset({"money", "weight", "area"})
+# Measures of how many, whose parts a breakdown counts.
+_COUNTED_CLASSES = frozenset({"people", "households", "count"})
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 # English words that say what a how-many question counts.
 _ENGLISH_UNITS: dict[str, str] = {
@@ -121,6 +126,7 @@ _ENGLISH_UNITS: dict[str, str] = {
                     "base team group enterprise company town township measure item kind type batch".split(), "count"),
     **dict.fromkeys("percent percentage proportion rate incidence".split(), "percent"),
     **dict.fromkeys("times fold".split(), "times"),
+    **dict.fromkeys(("year",), "years"),
 }
 # Things a how-many counts in 个, 所 or 支, which say nothing of what is counted (unlike 名 and 户): the figure's
 # sentence must name them. Measures, items, kinds, types and batches are said by their measure word (八类人员).
@@ -153,6 +159,10 @@ _HOW_MUCH_THING = re.compile(r"\bhow much ((?:[a-z-]+ ){0,3}?[a-z-]+) (?:did|doe
 _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
     **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"}),
     "poor": frozenset({"贫困", "脱贫", "特困"})}
+# The word before an English output noun, which names what is produced ("camel meat output", "tea production").
+_PRODUCT_OUTPUT = re.compile(r"\b([a-z-]+)(?:'s)? (?:output|production|yield)\b(?!\s+value)")
+_OUTPUT_MODIFIERS = frozenset("annual yearly total overall average agricultural industrial county banner city "
+                              "village town its their".split())
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"(?<![a-z])['‘’\"“”]|['‘’\"“”](?![a-z])")
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
@@ -172,11 +182,13 @@ _EN_STOPWORDS = frozenset(
 _INTERROGATIVE = re.compile(r"哪|什么|谁|多少|^几|^何|^多[大久长高远]")
 # What may follow a place's two-character stem when it is the place (甘洛的, 甘洛和, 甘洛？), not part of a name.
 _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
-# A village's or town's name right after a place the question names (replaced by a space): the shortest that
-# ends in a suffix, tried first. One before 级 is no name: 发展村级集体经济 says "village-level".
-_LOCAL_NAME = re.compile(r"(?<= )([\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡))(?!级)")
+# A village's or town's name right after a place the question names (replaced by a space) or opening the question:
+# the shortest that ends in a suffix, tried first. One before 级 is no name: 发展村级集体经济 says "village-level".
+_LOCAL_NAME = re.compile(r"(?:(?<= )|^)([\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡))(?!级)")
 # Characters beginning a word that says which villages, not a village's name (各村, 全旗嘎查, 本村, 驻村).
 _SCOPE_CHARS = frozenset("全各每本该驻对给在从向为和与及的有")
+# What is done to villages, which a village's name does not end in: 加强驻村工作队 is no village 加强驻村.
+_VILLAGE_VERBS = ("驻村", "进村", "入村", "包村", "下村", "到村", "回村")
 # A word used by at most this share of the articles is specific to some of them.
 _SPECIFIC_SHARE = 0.25
 # jieba's dictionary count above which a word is everyday Chinese (办法 10633, 措施 8163; 女性 5214, 驼奶 none).
@@ -187,7 +199,7 @@ _KEY_FLAGS = ("n", "nr", "nz", "nt", "ng", "vn", "an", "b", "j", "l", "i", "eng"
 
 # What says "among" a whole: 其中, or 中 after the whole's noun (第一书记中有多少名…); "in" a thing
 # (项目中投入了多少资金) is told apart by what follows: a count of the whole's kind, within a few words.
-_AMONG_WORDS = frozenset({"中", "之中", "当中", "中有", "中的"})
+_AMONG_WORDS = frozenset({"中", "之中", "当中", "中有", "中的", "里"})
 _COUNTED_ASK = re.compile(r"(?:多少|(?<!哪)几)[名个户人位家所项支座条类种批]")
 # A how-much that ends the question with at most its measure (收入总额是多少？, 面积有多少亩？): the noun before it
 # names what is measured.
@@ -247,7 +259,7 @@ class Term:
     # A distinguishing word of the counted noun ("how many poor villages", "female secretaries"): a figure whose
     # clause leaves it out counts them all (为全县163个村…注入动能, next to 脱贫摘帽后 in its sentence).
     counted_kind: bool = False
-    # The thing an English how-many counts in 个 ("how many villages"): a figure whose sentence does not name it
+    # The thing a how-many counts in 个 ("how many villages", 多少个党支部): a figure whose sentence does not name it
     # (安置点11个) counts something else; one in a breakdown may leave it to the sentence (其中10-50万元的30个).
     counted_thing: bool = False
 
@@ -342,6 +354,9 @@ class QuestionFrame:
     # An English how-many whose counted noun names no measure ("how many of them are from poor households"): it
     # counts, so a figure in yuan, tons or mu (户均增收2万元) is how much of something, no answer.
     counting: bool = False
+    # The kinds of local place asked about (村, 镇), also where an English question names one ("Yunwu Village")
+    # that its articles may write otherwise: a county-wide figure (全县…) is no answer for them.
+    local_kinds: tuple[str, ...] = ()
 
     @property
     def key_terms(self) -> tuple[Term, ...]:
@@ -504,15 +519,30 @@ class FrameBuilder:
         figures = tuple(dict.fromkeys(f.value for f in clause_figures(matching)
                                       if f"{f.value:g}" not in years and matching[f.start].isdigit()))
         places = tuple(dict.fromkeys(found_places))
+        if unit == "years":
+            years = ()  # a span counted from a year (从2013年底算起，经过几年) is no figure of that year
         several = asked_units(normalize(asking)) if language == "zh" and unit is None else set()
         units = tuple(sorted(several)) if len(several) > 1 else ()
         counting = language != "zh" and unit is None and not units and _HOW_MANY.search(normalized) is not None
         local = tuple(p for p in places if p.endswith(VILLAGE_SUFFIXES) and p not in self.place_names and (
             len(p) >= 3 or p.endswith("村")))  # 武乡 is a county, 坪村 (of 茶园坪村, split by jieba) a village
+        kinds = [next(suffix for suffix in VILLAGE_SUFFIXES if p.endswith(suffix)) for p in local]
+        kinds += self._named_local_kinds(places, normalized) if language != "zh" else []
         # Simplified, so the question-shape patterns (谁, 各级, 其中) read a Traditional question too (誰, 各級).
         return QuestionFrame(question=normalize_script(question), language=language, terms=tuple(terms), unit=unit,
                              years=years, places=places, wants_figure=wants_figure, figures=figures,
-                             sides=question_sides(amounts), local_places=local, units=units, counting=counting)
+                             sides=question_sides(amounts), local_places=local, units=units, counting=counting,
+                             local_kinds=tuple(dict.fromkeys(kinds)))
+
+    def _named_local_kinds(self, places: Sequence[str], question: str) -> list[str]:
+        """The kinds (村, 镇) of the villages and towns an English question names by a romanised name and its kind
+        ("Yunwu Village"), where query analysis found the name alone (云雾) and an article writes it with the
+        kind (云雾村). Only the kind is checked: a passage about the place may name it otherwise (海棠 for 海棠镇)."""
+        kinds = [suffix for word, suffix in _ENGLISH_LOCAL_KINDS.items() if re.search(rf"\b{word}\b", question)]
+        return [suffix for place in places for suffix in kinds
+                if not place.endswith(VILLAGE_SUFFIXES) and place not in self.place_names and not any(
+                    place in name for name in self.place_names) and any(
+                    place + suffix in text for text in self.article_texts)]
 
     def _context_terms(self, context: str, asking: str, language: str, asked: list[Term]
                        ) -> tuple[list[Term], list[str]]:
@@ -597,7 +627,8 @@ class FrameBuilder:
         (空壳村, 软弱涣散村) is written in several; 美丽乡 of 美丽乡村 is inside another word."""
         jieba.initialize()  # get_FREQ knows no word before the dictionary is loaded
         stem = next(name[:-len(s)] for s in VILLAGE_SUFFIXES if name.endswith(s))
-        if jieba.get_FREQ(name) or stem.endswith(PLACE_SUFFIXES) or stem[0] in _SCOPE_CHARS:
+        if jieba.get_FREQ(name) or stem.endswith(PLACE_SUFFIXES) or stem[0] in _SCOPE_CHARS or (
+                name.endswith(_VILLAGE_VERBS)):
             return False
         written = re.compile(re.escape(name) + (r"(?![村风级])" if name.endswith("乡") else "(?!级)"))
         # A second article writing it settles it: no need to read the rest of a large corpus.
@@ -626,6 +657,9 @@ class FrameBuilder:
         among = None if asks_several_figures(normalized) else _among_at(words)
         whole = {w for w, _ in words[:among]} if among is not None else set()
         measured = _measured_noun_at(words)
+        counted_head = _counted_head_at(words)
+        # Several figures asked (约谈了多少名、召回调整了多少名) are each of its own act.
+        asked_acts = set() if asks_several_figures(normalized) else _asked_acts_at(words)
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -641,7 +675,10 @@ class FrameBuilder:
             # 非贫困村 is a kind of its own: a clause about 贫困村 is about the others.
             negated = word.startswith(_NEGATION_PREFIX) and len(word) > 1
             telling = flag == "b" or negated or self._specific(word)
-            key = (flag.startswith(_KEY_FLAGS) or attributive or word in _MEASURE_VERBS) and len(word) >= 2 and (
+            # The act a how-many counts (召回调整了多少名), in a word few articles use, is as telling as a noun:
+            # a clause of another act (进行了约谈) counts other people. Everyday verbs (派出, 建成) are paraphrased.
+            act = at in asked_acts and telling
+            key = (flag.startswith(_KEY_FLAGS) or attributive or word in _MEASURE_VERBS or act) and len(word) >= 2 and (
                 not _INTERROGATIVE.search(word))
             # A word of the part asked about in a whole (第一书记中有多少名来自市直单位: 市直, 单位) tells as 女性 does;
             # the whole's word said again (党员中，少数民族党员有多少名) is the whole's, not the part's.
@@ -651,7 +688,7 @@ class FrameBuilder:
             # else (扶持资金2600万元), as for "how much tea".
             forms = frozenset({word}) | (_MEASURE_PARAPHRASES.get(word, frozenset()) if at == measured else frozenset())
             terms.append(Term(word, forms, key=key or negated or at == measured,
-                              telling=telling or part, part=part or at == measured))
+                              telling=telling or part, part=part or at == measured, counted_thing=at == counted_head))
         return terms, unit, places
 
     def _name_words(self, words: Sequence[str]) -> set[int]:
@@ -672,8 +709,11 @@ class FrameBuilder:
         named = self._name_words(words)
         # Capitalised words after the first are names (matched by query analysis) unless the dictionary knows
         # them as words ("Party", "Communist").
+        # The members a list question counts ("what three goals") are how many to list, no word a clause states.
+        size = asked_count(question)
         content = [w for i, w in enumerate(words) if i not in named and w.lower() not in _EN_STOPWORDS and (
-            i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms)]
+            i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms) and not (
+            size is not None and w.lower() in _ENGLISH_COUNT_WORDS)]
         unit = None
         # Quotes around a counted noun ("how many 'empty-shell' villages") are no part of it.
         lowered = _QUOTE_MARKS.sub("", question.lower())
@@ -708,6 +748,10 @@ class FrameBuilder:
         head = lemma(mass.group(1).split()[-1]) if mass else ""
         measured = head if head and head not in _ENGLISH_UNITS and head not in _EN_STOPWORDS and (
             head not in _AMOUNT_NOUNS) else None
+        # The product an output is of ("camel meat output": meat), as much the thing measured as "how much tea".
+        product = _PRODUCT_OUTPUT.search(lowered)
+        if measured is None and product and lemma(product.group(1)) not in _OUTPUT_MODIFIERS | _EN_STOPWORDS:
+            measured = lemma(product.group(1))
         explicit = ("percent", "percentage") if counted else _EXPLICIT_UNITS
         for word in content:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
@@ -726,7 +770,11 @@ class FrameBuilder:
             parts = parts if parts and all(parts) else ()
             if text in _MEASURE_ONLY_NOUNS and text in counted_words:
                 forms = forms | _PEOPLE_MEASURE
-            key = not (self.lexicon.is_verb(text) or text in passive) or text in _MEASURE_VERBS or (
+            # "How many households" asks in 户 as 多少户 does ("how many years" in 年): the measure, which the unit
+            # check asks, is no word a clause must state besides (贫困人口1.92万户 is no count of households under
+            # monitoring).
+            measure = text in counted_words and _ENGLISH_UNITS.get(text) in ("households", "years")
+            key = not (self.lexicon.is_verb(text) or text in passive or measure) or text in _MEASURE_VERBS or (
                 text in _DISTINGUISHING_ENGLISH)
             # A word of the asked part tells one kind from the whole, but is not `telling`: its translations are
             # too loose for an unstated one to mean a near miss. The county of "county units" is the place's.
@@ -862,6 +910,42 @@ def _measured_noun_at(words: Sequence[tuple[str, str]]) -> int | None:
             return at if len(word) >= 2 else None  # 时 of 刚驻村时: no measure
         if not flag.startswith(("v", "d", "p", "u", "m", "q", "t", "f", "c", "y", "a")):
             return None
+    return None
+
+
+def _asked_acts_at(words: Sequence[tuple[str, str]]) -> set[int]:
+    """The positions of the verbs right before a Chinese how-many (召回 + 调整 + 了 + 多少名): the acts it counts."""
+    acts: set[int] = set()
+    for at, (word, _flag) in enumerate(words):
+        if not (word in ("多少", "几") or (word.startswith("几") and word[1:] in UNIT_CLASSES)):
+            continue
+        before = at - 1
+        while before >= 0 and words[before][0] in ("了", "过"):
+            before -= 1
+        while before >= 0 and words[before][1].startswith("v"):
+            acts.add(before)
+            before -= 1
+    return acts
+
+
+def _counted_head_at(words: Sequence[tuple[str, str]]) -> int | None:
+    """The position of the noun a Chinese how-many counts in a measure word that says nothing of it (多少个党支部:
+    党支部; 几家社区工厂: 工厂): the last noun right after the measure word, unless a verb carries the phrase on (多少
+    个易地搬迁集中安置点 is left alone); None otherwise."""
+    for at, (word, _flag) in enumerate(words):
+        if word.startswith("几") and UNIT_CLASSES.get(word[1:]) == "count":
+            start = at + 1
+        elif word in ("多少", "几") and at + 1 < len(words) and UNIT_CLASSES.get(words[at + 1][0]) == "count":
+            start = at + 2
+        else:
+            continue
+        end = start
+        while end < len(words) and (words[end][1].startswith(("n", "j")) or words[end][1] == "vn") and (
+                words[end][1] not in ("ns", "nr")) and _HAN.search(words[end][0]):
+            end += 1
+        if end == start or (end < len(words) and words[end][1].startswith("v") and words[end][1] != "vn"):
+            return None
+        return end - 1
     return None
 
 
@@ -1264,6 +1348,39 @@ def _counts_another_noun_than_asked(frame: QuestionFrame, clause: str, part: str
     return False
 
 
+def _counts_another_thing(frame: QuestionFrame, segment: str, part: str) -> bool:
+    """Whether the figure ending `segment` counts, in a measure word that says nothing of it, a noun written
+    right after it that is no word of the question (在沿边34个村组建联防党支部 counts villages, not the party
+    branches asked for)."""
+    figure = _own_figure(segment, True)
+    if figure is None or figure.unit_class != "count" or not part.startswith(segment) or not any(
+            t.counted_thing for t in frame.terms):
+        return False
+    noun = counted_noun(part[len(segment):])
+    return bool(noun) and not any(t.found_in(noun) for t in frame.terms if t.checkable)
+
+
+def _part_told_by_another_clause(frame: QuestionFrame, clause: str, sentence: str) -> bool:
+    """For a question about a part of a whole ("how many of its first secretaries were sent by county-level
+    departments"), whether the clause leaves out the part's words that another clause of its sentence states with
+    a figure in the asked measure: the sentence breaks the whole down clause by clause (省、州单位派驻34名，县直单位
+    派驻100名，女性第一书记17名), and this clause is another part's."""
+    asked = [t for t in frame.key_terms if t.part]
+    # Counted parts only: the part word of a how-much is its measured noun (收入 of 收入总额是多少), which a clause of
+    # a change (比2019年的1980万元增长) leaves to the clause before.
+    if frame.unit not in _COUNTED_CLASSES or not asked or any(t.found_in(clause) for t in asked):
+        return False
+    return any(sentence[s:e] != clause and any(t.found_in(sentence[s:e]) for t in asked) and any(
+        f.unit_class == frame.unit for f in clause_figures(sentence[s:e])) for s, e in clause_spans(sentence))
+
+
+def _stated_only_negated(frame: QuestionFrame, sentence: str) -> bool:
+    """Whether the sentence writes a distinguishing word of the question only where it denies it (不能享受易地搬迁
+    项目的贫困户, 非贫困村): its figures are of those outside the kind asked."""
+    return any(t.distinguishing and not t.found_in(sentence) and any(f in sentence for f in t.forms - t.weak)
+               for t in frame.key_terms)
+
+
 def _names_a_kind(part: str) -> bool:
     """Whether a figure's part names what it counts: a noun of its own, not only a verb, a scope word (全县) or
     a year (涉及6784人, 2019年全县1200户 name none)."""
@@ -1297,11 +1414,12 @@ def _ends_among(clause: str) -> bool:
 def _silent_on_the_part(frame: QuestionFrame, sentence: str) -> bool:
     """For a question about a part of a whole ("how many of its grid workers are Party members"), whether the
     sentence states none of the part's words: its figures count the whole, or something else. The text before it
-    is not asked: a word of the part there (党员联户 before 选聘网格员1562名) is seldom said of the same people."""
+    is not asked: a word of the part there (党员联户 before 选聘网格员1562名) is seldom said of the same people. A form
+    translating a word only in a later sense (部长 of 组织部长 for "department") does not state it."""
     asked = [t for t in frame.key_terms if t.part]
     # A phrase's own word (党员), not its parts scattered over the sentence (党组织 … 网格员); a phrase with no word
     # of its own cannot be told absent.
-    return bool(asked) and not any(not (t.forms - t.weak) or any(_holds(sentence, f) for f in t.forms)
+    return bool(asked) and not any(not (t.forms - t.weak) or any(_holds(sentence, f) for f in t.forms - t.weak)
                                    for t in asked)
 
 
@@ -1484,6 +1602,24 @@ def _quoted_topic(keys: Sequence[Term], sentence: str, at: int) -> bool:
     return bool(names) and any(t.found_in(names[-1]) for t in keys)
 
 
+# A person a sentence's opening clauses refer back to (驻村三年，他带领群众…), not 其他 or 他人.
+_PERSON_REFERRED = re.compile(r"(?<!其)[他她](?![人乡])")
+_OPENING_CLAUSES = 2
+
+
+def _referred_sentence(context: str, sentence: str) -> str:
+    """The sentence before `sentence` in `context` when `sentence` refers back to its person in its opening
+    clauses (坡头村驻村第一书记黄启明来自…。驻村三年，他带领…: the years are the first secretary's) and it introduces
+    them, with no figure of its own (走遍了全村6个村民小组的389户人家 is about those figures, not 他的推动下 … 183户);
+    "" otherwise."""
+    opening = "".join(sentence[s:e] for s, e in clause_spans(sentence)[:_OPENING_CLAUSES])
+    at = context.find(sentence)
+    if at <= 0 or not _PERSON_REFERRED.search(opening):
+        return ""
+    sentences = [s for s in _FULL_STOP.split(context[:at]) if s.strip()]
+    return sentences[-1] if sentences and not clause_figures(sentences[-1]) else ""
+
+
 def _own_figure(segment: str, one_figure: bool) -> ClauseFigure | None:
     """The figure `segment` is about: its last when the segment is one figure's, its only one otherwise."""
     figures = clause_figures(segment)
@@ -1591,6 +1727,20 @@ def _sentence_lead(context: str, sentence: str) -> str:
     return opening.group() if opening else ""
 
 
+# A clause saying its figure is the whole county's, banner's or town's (全县茶园面积18.4万亩), after a time it opens
+# with (2020年，全县…).
+_WIDER_SCOPE = re.compile(r"(?:(?:到|截至|截止到?|至)?(?:19|20)\d\d年(?:底|末|初)?[,，]?)?全([县旗市区州镇乡])")
+# What each kind of local place is part of: a village of a town and a county, a town of a county.
+_WIDER_THAN = {"村": "县旗市区州镇乡", "嘎查": "县旗市区州镇乡苏木", "镇": "县旗市区州", "乡": "县旗市区州"}
+
+
+def _wider_than_asked(frame: QuestionFrame, clause: str) -> bool:
+    """Whether `clause` opens saying its figure is of a place wider than every kind of village or town the question
+    asks about: a county's tea gardens are no village's."""
+    scope = _WIDER_SCOPE.match(clause)
+    return scope is not None and all(scope.group(1) in _WIDER_THAN[kind] for kind in frame.local_kinds)
+
+
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
           similarity: float = 0.0, segment: str | None = None, part: str | None = None,
           inherited: str | None = None, item: str | None = None, before_passage: str = "",
@@ -1611,8 +1761,10 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     result = Alignment(similarity=similarity)
     before = _clause_before(sentence, clause)
     weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
-    # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it.
-    unnamed_sentence = _without_names(sentence, frame.places)
+    # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it. A
+    # sentence referring back to a person (驻村三年，他…) states what the sentence naming them does.
+    referred = _referred_sentence(context, sentence)
+    unnamed_sentence = _without_names(referred + sentence, frame.places)
     if weights:
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
@@ -1633,7 +1785,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # The clause before lends its subject to a comparison (总额达到2650万元，比2019年的1980万元增长).
         result.anchored = not keys or any(level >= _ANCHOR_LEVEL for level, t, _ in levels if t.key) or any(
             t.found_in(without_counted_nouns(before)) or t.found_in(among) for t in keys if before) or (
-            _quoted_topic(keys, sentence, at))
+            _quoted_topic(keys, sentence, at)) or any(t.found_in(referred) for t in keys)
         # A specific thing asked for (油茶), listed with others in the passage (芒果、板栗、油茶), is not what a
         # sentence naming one of the others instead is about: 产量1.2万吨 said of 芒果 is another product's.
         result.anchored = result.anchored and not any(
@@ -1688,6 +1840,13 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
             _category(frame, clause, part) or (
                 -1 if subset or _said_of_another_item(frame, clause, part) or _said_jointly(frame, clause, part)
                 else 0))
+    if frame.wants_figure and result.qualifier >= 0 and part is not None and _counts_another_thing(
+            frame, segment, part):
+        result.qualifier = -1  # 在沿边34个村组建联防党支部: 34 counts villages, not the party branches asked
+    if frame.wants_figure and result.qualifier >= 0 and _part_told_by_another_clause(frame, clause, sentence):
+        result.qualifier = -1  # …县直单位派驻100名，女性第一书记17名: 17 are the women, not the county units' part
+    if frame.wants_figure and result.qualifier >= 0 and _stated_only_negated(frame, sentence):
+        result.qualifier = -1  # 针对不能享受易地搬迁项目的…危房，…对27户…: not households relocated
     if frame.wants_figure and result.qualifier >= 0 and _silent_on_the_part(frame, unnamed_sentence):
         result.qualifier = -1  # 选聘网格员1562名 counts the grid workers, not those of them who are Party members
     if frame.wants_figure and result.qualifier >= 0 and _whole_of_the_asked_part(frame, clause, sentence):
@@ -1725,5 +1884,6 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # it names it, though: a county's figure is no answer for one of its villages.
         result.place_ok = any(asked in context or any(asked in own or own in asked for own in passage_places)
                               for asked in frame.places) and all(
-            asked in f"{before_passage}|{context}" for asked in frame.local_places)
+            asked in f"{before_passage}|{context}" for asked in frame.local_places) and not (
+            frame.local_kinds and _wider_than_asked(frame, clause))
     return result

@@ -85,6 +85,8 @@ _IRREGULAR_VERBS = {
     "gotten": "get", "went": "go", "gone": "go", "saw": "see", "seen": "see",
     "dug": "dig", "fed": "feed", "bred": "breed", "sought": "seek", "thought": "think", "undertook": "undertake",
     "undertaken": "undertake", "overcame": "overcome", "withdrew": "withdraw", "withdrawn": "withdraw",
+    "shook": "shake", "shaken": "shake", "broke": "break", "broken": "break", "drove": "drive", "driven": "drive",
+    "struck": "strike", "stood": "stand", "understood": "understand", "fought": "fight", "caught": "catch",
 }
 
 

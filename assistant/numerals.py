@@ -25,6 +25,8 @@ UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys(("%", "％", "个百分点"), "percent"),
     **dict.fromkeys(("倍",), "times"),
     **dict.fromkeys(("岁", "周岁"), "age"),
+    # A span of years (驻村三年, 经过七年攻坚); a year itself (2019年) is no figure.
+    **dict.fromkeys(("年",), "years"),
     **dict.fromkeys(("个", "所", "项", "支", "条", "家", "座", "件", "次", "批", "期", "类", "处", "只", "头", "台",
                      "套", "间", "种", "场", "公里", "遍", "轮"), "count"),
 }

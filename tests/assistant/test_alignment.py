@@ -17,6 +17,7 @@ from assistant.verification import (
     misunitted_figure,
     overlooked_claim,
 )
+from indexing.textnorm import normalize_for_matching
 
 TEAMS = ("为加强驻村力量，青岭县精准选派了120名优秀干部，到全县120个行政村任第一书记，"
          "并配备了365名干部组成驻村工作队。")
@@ -1806,3 +1807,147 @@ def test_other_than_a_kind_asks_for_the_others() -> None:
                          "than poor villages?", "en", places=["青岭县"])
     claim = best_of(frame, passages(text))
     assert claim is not None and claim.value == 65, claim
+
+
+def _builder(*texts: str, words: tuple[str, ...] = ()) -> FrameBuilder:
+    """A frame builder over `texts` as articles of 青岭县 (with filler articles, so a word of one is specific)."""
+    return FrameBuilder(BilingualLexicon([*VOCABULARY, *words]), ["青岭县", "青岭"],
+                        [*texts, "松溪县有贫困村12个。"] + ["全县干部群众认真学习。"] * 6)
+
+
+def test_a_span_of_years_is_answered_by_a_count_of_years_not_by_the_years_it_spans() -> None:
+    text = "2014年底，青岭县贫困发生率12.5%。经过六年攻坚，2020年全县贫困发生率降至0.5%。"
+    frames = _builder(text, words=("攻坚", "发生率"))
+    frame = frames.build("青岭县从2014年底算起，经过几年攻坚才把贫困发生率降到0.5%？", "zh", places=["青岭县"])
+    assert frame.unit == "years" and frame.years == ()
+    claim = best_of(frame, passages(text))
+    assert claim is not None and (claim.value, claim.unit) == (6, "年"), claim
+    assert frames.build("How many years did the first secretary stay?", "en").unit == "years"
+
+
+def test_a_count_of_another_noun_written_after_its_measure_word_is_no_answer() -> None:
+    border = "青岭县在沿边34个村组建“党政军警民”联防党支部，选聘护边员1486名。"
+    branches = "目前，全县共有基层党组织742个，其中党委24个、党总支33个、党支部685个。"
+    frames = _builder(border + branches, words=("党支部", "联防", "基层", "党组织", "党委", "党总支", "护边员"))
+    frame = frames.build("青岭县共有多少个党支部？", "zh", places=["青岭县"])
+    claim = best_of(frame, passages(border, branches))
+    assert claim is not None and claim.value == 685, claim
+    # A phrase the verb carries on names no head noun to check.
+    assert not any(t.counted_thing for t in frames.build("建了多少个易地搬迁集中安置点？", "zh").terms)
+
+
+def test_a_part_asked_among_a_whole_with_li_is_not_answered_by_the_whole() -> None:
+    text = ("全县累计选派第一书记152名，其中派驻贫困村71名、非贫困村81名；"
+            "从选派单位看，省市单位选派38名，县直单位选派114名。")
+    frames = _builder(text, words=("选派", "单位", "县直"))
+    frame = frames.build("青岭县选派的第一书记里，由县直单位派出的有多少名？", "zh", places=["青岭县"])
+    claim = best_of(frame, passages(text))
+    assert claim is not None and claim.value == 114, claim
+
+
+def test_households_asked_in_english_are_the_measure_not_the_subject() -> None:
+    frames = _builder(INCOME, words=("返贫", "监测"))
+    frame = frames.build("How many households are under return-to-poverty monitoring in Qingling County?", "en",
+                         places=["青岭县"])
+    text = "青岭县建档立卡贫困人口1.2万户，搬迁3276户。"
+    assert best_of(frame, passages(text)) is None
+    assert best_of(frame, passages("青岭县纳入返贫监测对象1128户。")) is not None
+
+
+def test_an_irregular_participle_reads_the_campaign_phrase() -> None:
+    frame = _builder(INCOME, words=("摇", "脱贫")).build("How many households had shaken off poverty?", "en")
+    assert any(t.forms == frozenset({"脱贫"}) for t in frame.terms), frame.terms
+
+
+def test_a_verb_on_villages_is_no_villages_name() -> None:
+    frame = _builder(TEAMS).build("青岭县加强驻村工作队管理，解决了哪些问题？", "zh")
+    assert frame.local_places == () and "加强驻村" not in frame.places
+
+
+def test_the_count_a_list_question_asks_for_is_no_term() -> None:
+    frame = _builder(TEAMS).build("What three goals does Qingling County set for relocated families?", "en",
+                                  places=["青岭县"])
+    assert "three" not in {t.text for t in frame.terms}
+
+
+def test_a_village_asked_in_english_is_not_answered_by_the_countys_figure() -> None:
+    county, village = "2020年，全县茶园面积18.4万亩。", "白云村建成标准化茶园1800亩。"
+    frames = _builder(county + village, words=("茶园", "标准化"))
+    frame = frames.build("How many mu of tea gardens does Baiyun Village in Qingling County have?", "en",
+                         places=["白云", "青岭县"])
+    assert frame.local_kinds == ("村",)
+    context = normalize_for_matching(county + village)
+    for clause, place_ok in (("2020年,全县茶园面积18.4万亩", False), ("白云村建成标准化茶园1800亩", True)):
+        assert align(frame, clause, clause, context, ["青岭县"]).place_ok is place_ok, clause
+
+
+def test_a_sentence_referring_back_to_a_person_states_what_the_sentence_naming_them_does() -> None:
+    text = "岭头坪村驻村第一书记张明来自省农业厅。驻村四年，他带领群众发展茶叶，成立合作社2个。"
+    frames = _builder(text, words=("合作社",))
+    frame = frames.build("岭头坪村第一书记张明驻村多少年？", "zh", places=["青岭县"])
+    assert frame.local_places == ("岭头坪村",)
+    claim = best_of(frame, passages(text))
+    assert claim is not None and (claim.value, claim.unit) == (4, "年"), claim
+
+
+def test_a_part_told_clause_by_clause_is_answered_by_its_own_clause() -> None:
+    whole = "县委常委、组织部长田晓燕介绍，全县累计选派第一书记134名，其中派驻贫困村93名、派驻软弱涣散村41名。"
+    parts = "134名第一书记中，省、州单位派驻34名，县直单位派驻100名，女性第一书记17名。"
+    frames = _builder(whole + parts, words=("派驻", "单位", "县直", "女性", "部门", "部长", "组织部"))
+    frame = frames.build("How many of Qingling County's first secretaries were sent by county-level departments?",
+                         "en", places=["青岭县"])
+    claim = best_of(frame, passages(parts, whole))
+    assert claim is not None and claim.value == 100, claim
+    # 部长 of 组织部长 translates "department" only in a later sense: the whole's sentence states no part.
+    sentence = normalize_for_matching(whole)
+    clause = "全县累计选派第一书记134名"
+    assert align(frame, clause, sentence, sentence, ["青岭县"], part=clause).qualifier == -1
+
+
+def test_a_sentence_denying_the_asked_kind_gives_no_figure_of_it() -> None:
+    text = "针对不能享受易地搬迁项目的贫困户危房，县财政筹集资金225.5万元，对27户通过补助的形式动员贫困户自建。"
+    frames = _builder(text, words=("易地", "搬迁", "危房", "补助", "项目", "财政"))
+    frame = frames.build("How many households did Qingling County relocate under its ex-situ poverty relocation "
+                         "(易地搬迁) project?", "en", places=["青岭县"])
+    sentence = normalize_for_matching(text)
+    clause = "对27户通过补助的形式动员贫困户自建。"
+    assert align(frame, clause, sentence, sentence, ["青岭县"]).qualifier == -1
+    relocated = normalize_for_matching("全县实施易地搬迁项目，搬迁贫困户1200户。")
+    assert align(frame, "搬迁贫困户1200户。", relocated, relocated, ["青岭县"]).qualifier == 0
+
+
+def test_only_a_sentence_introducing_a_person_lends_its_words_to_the_next() -> None:
+    from assistant.alignment import _referred_sentence
+
+    intro = "岭头坪村驻村第一书记张明来自省农业厅。"
+    figures = "他走遍了全村6个村民小组的389户人家。"
+    later = "在他的推动下，村党支部领办合作社，带动183户农户入社。"
+    assert _referred_sentence(intro + later, later) == intro[:-1]
+    assert _referred_sentence(figures + later, later) == ""
+    assert _referred_sentence(intro + "全村带动183户农户入社。", "全村带动183户农户入社。") == ""
+
+
+def test_the_product_an_english_output_is_of_must_be_stated() -> None:
+    text = "青岭县精深发展骆驼产业，全年驼奶产量达300吨，同比增长7倍。"
+    frames = _builder(text, words=("驼奶", "骆驼", "奶", "肉", "驼", "产量"))
+    found = passages(text)
+    meat = frames.build("What was Qingling County's annual camel meat output?", "en", places=["青岭县"])
+    assert best_of(meat, found) is None
+    milk = frames.build("What was Qingling County's annual camel milk output?", "en", places=["青岭县"])
+    claim = best_of(milk, found)
+    assert claim is not None and claim.value == 300, claim
+
+
+def test_the_act_a_how_many_counts_in_a_telling_verb_must_be_stated() -> None:
+    talked = "青岭县对排名靠后的6名第一书记进行了约谈。"
+    recalled = "松溪县对考核排名靠后的11名第一书记进行了约谈，召回调整3名。"
+    frames = _builder(talked, recalled, words=("召回", "调整", "约谈", "排名", "考核"))
+    frame = frames.build("青岭县对考核排名靠后的第一书记，召回调整了多少名？", "zh", places=["青岭县"])
+    assert any(t.text == "召回" and t.key and t.telling for t in frame.terms)
+    selector, found = EvidenceSelector(), passages(talked)
+    assert answer_gap(frame, selector.select(frame, found, 3), selector.candidates(frame, found))
+    claim = best_of(frame, passages(recalled))
+    assert claim is not None and claim.value == 3, claim
+    # Each of several figures asked is of its own act: neither must be stated by the other's clause.
+    both = frames.build("青岭县对考核排名靠后的第一书记分别约谈了多少名、召回调整了多少名？", "zh", places=["青岭县"])
+    assert not any(t.text == "召回" and t.key for t in both.terms)

@@ -81,3 +81,9 @@ def test_an_answer_repeating_the_questions_count_in_words_states_only_its_own_fi
     frame = frames.build("青岭县实施的三项工程中，产业工程投入了多少资金？", "zh")
     stated = stated_figures(frame, "青岭县三项工程中，产业工程投入资金500万元 [1]。")
     assert [f.value for f in stated] == [5_000_000]
+
+
+def test_a_span_of_years_is_a_figure_and_a_year_is_not():
+    assert [(c.value, c.unit) for c in chinese_counts("驻村三年，经过七年攻坚")] == [(3, "年"), (7, "年")]
+    assert [(f.value, f.unit) for f in clause_figures("2019年底连续5年")] == [(5, "年")]
+    assert chinese_counts("第三年") == [] and chinese_counts("二〇一九年") == []
