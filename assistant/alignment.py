@@ -19,8 +19,9 @@ import jieba.posseg
 
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
-from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, SCALES, UNIT_CLASSES, chinese_counts
+from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, SCALES, UNIT_CLASSES, chinese_counts, names_no_span
 from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, asked_count, chinese_places, place_stem
+from assistant.sentences import sentence_before
 from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -91,6 +92,8 @@ _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:�
                      "|".join(re.escape(u) for u in MEASURE_WORDS_LONGEST_FIRST) + ")?")
 # What joins the two ends of a range written once with its measure word (1-5万元, 10至50万元).
 RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
+# The first year of a range of years (2014—2020年), no figure.
+_RANGE_OF_YEARS = re.compile(r"(?:19|20)\d\d\s*[-–—~～至到]\s*(?:19|20)?\d\d\s*年")
 # A year written without 年 (甘洛2018贫困县摘帽, "2020脱贫"): a bare number of these is no count of anything.
 _BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 # A year as a question writes it (2019年, 2019年度, 2019年底): the frame's years hold it. jieba would join its 年 to the
@@ -106,7 +109,7 @@ _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 _MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
 # The kinds of local place an English question names after a romanised name, and their Chinese suffixes.
 _ENGLISH_LOCAL_KINDS = {"village": "村", "town": "镇", "township": "乡", "gacha": "嘎查"}
-_ENGLISH_COUNT_WORDS = frozenset("two three four five six seven eight nine ten".split())
+_ENGLISH_COUNT_WORDS = {word: n for n, word in enumerate("two three four five six seven eight nine ten".split(), 2)}
 _PEOPLE_MEASURE = frozenset({"名"})
 # Measures of how much, not how many: an English how-many is answered by none of them unless it names one.
 _AMOUNT_CLASSES = frozenset({"money", "weight", "area"})
@@ -160,9 +163,9 @@ _DISTINGUISHING_ENGLISH: dict[str, frozenset[str]] = {
     **dict.fromkeys(("female", "woman"), frozenset({"女性", "妇女"})), "male": frozenset({"男性"}),
     "poor": frozenset({"贫困", "脱贫", "特困"})}
 # The word before an English output noun, which names what is produced ("camel meat output", "tea production").
-_PRODUCT_OUTPUT = re.compile(r"\b([a-z-]+)(?:'s)? (?:output|production|yield)\b(?!\s+value)")
+_PRODUCT_OUTPUT = re.compile(r"\b([a-z-]+)(?:['’]s)? (?:output|production|yield)\b(?!\s+value)")
 _OUTPUT_MODIFIERS = frozenset("annual yearly total overall average agricultural industrial county banner city "
-                              "village town its their".split())
+                              "village town township province cooperative enterprise factory company base".split())
 _PEOPLE_CONTEXT = re.compile(r"\b(?:people|peoples|ethnic|population|minority|minorities|nationality)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"(?<![a-z])['‘’\"“”]|['‘’\"“”](?![a-z])")
 # English words that name the unit of the answer wherever they stand ("the floor area in square metres").
@@ -187,8 +190,9 @@ _STEM_END = r"(?=[^\u4e00-\u9fff]|[的和与及跟同在有共]|$)"
 _LOCAL_NAME = re.compile(r"(?:(?<= )|^)([\u4e00-\u9fff]{2,4}?(?:嘎查|村|镇|乡))(?!级)")
 # Characters beginning a word that says which villages, not a village's name (各村, 全旗嘎查, 本村, 驻村).
 _SCOPE_CHARS = frozenset("全各每本该驻对给在从向为和与及的有")
-# What is done to villages, which a village's name does not end in: 加强驻村工作队 is no village 加强驻村.
-_VILLAGE_VERBS = ("驻村", "进村", "入村", "包村", "下村", "到村", "回村")
+# What is done to villages, which a village's name does not end in: 加强驻村工作队 is no village 加强驻村 (岭下村,
+# 石包村 are names).
+_VILLAGE_VERBS = ("驻村", "进村", "入村")
 # A word used by at most this share of the articles is specific to some of them.
 _SPECIFIC_SHARE = 0.25
 # jieba's dictionary count above which a word is everyday Chinese (办法 10633, 措施 8163; 女性 5214, 驼奶 none).
@@ -400,8 +404,11 @@ def clause_figures(text: str) -> list[ClauseFigure]:
     normalized = normalize_for_matching(text)
     for match in _FIGURE.finditer(normalized):
         number = float(match.group(1))
-        if _YEAR.match(normalized, match.start(1)) or _is_list_marker(normalized, match):
+        if _YEAR.match(normalized, match.start(1)) or _is_list_marker(normalized, match) or (
+                _RANGE_OF_YEARS.match(normalized, match.start(1))):
             continue
+        if match.group(3) == "年" and names_no_span(normalized, match.end()):
+            continue  # 80年代, 5年行动
         value = number * SCALES.get(match.group(2) or "", 1.0)
         unit = match.group(3)
         if unit is None and not match.group(2) and _is_bare_year(normalized, match):
@@ -657,9 +664,10 @@ class FrameBuilder:
         among = None if asks_several_figures(normalized) else _among_at(words)
         whole = {w for w, _ in words[:among]} if among is not None else set()
         measured = _measured_noun_at(words)
-        counted_head = _counted_head_at(words)
-        # Several figures asked (约谈了多少名、召回调整了多少名) are each of its own act.
-        asked_acts = set() if asks_several_figures(normalized) else _asked_acts_at(words)
+        # Several figures asked (约谈了多少名、召回调整了多少名; 几个检查组…多少个乡镇): each of its own act and noun.
+        several = asks_several_figures(normalized)
+        counted_head = None if several else _counted_head_at(words)
+        asked_acts = set() if several else _asked_acts_at(words)
         for at, (word, flag) in enumerate(words):
             if not word or not _HAN.search(word) or word in _ZH_QUESTION_WORDS:
                 continue
@@ -713,7 +721,7 @@ class FrameBuilder:
         size = asked_count(question)
         content = [w for i, w in enumerate(words) if i not in named and w.lower() not in _EN_STOPWORDS and (
             i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms) and not (
-            size is not None and w.lower() in _ENGLISH_COUNT_WORDS)]
+            size is not None and _ENGLISH_COUNT_WORDS.get(w.lower()) == size)]
         unit = None
         # Quotes around a counted noun ("how many 'empty-shell' villages") are no part of it.
         lowered = _QUOTE_MARKS.sub("", question.lower())
@@ -736,6 +744,8 @@ class FrameBuilder:
                         rest = lowered[counted.start(2) + len(" ".join(phrase[:at])):]
                         part = {lemma(w) for w in _ENGLISH_WORD.findall(rest)}
                     break
+                if lemma(word) == "year" and at > 0:
+                    break  # "how many farmers each year": the year is when, not what is counted
                 counted_words.add(lemma(word))
                 unit = _ENGLISH_UNITS.get(lemma(word)) or unit
                 # The phrase's last word is its head ("village party secretaries": secretary, not village).
@@ -770,10 +780,11 @@ class FrameBuilder:
             parts = parts if parts and all(parts) else ()
             if text in _MEASURE_ONLY_NOUNS and text in counted_words:
                 forms = forms | _PEOPLE_MEASURE
-            # "How many households" asks in 户 as 多少户 does ("how many years" in 年): the measure, which the unit
-            # check asks, is no word a clause must state besides (贫困人口1.92万户 is no count of households under
-            # monitoring).
-            measure = text in counted_words and _ENGLISH_UNITS.get(text) in ("households", "years")
+            # "How many households" asks in 户 as 多少户 does ("how many years" in 年, "how many people" in 名 or 人):
+            # the measure, which the unit check asks, is no word a clause must state besides (贫困人口1.92万户 is no
+            # count of households under monitoring, 选派第一书记131名 none of the reserve pool's people).
+            measure = text in counted_words and (_ENGLISH_UNITS.get(text) in ("households", "years") or (
+                text in _MEASURE_ONLY_NOUNS))
             key = not (self.lexicon.is_verb(text) or text in passive or measure) or text in _MEASURE_VERBS or (
                 text in _DISTINGUISHING_ENGLISH)
             # A word of the asked part tells one kind from the whole, but is not `telling`: its translations are
@@ -972,10 +983,18 @@ def asked_units(question: str) -> set[str]:
     return {unit for unit in units if unit is not None}
 
 
+# What makes 几年 or 多少年 a time, not a span asked: 近几年, 这几年, 十几年; 几年来, 几年间, 几年前.
+_BEFORE_A_TIME = frozenset("近这那前后十")
+_AFTER_A_TIME = frozenset("来间前后里中内")
+
+
 def _classified_unit(question: str, classifier: re.Match[str]) -> str | None:
     """The measure a how-many's classifier asks in (多少名 → people), None where it begins a noun (多少个人…)."""
-    # 几个人 counts people, not things.
+    # 几个人 counts people, not things; 近几年, 十几年来, 多少年来 say when, not how long.
     people = classifier.group(1) == "个" and question[classifier.end():classifier.end() + 1] == "人"
+    if classifier.group(1) == "年" and (question[classifier.end():classifier.end() + 1] in _AFTER_A_TIME or (
+            question[max(0, classifier.start() - 1):classifier.start()] in _BEFORE_A_TIME)):
+        return None
     return None if _begins_a_noun(question, classifier.start(1)) else UNIT_CLASSES.get(
         "人" if people else classifier.group(1))
 
@@ -1257,8 +1276,8 @@ def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
     states and more, or a later item a distinguishing word (四星级, 非贫困村) this one leaves out.
 
     An earlier item's word may qualify the whole list (自加压力确定的20个贫困村、5630名贫困人口), the words after the
-    last figure are every item's (1200户、4500名贫困群众), and an item naming no kind of its own (涉及6784人) is
-    of the one the list names.
+    last figure are every item's (1200户、4500名贫困群众), an item naming no kind of its own (涉及6784人) is
+    of the one the list names, and an item counting in another measure is another thing, not another kind.
     """
     if "、" not in clause:
         return False
@@ -1266,12 +1285,16 @@ def _said_of_another_item(frame: QuestionFrame, clause: str, part: str) -> bool:
     shared = clause[figures[-1].end:] if figures else ""
     keys = frame.key_terms
     own = {t.text for t in keys if t.found_in(part) or t.found_in(shared)}
+    own_classes = {f.unit_class for f in clause_figures(part)} - {None}
     later = False
     for item in clause.split("、"):
         if part in item:
             later = True
             continue
-        if not clause_figures(item):
+        classes = {f.unit_class for f in clause_figures(item)}
+        # An item counting in another measure is no neighbouring kind (省州下达的137个贫困村退出、30070名贫困人口减贫:
+        # its 省州下达 qualifies both).
+        if not classes or (own_classes and not classes & own_classes):
             continue
         # Its words, not its measure words (161人次 says nothing of "people").
         stated = {t.text for t in keys if t.found_in(_without_figures(item))}
@@ -1350,14 +1373,14 @@ def _counts_another_noun_than_asked(frame: QuestionFrame, clause: str, part: str
 
 def _counts_another_thing(frame: QuestionFrame, segment: str, part: str) -> bool:
     """Whether the figure ending `segment` counts, in a measure word that says nothing of it, a noun written
-    right after it that is no word of the question (在沿边34个村组建联防党支部 counts villages, not the party
-    branches asked for)."""
+    right after it that is not the thing the question counts (在沿边34个村组建联防党支部 counts villages, not the
+    party branches asked for, even where the question says 沿边村 too)."""
     figure = _own_figure(segment, True)
     if figure is None or figure.unit_class != "count" or not part.startswith(segment) or not any(
             t.counted_thing for t in frame.terms):
         return False
     noun = counted_noun(part[len(segment):])
-    return bool(noun) and not any(t.found_in(noun) for t in frame.terms if t.checkable)
+    return bool(noun) and not any(t.found_in(noun) for t in frame.terms if t.counted_thing)
 
 
 def _part_told_by_another_clause(frame: QuestionFrame, clause: str, sentence: str) -> bool:
@@ -1370,13 +1393,26 @@ def _part_told_by_another_clause(frame: QuestionFrame, clause: str, sentence: st
     # a change (比2019年的1980万元增长) leaves to the clause before.
     if frame.unit not in _COUNTED_CLASSES or not asked or any(t.found_in(clause) for t in asked):
         return False
-    return any(sentence[s:e] != clause and any(t.found_in(sentence[s:e]) for t in asked) and any(
-        f.unit_class == frame.unit for f in clause_figures(sentence[s:e])) for s, e in clause_spans(sentence))
+    clauses = [sentence[s:e] for s, e in clause_spans(sentence)]
+    if clause not in clauses:
+        return False
+    # The clauses of the breakdown the figure's clause belongs to (from its 其中, or after a "134名第一书记中"), not
+    # the whole it breaks down (县直单位共选派干部300名，其中100名担任第一书记: 100 are the county units' too).
+    at = clauses.index(clause)
+    start = max((i for i in range(1, at + 1) if clauses[i].startswith("其中") or _ends_among(clauses[i - 1])),
+                default=0)
+    return any(i != at and any(t.found_in(clauses[i]) for t in asked) and any(
+        f.unit_class == frame.unit for f in clause_figures(clauses[i])) for i in range(start, len(clauses)))
+
+
+_QUESTION_NEGATION = re.compile(r"[非未没不]|\b(?:not|non|never|yet|without)\b", re.IGNORECASE)
 
 
 def _stated_only_negated(frame: QuestionFrame, sentence: str) -> bool:
     """Whether the sentence writes a distinguishing word of the question only where it denies it (不能享受易地搬迁
     项目的贫困户, 非贫困村): its figures are of those outside the kind asked."""
+    if _QUESTION_NEGATION.search(frame.question):
+        return False  # asked of those who are not (…had not been lifted out of poverty), a denial answers
     return any(t.distinguishing and not t.found_in(sentence) and any(f in sentence for f in t.forms - t.weak)
                for t in frame.key_terms)
 
@@ -1602,22 +1638,24 @@ def _quoted_topic(keys: Sequence[Term], sentence: str, at: int) -> bool:
     return bool(names) and any(t.found_in(names[-1]) for t in keys)
 
 
-# A person a sentence's opening clauses refer back to (驻村三年，他带领群众…), not 其他 or 他人.
-_PERSON_REFERRED = re.compile(r"(?<!其)[他她](?![人乡])")
+# A person a sentence's opening clauses refer back to (驻村三年，他带领群众…), not 其他, 他人 or 他们.
+_PERSON_REFERRED = re.compile(r"(?<!其)[他她](?![人乡们])")
+# A sentence introducing a person by their post (坡头村驻村第一书记黄启明来自…).
+_PERSON_POST = re.compile(r"书记|主任|队长|组长|村长|镇长|乡长|县长|旗长|队员|能手|带头人")
 _OPENING_CLAUSES = 2
 
 
 def _referred_sentence(context: str, sentence: str) -> str:
-    """The sentence before `sentence` in `context` when `sentence` refers back to its person in its opening
-    clauses (坡头村驻村第一书记黄启明来自…。驻村三年，他带领…: the years are the first secretary's) and it introduces
-    them, with no figure of its own (走遍了全村6个村民小组的389户人家 is about those figures, not 他的推动下 … 183户);
-    "" otherwise."""
+    """The sentence before `sentence` in `context` when `sentence` refers back to a person in its opening clauses
+    and that one introduces them by their post, with no figure of its own (坡头村驻村第一书记黄启明来自…。驻村三年，
+    他带领…: the years are the first secretary's; 他走遍了全村6个村民小组的389户人家 is about its figures, and lends
+    nothing to 在他的推动下…183户); "" otherwise."""
     opening = "".join(sentence[s:e] for s, e in clause_spans(sentence)[:_OPENING_CLAUSES])
     at = context.find(sentence)
     if at <= 0 or not _PERSON_REFERRED.search(opening):
         return ""
-    sentences = [s for s in _FULL_STOP.split(context[:at]) if s.strip()]
-    return sentences[-1] if sentences and not clause_figures(sentences[-1]) else ""
+    previous = sentence_before(context, at, past_quotation=False)
+    return previous if _PERSON_POST.search(previous) and not clause_figures(previous) else ""
 
 
 def _own_figure(segment: str, one_figure: bool) -> ClauseFigure | None:
@@ -1729,16 +1767,16 @@ def _sentence_lead(context: str, sentence: str) -> str:
 
 # A clause saying its figure is the whole county's, banner's or town's (全县茶园面积18.4万亩), after a time it opens
 # with (2020年，全县…).
-_WIDER_SCOPE = re.compile(r"(?:(?:到|截至|截止到?|至)?(?:19|20)\d\d年(?:底|末|初)?[,，]?)?全([县旗市区州镇乡])")
+_WIDER_SCOPE = re.compile(r"(?:(?:到|截至|截止到?|至)?(?:19|20)\d\d年(?:度|底|末|初)?|今年|去年)?全([县旗市区州镇乡])")
 # What each kind of local place is part of: a village of a town and a county, a town of a county.
-_WIDER_THAN = {"村": "县旗市区州镇乡", "嘎查": "县旗市区州镇乡苏木", "镇": "县旗市区州", "乡": "县旗市区州"}
+_WIDER_THAN = {"村": "县旗市区州镇乡", "嘎查": "县旗市区州镇乡", "镇": "县旗市区州", "乡": "县旗市区州"}
 
 
 def _wider_than_asked(frame: QuestionFrame, clause: str) -> bool:
     """Whether `clause` opens saying its figure is of a place wider than every kind of village or town the question
     asks about: a county's tea gardens are no village's."""
     scope = _WIDER_SCOPE.match(clause)
-    return scope is not None and all(scope.group(1) in _WIDER_THAN[kind] for kind in frame.local_kinds)
+    return scope is not None and all(scope.group(1) in _WIDER_THAN.get(kind, "") for kind in frame.local_kinds)
 
 
 def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passage_places: Sequence[str],
@@ -1763,15 +1801,16 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
     # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it. A
     # sentence referring back to a person (驻村三年，他…) states what the sentence naming them does.
-    referred = _referred_sentence(context, sentence)
-    unnamed_sentence = _without_names(referred + sentence, frame.places)
+    referred = _without_names(_referred_sentence(context, sentence), frame.places)
+    unnamed_sentence = _without_names(sentence, frame.places)
+    stating_sentence = f"{referred}。{unnamed_sentence}" if referred else unnamed_sentence
     if weights:
         own = clause_figures(segment) if part is not None else []
         unit = own[-1].unit if own else None
         stating = part + shared if part is not None else None
         unnamed = [_without_names(text, frame.places) for text in (clause, context, stating, inherited)]
         unnamed_clause, unnamed_context, unnamed_part, unnamed_inherited = unnamed
-        levels = [(term_level(t, unnamed_clause, unnamed_sentence, unnamed_context, unnamed_part, unnamed_inherited,
+        levels = [(term_level(t, unnamed_clause, stating_sentence, unnamed_context, unnamed_part, unnamed_inherited,
                               unit), t, w) for t, w in weights]
         # An English verb's translations are few of the ways Chinese says it (提拔 and 升级 for "promoted"): like a
         # loosely translated word, it counts where stated and is not missed where not.
@@ -1785,7 +1824,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
         # The clause before lends its subject to a comparison (总额达到2650万元，比2019年的1980万元增长).
         result.anchored = not keys or any(level >= _ANCHOR_LEVEL for level, t, _ in levels if t.key) or any(
             t.found_in(without_counted_nouns(before)) or t.found_in(among) for t in keys if before) or (
-            _quoted_topic(keys, sentence, at)) or any(t.found_in(referred) for t in keys)
+            _quoted_topic(keys, sentence, at)) or any(t.found_in(referred) for t in keys if not t.distinguishing)
         # A specific thing asked for (油茶), listed with others in the passage (芒果、板栗、油茶), is not what a
         # sentence naming one of the others instead is about: 产量1.2万吨 said of 芒果 is another product's.
         result.anchored = result.anchored and not any(

@@ -176,7 +176,9 @@ def place_frame(frame: QuestionFrame, target: PlaceTarget, targets: Sequence[Pla
                   and not (t.distinguishing and t.text.lower() in others and t.text.lower() not in own))
     # A town named of one place (岐安县马莲河镇的…和云岫县勐卡镇的…) is not where the other's clause stands.
     local = tuple(p for p in frame.local_places if p in normalize(own)) if own else frame.local_places
-    return replace(frame, places=target.names, terms=terms, local_places=local)
+    # Only the kinds of the villages and towns left (a county beside 马莲河镇 is answered by 全县…).
+    kinds = tuple(k for k in frame.local_kinds if any(p.endswith(k) for p in local)) if own else frame.local_kinds
+    return replace(frame, places=target.names, terms=terms, local_places=local, local_kinds=kinds)
 
 
 def _own_words(question: str, target: PlaceTarget, targets: Sequence[PlaceTarget]) -> tuple[str, str]:

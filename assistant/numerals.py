@@ -78,11 +78,22 @@ def chinese_counts(text: str) -> list[ChineseCount]:
     counts = []
     for match in _COUNT.finditer(text):
         number = parse_chinese_number(match.group(1))
-        if number is None or number == 1 or _is_slogan(text, match.start(), match.end()):
+        if number is None or number == 1 or _is_slogan(text, match.start(), match.end()) or (
+                names_no_span(text, match.end())):
             continue
         unit = match.group(2)
         counts.append(ChineseCount(number * SCALES.get(unit[0], 1), number, unit, match.start(), match.end()))
     return counts
+
+
+# What follows 年 when a number before it names no span of years: a decade (80年代), a school year (三年级), a
+# programme's name (三年行动, 五年规划).
+_NO_SPAN_AFTER = re.compile(r"代|级|行动|规划|计划")
+
+
+def names_no_span(text: str, end: int) -> bool:
+    """Whether the 年 ending at `end` follows a number that names no span of years (80年代, 三年行动)."""
+    return text[end - 1:end] == "年" and _NO_SPAN_AFTER.match(text, end) is not None
 
 
 def _is_slogan(text: str, start: int, end: int) -> bool:

@@ -203,3 +203,12 @@ def test_the_direction_is_the_comparatives_not_another_words():
 ])
 def test_what_each_place_is_asked_leaves_out_the_comparison(question, each):
     assert asked_of_each_place(question) == each
+
+
+def test_a_town_named_of_one_place_leaves_the_other_places_county_figures_answering():
+    frame = QuestionFrame(question="青岭县马莲河镇和松溪县的茶园面积分别是多少亩？", language="zh",
+                          places=("青岭县", "马莲河镇", "松溪县"), local_places=("马莲河镇",), local_kinds=("镇",))
+    targets = [PlaceTarget("青岭县", "Qingling County", ("ql",), ("青岭县", "青岭")),
+               PlaceTarget("松溪县", "Songxi County", ("sx",), ("松溪县", "松溪"))]
+    assert place_frame(frame, targets[0], targets).local_kinds == ("镇",)
+    assert place_frame(frame, targets[1], targets).local_kinds == ()
