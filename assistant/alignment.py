@@ -109,6 +109,7 @@ _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 _MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
 # The kinds of local place an English question names after a romanised name, and their Chinese suffixes.
 _ENGLISH_LOCAL_KINDS = {"village": "村", "town": "镇", "township": "乡", "gacha": "嘎查"}
+# The counts a list question may ask for in English words ("what three goals"), by value.
 _ENGLISH_COUNT_WORDS = {word: n for n, word in enumerate("two three four five six seven eight nine ten".split(), 2)}
 _PEOPLE_MEASURE = frozenset({"名"})
 # Measures of how much, not how many: an English how-many is answered by none of them unless it names one.
@@ -1405,6 +1406,7 @@ def _part_told_by_another_clause(frame: QuestionFrame, clause: str, sentence: st
         f.unit_class == frame.unit for f in clause_figures(clauses[i])) for i in range(start, len(clauses)))
 
 
+# A question asking of those who are not something (非贫困村, 未脱贫, "not lifted out of poverty").
 _QUESTION_NEGATION = re.compile(r"[非未没不]|\b(?:not|non|never|yet|without)\b", re.IGNORECASE)
 
 
@@ -1765,8 +1767,8 @@ def _sentence_lead(context: str, sentence: str) -> str:
     return opening.group() if opening else ""
 
 
-# A clause saying its figure is the whole county's, banner's or town's (全县茶园面积18.4万亩), after a time it opens
-# with (2020年，全县…).
+# A clause saying its figure is the whole county's, banner's or town's (全县茶园面积18.4万亩), after any time it opens
+# with (2020年底全县…, 今年全县…).
 _WIDER_SCOPE = re.compile(r"(?:(?:到|截至|截止到?|至)?(?:19|20)\d\d年(?:度|底|末|初)?|今年|去年)?全([县旗市区州镇乡])")
 # What each kind of local place is part of: a village of a town and a county, a town of a county.
 _WIDER_THAN = {"村": "县旗市区州镇乡", "嘎查": "县旗市区州镇乡", "镇": "县旗市区州", "乡": "县旗市区州"}
@@ -1800,7 +1802,7 @@ def align(frame: QuestionFrame, clause: str, sentence: str, context: str, passag
     before = _clause_before(sentence, clause)
     weights = [(term, 1.0 if term.key else 0.5) for term in frame.terms if term.checkable]
     # A word of the question inside the name of a place it asks about (茶 of 茶园坪村) is not stated by it. A
-    # sentence referring back to a person (驻村三年，他…) states what the sentence naming them does.
+    # sentence referring back to a person (驻村三年，他…) states what the sentence introducing them by post does.
     referred = _without_names(_referred_sentence(context, sentence), frame.places)
     unnamed_sentence = _without_names(sentence, frame.places)
     stating_sentence = f"{referred}。{unnamed_sentence}" if referred else unnamed_sentence
