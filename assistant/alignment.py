@@ -20,7 +20,7 @@ import jieba.posseg
 from assistant.grounding import same_value
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, SCALES, UNIT_CLASSES, chinese_counts, names_no_span
-from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, asked_count, chinese_places, place_stem
+from assistant.query import PLACE_SUFFIXES, VILLAGE_SUFFIXES, asked_count, chinese_places, numeral_value, place_stem
 from assistant.sentences import sentence_before
 from indexing.textnorm import normalize, normalize_for_matching, normalize_script
 
@@ -109,8 +109,6 @@ _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
 _MEASURE_ONLY_NOUNS = frozenset({"people", "person", "individual"})
 # The kinds of local place an English question names after a romanised name, and their Chinese suffixes.
 _ENGLISH_LOCAL_KINDS = {"village": "村", "town": "镇", "township": "乡", "gacha": "嘎查"}
-# The counts a list question may ask for in English words ("what three goals"), by value.
-_ENGLISH_COUNT_WORDS = {word: n for n, word in enumerate("two three four five six seven eight nine ten".split(), 2)}
 _PEOPLE_MEASURE = frozenset({"名"})
 # Measures of how much, not how many: an English how-many is answered by none of them unless it names one.
 _AMOUNT_CLASSES = frozenset({"money", "weight", "area"})
@@ -722,7 +720,7 @@ class FrameBuilder:
         size = asked_count(question)
         content = [w for i, w in enumerate(words) if i not in named and w.lower() not in _EN_STOPWORDS and (
             i == 0 or not w[:1].isupper() or lemma(w) in self.lexicon.forms) and not (
-            size is not None and _ENGLISH_COUNT_WORDS.get(w.lower()) == size)]
+            size is not None and numeral_value(w) == size)]
         unit = None
         # Quotes around a counted noun ("how many 'empty-shell' villages") are no part of it.
         lowered = _QUOTE_MARKS.sub("", question.lower())

@@ -74,7 +74,7 @@ _FIRST_MEMBERS = re.compile(
     r"\bfirst (?:two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
-def _numeral_value(numeral: str) -> int | None:
+def numeral_value(numeral: str) -> int | None:
     """二十 → 20, 十二 → 12, 八 → 8, 12 → 12, eight → 8."""
     if numeral.isdigit():
         return int(numeral)
@@ -117,7 +117,7 @@ def asked_count(question: str) -> int | None:
     match = _ASKED_COUNT.search(text)
     if match is None:
         return None
-    return _numeral_value(next(group for group in match.groups() if group))
+    return numeral_value(next(group for group in match.groups() if group))
 
 
 def expected_classifier(question: str) -> str | None:
