@@ -94,6 +94,8 @@ _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?(?:多|余)?\s*(?:�
 RANGE_LINK = re.compile(r"\s*[-–—~～至到]\s*")
 # The first year of a range of years (2014—2020年), no figure.
 _RANGE_OF_YEARS = re.compile(r"(?:19|20)\d\d\s*[-–—~～至到]\s*(?:19|20)?\d\d\s*年")
+# A month or day after its number, or after a range of them (5月底, 1-5月, 3日, 15号): a date, no figure.
+_DATE_PART = re.compile(r"(?:[-–—~～至到]\d{1,2})?[月日号]")
 # A year written without 年 (甘洛2018贫困县摘帽, "2020脱贫"): a bare number of these is no count of anything.
 _BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 # A year as a question writes it (2019年, 2019年度, 2019年底): the frame's years hold it. jieba would join its 年 to the
@@ -410,8 +412,9 @@ def clause_figures(text: str) -> list[ClauseFigure]:
             continue  # 80年代, 5年行动
         value = number * SCALES.get(match.group(2) or "", 1.0)
         unit = match.group(3)
-        if unit is None and not match.group(2) and _is_bare_year(normalized, match):
-            continue
+        if unit is None and not match.group(2) and (_is_bare_year(normalized, match) or _DATE_PART.match(
+                normalized, match.end())):
+            continue  # a year, or a month or day of a date (截至5月底, 11月3日)
         if match.group(2) and unit in ("元", "千元"):
             unit = match.group(2) + "元"
         low = figures[-1] if figures else None
@@ -693,9 +696,16 @@ class FrameBuilder:
                 word not in whole)
             # What a how-much measures (村集体经济收入总额是多少: 收入): a sentence not naming it measures something
             # else (扶持资金2600万元), as for "how much tea".
-            forms = frozenset({word}) | (_MEASURE_PARAPHRASES.get(word, frozenset()) if at == measured else frozenset())
+            forms = frozenset({word}) | _household_forms(word, unit) | (
+                _MEASURE_PARAPHRASES.get(word, frozenset()) if at == measured else frozenset())
             terms.append(Term(word, forms, key=key or negated or at == measured,
                               telling=telling or part, part=part or at == measured, counted_thing=at == counted_head))
+        # A name the question quotes that jieba makes no word of (五个一 is a numeral to it) is what a clause must
+        # say, when an article writes it; a quoted name of words (“四类人员”) is stated by its words, and one no
+        # article writes (“四不摘”) is the user's own label.
+        terms += [Term(name, frozenset({normalize_for_matching(name)}), telling=True)
+                  for name in _quoted_names(normalized)
+                  if not any(t.text in name for t in terms) and any(name in text for text in self.article_texts)]
         return terms, unit, places
 
     def _name_words(self, words: Sequence[str]) -> set[int]:
@@ -709,6 +719,8 @@ class FrameBuilder:
         return named
 
     def _english_terms(self, question: str) -> tuple[list[Term], str | None]:
+        # An amount's scale ("1 million") is its figure's, no word a clause states.
+        question = _english_amounts(question)
         # "Villages other than poor villages" are the villages not poor: 非贫困村, or 其他村 beside 贫困村.
         others = _OTHER_THAN.search(question) is not None
         # A possessive is its noun ("the poor population's expenses": population).
@@ -764,6 +776,9 @@ class FrameBuilder:
         explicit = ("percent", "percentage") if counted else _EXPLICIT_UNITS
         for word in content:
             unit = unit or (_ENGLISH_UNITS.get(lemma(word)) if lemma(word) in explicit else None)
+        # So is its currency ("between 500,000 and 1000000 yuan"), once the unit has been read.
+        currencies = {m.group(1).lower() for m in _CURRENCY_AFTER_FIGURE.finditer(question)}
+        content = [w for w in content if w.lower() not in currencies]
         content, negated = _negations(content)
         # A participle before "by" ("the cooperative run by the Party branch", "set up by") is a verb, however
         # the dictionary glosses the word: the Chinese says it many ways (领办, 牵头成立).
@@ -837,7 +852,10 @@ class FrameBuilder:
                 translated.append((word.lower(), compound, "compound"))
             else:
                 translated += [(text, forms, "negated") for text, forms in self.lexicon.translate([word])]
-        return translated + [(text, forms, "word") for text, forms in self.lexicon.translate(run)]
+        translated += [(text, forms, "word") for text, forms in self.lexicon.translate(run)]
+        # A place written in lower case ("ganluo", 甘洛 by its pinyin) is a name, no word a clause states.
+        return [(text, frozenset() if forms and all(self._is_place(f) for f in forms) else forms, kind)
+                for text, forms, kind in translated]
 
     def _compound(self, word: str) -> frozenset[str]:
         """The corpus words a hyphenated English compound's parts make, joined in order (oil-tea: 油茶)."""
@@ -862,6 +880,8 @@ class FrameBuilder:
         return [Term(f"non-{text}", written, key=True, telling=True)] if written else []
 
 
+# A currency written after a figure ("1000000 yuan"): the amount's, no word of the question's subject.
+_CURRENCY_AFTER_FIGURE = re.compile(r"\d\s*(yuan|rmb)\b", re.IGNORECASE)
 # A gerund used as a noun at the end of a question: after a possessive, a preposition, an article or a hyphenated
 # modifier ("the county's monitoring", "under monitoring", "return-to-poverty monitoring").
 _GERUND_NOUN = re.compile(r"(?:['’]s|\b(?:under|in|for|of|on|with|after|before|the|its|their|his|her)|-[a-z]+)\s+"
@@ -874,6 +894,28 @@ _POINTS_BACK = re.compile(r"^\s*(?:其中|其|他们|她们|它们|这些|那些
                           r"\bthey\b|\bthem\b", re.IGNORECASE)
 _ASKING = re.compile(r"[?？]|\b(?:how|what|which|who|whom|whose|when|where|why)\b|多少|几|哪|谁|什么|何",
                      re.IGNORECASE)
+
+
+# A short name in quotes, as a question writes it (“五个一”, 「三会一课」, ‘两不愁’).
+_QUESTION_QUOTE = re.compile(r"“([^“”]{2,10})”|「([^「」]{2,10})」|『([^『』]{2,10})』|‘([^‘’]{2,10})’|"
+                             r"\"([^\"]{2,10})\"")
+
+
+def _quoted_names(question: str) -> list[str]:
+    """The names a Chinese question quotes (“五个一”工作法: 五个一), as `normalize` writes them."""
+    names = (next(g for g in m.groups() if g) for m in _QUESTION_QUOTE.finditer(question))
+    return [normalize(name) for name in names if _HAN.search(name)]
+
+
+# What the articles count in 户 besides X户 (贫困户 counted as 贫困人口1.92万户 or 贫困家庭3000户).
+_HOUSEHOLD_HEADS = ("人口", "家庭")
+
+
+def _household_forms(word: str, unit: str | None) -> frozenset[str]:
+    """The other nouns a household noun asked in 户 is counted by (多少户贫困户: 贫困人口, 贫困家庭)."""
+    if unit != "households" or len(word) < 3 or not word.endswith("户"):
+        return frozenset()
+    return frozenset(word[:-1] + head for head in _HOUSEHOLD_HEADS)
 
 
 def _context_and_ask(question: str) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from assistant.alignment import (
     same_value,
 )
 from assistant.answer import Passage
+from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST
 from assistant.query import COMPOUND_SURNAMES, asked_count, asks_for_a_list, asks_for_the_first, expected_classifier
 from assistant.sentences import SentenceScorer, sentence_spans
 from indexing.places import place_aliases
@@ -234,6 +235,49 @@ def _members_of_asked(frame: QuestionFrame, text: str) -> bool:
 def asks_who(question: str) -> bool:
     """A question that asks for a person (who, 谁, 誰, 姓名)."""
     return bool(_WHO.search(normalize(question)))
+
+
+# Questions asking when (何时, 哪一年, "when was it approved") and where ("where is", "which city", 哪个省), in
+# Simplified (as `normalize` writes them): the quote must give a date, or a place other than the question's.
+_WHEN = re.compile(r"\bwhen (?:was|were|did|is|are|does|do|has|have|had|will)\b|"
+                   r"\b(?:what|which) (?:year|month|date|day)\b|什么时候|何时|哪一?年|哪个月|几月|什么时间",
+                   re.IGNORECASE)
+_WHERE = re.compile(r"^\W*where\b|\bwhere (?:is|was|are|were|did|does|do|can|has|have|had|will)\b|"
+                    r"\b(?:what|which) (?:city|province|county|town|township|village|place|region|country|prefecture|"
+                    r"municipality)\b|哪个?(?:市|省|县|镇|乡|村|地方)|哪里|哪儿|什么地方|何地|何处", re.IGNORECASE)
+# Terrain and kinds of area, which jieba tags as places (山坡, 山区): no place an answer names.
+_TERRAIN = frozenset(("山坡", "山区", "山村", "山沟", "山上", "山下", "河边", "河畔", "田间", "地头", "乡下", "城里",
+                      "城区", "郊区", "沿海", "边疆", "林区", "牧区", "矿区", "灾区", "库区", "老区", "边区", "片区",
+                      "辖区", "社区", "地区", "园区", "景区", "新区", "农村", "乡村"))
+# A year (2019年, or one written bare before a word: 甘洛2018贫困县摘帽, not 2000户 or 海拔1980米), a month, a
+# day, or a year's start or end.
+_DATE = re.compile(r"(?:19|20)\d\d年|(?<![\d.])(?:19[5-9]\d|20[0-4]\d)(?=[\u4e00-\u9fff])"
+                   rf"(?!万|亿|多|余|{'|'.join(map(re.escape, MEASURE_WORDS_LONGEST_FIRST))})|\d{{1,2}}[月日号]|"
+                   r"[一二三四五六七八九十]{1,3}月|年初|年底|年末")
+
+
+def asks_when(question: str) -> bool:
+    """A question that asks for a time (when, 哪一年, 何时)."""
+    return bool(_WHEN.search(normalize(question)))
+
+
+def asks_where(question: str) -> bool:
+    """A question that asks for a place (where, which city, 哪个省, 从哪里)."""
+    return bool(_WHERE.search(normalize(question)))
+
+
+def gives_the_asked_kind(frame: QuestionFrame, evidence: Evidence) -> bool:
+    """Whether an evidence sentence gives the kind of answer a when- or where-question asks: a date, or a place
+    other than the question's and the passage's own (重庆 for "experts from which city" about Ganluo); True for
+    other questions."""
+    text = normalize_for_matching(evidence.text)
+    if asks_when(frame.question):
+        return _DATE.search(text) is not None
+    if asks_where(frame.question):
+        own = [normalize_for_matching(p) for p in (*frame.places, *passage_places(evidence.passage)) if p]
+        return any(flag == "ns" and len(word) >= 2 and word not in _TERRAIN and not any(
+            word in p or p in word for p in own) for word, flag in jieba.posseg.cut(text))
+    return True
 
 
 def person_names(text: str) -> list[tuple[int, str]]:
@@ -577,12 +621,18 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
     parts = []
     for i, figure in enumerate(figures):
         first = i
-        if first and _ATTRIBUTIVE.fullmatch(clause[figures[first - 1].end:figure.start]):
+        # Both ends of a range are one figure's (每名党员联系5至10户群众): each part holds the whole range.
+        while first and _range_of(clause, figures[first - 1], figures[first]):
+            first -= 1
+        if first and _ATTRIBUTIVE.fullmatch(clause[figures[first - 1].end:figures[first].start]):
             first -= 1
             while first and RANGE_LINK.fullmatch(clause[figures[first - 1].end:figures[first].start]):
                 first -= 1
         start = figures[first - 1].end if first else 0
-        end = figures[i + 1].start if i + 1 < len(figures) else len(clause)
+        last = i
+        while last + 1 < len(figures) and _range_of(clause, figures[last], figures[last + 1]):
+            last += 1
+        end = figures[last + 1].start if last + 1 < len(figures) else len(clause)
         if first and parts and _inside_quotes(clause, figures[first - 1].start):
             # The figure before is inside a quoted name (致富能手“四类人员”中储备489名): the name is no boundary, and
             # the part starts where that figure's did.
@@ -594,8 +644,17 @@ def _figure_segments(clause: str) -> list[tuple[ClauseFigure, int, int, int]]:
             start = link.end() if link else start
         item_end = clause.find("、", figure.end, end)
         end = item_end if item_end >= 0 else end
-        parts.append((figure, start, figure.end, max(end, figure.end)))
+        # The first end of a range reads on to the last (5至10户): its part is the range's, quoted whole.
+        figure_end = figures[last].end
+        parts.append((figure, start, figure_end, max(end, figure_end)))
     return parts
+
+
+def _range_of(clause: str, low: ClauseFigure, high: ClauseFigure) -> bool:
+    """Whether `low` is the first end of a range written once with its measure word (5至10户, 1-5万元), not a
+    figure of its own that a change leads on from (3万元到5万元)."""
+    return re.fullmatch(r"[\d.]+", clause[low.start:low.end]) is not None and (
+        RANGE_LINK.fullmatch(clause[low.end:high.start]) is not None)
 
 
 # The quotation marks the articles write, opening and closing.

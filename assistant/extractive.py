@@ -26,6 +26,7 @@ from assistant.evidence import (
     best_claim,
     best_listing,
     figure_claims,
+    gives_the_asked_kind,
     names_the_person,
     titled_names,
 )
@@ -83,7 +84,9 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         of_the_person = [e for e in evidence if any(asked and names_the_person(frame, name)
                                                     for name, asked in named.get(e.n, ()))]
         titled = of_the_person or [e for e in evidence if any(asked for _, asked in named.get(e.n, ()))]
-        best = max(titled or evidence, key=lambda e: e.score)
+        # A when- or where-question is answered by a line giving a date or another place, where one does.
+        of_the_kind = [e for e in evidence if gives_the_asked_kind(frame, e)]
+        best = max(titled or of_the_kind or evidence, key=lambda e: e.score)
         skip = 0 if asks_who(frame.question) else _clauses_before_the_asked(frame, best)
         quotes.append((best, (best.start + skip, best.end), best.text[skip:].strip()))
     if not quotes:

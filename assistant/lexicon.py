@@ -16,6 +16,7 @@ from importlib import resources
 
 import jieba
 
+from assistant.query import fold_pinyin, han_pinyin
 from indexing.textnorm import normalize_script
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 _HAN_SEGMENT = re.compile(r"[\u4e00-\u9fff]+")
 # A dictionary word longer than this is rarely one a question's words translate.
 _MAX_RUN_CHARACTERS = 6
+# Words of this many characters are looked up by their pinyin: one character's pinyin is too often an English
+# word or part of one ("men", "long").
+_MIN_ROMANISED_CHARACTERS, _MAX_ROMANISED_CHARACTERS = 2, 4
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _ENGLISH_WORD = re.compile(r"[a-z]+")
 # A gloss longer than this many words is a description, not a translation ("to select; to appoint" is kept).
@@ -170,6 +174,15 @@ def _noun_glosses(glosses: Iterable[str]) -> Iterator[tuple[str, ...]]:
             yield content
 
 
+def _romanised(words: Iterable[str]) -> dict[str, set[str]]:
+    """Corpus words of a few characters by their folded pinyin, as users type it (嘎查 → "gaca" for "gacha")."""
+    found: dict[str, set[str]] = {}
+    for word in words:
+        if _MIN_ROMANISED_CHARACTERS <= len(word) <= _MAX_ROMANISED_CHARACTERS and _HAN_SEGMENT.fullmatch(word):
+            found.setdefault(han_pinyin(word), set()).add(word)
+    return found
+
+
 class BilingualLexicon:
     """English lemmas → corpus words (Simplified, lower case) whose CC-CEDICT glosses translate them."""
 
@@ -254,6 +267,10 @@ class BilingualLexicon:
         for phrase, words in _CAMPAIGN_PHRASES.items():
             if words & known:
                 self.phrases.setdefault(phrase, set()).update(words & known)
+        # Corpus words an English question writes in pinyin ("gachas": 嘎查, "sumu": 苏木), for an English word
+        # that translates no corpus word. Kept apart from `forms`, which also decide what a capitalised word is:
+        # one written in pinyin is a name ("Potou Village"), which query analysis matches.
+        self.romanised = {key: frozenset(words) for key, words in _romanised(known).items()}
         # English words the dictionary uses only as verbs ("to select"): they add to a clause's score but a
         # clause need not state them (选派 and 派出 both say "dispatch").
         self.verbs = frozenset(w for w in self.forms if w not in nouns)
@@ -329,6 +346,7 @@ class BilingualLexicon:
                 # A noun the dictionary does not know is said by its verb's words, as loosely as the verb
                 # (relocation: 搬迁; election: 选, though the articles say 换届).
                 word = self.nominalized_verb(word) or word
-                terms.append((word, frozenset(self.forms.get(word, ()))))
+                terms.append((word, frozenset(self.forms.get(word, ())) or self.romanised.get(fold_pinyin(word),
+                                                                                            frozenset())))
                 i += 1
         return terms

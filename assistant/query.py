@@ -55,10 +55,12 @@ _LIST_CLASSIFIER = r"个方面|大|类|种|项|条|个|支|批|家|所"
 # 哪八类, 哪三个, 哪五建 (the members a slogan counts, whatever its word), not 哪十二年 or 哪两届.
 _WHICH_COUNT = rf"哪({_NUMERAL})(?![年月日天号次届期])[\u4e00-\u9fff]"
 # A question that counts what it asks for (哪八类, 哪三个, "which eight kinds") wants every member listed.
+# "List …", "give a list of" ask for one; "exit the list of poor counties", "red and black list" name one.
 _LIST_QUESTION = re.compile(
     rf"分别|哪些|哪几|列举|有什么|{_WHICH_COUNT}|"
     r"[两二三四五六七八九十]{1,2}(?:大|类|种|项|条|个方面)[^，。？?]{0,12}(?:是什么|是哪|包括|指什么)|"
-    r"\b(?:what|which) (?:are|were)\b|\blist\b|"
+    r"\b(?:what|which) (?:are|were)\b|(?:^|[.?!]\s+)(?:please )?list\b|\byou (?:please )?list\b|"
+    r"\b(?:give|provide|make) (?:me |us )?(?:a |the )?(?:full |complete )?list\b|"
     r"\b(?:what|which|name) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?!\d)",
     re.IGNORECASE)
 # The count a list question asks for: 哪八类, 哪五建, 前五项, 三大…是什么, "which eight kinds" (not 三个村的…, 第三批,
@@ -275,6 +277,10 @@ def place_stem(name: str) -> str:
     return name[:-1] if name.endswith(PLACE_SUFFIXES) and len(name) > 2 else name
 
 
+# Places counted or pointed at, not named (三县, 两镇, 各县): jieba may tag them as a place name.
+_COUNTED_PLACES = re.compile(rf"[一二两三四五六七八九十几各本该此每多]+个?(?:{'|'.join(PLACE_SUFFIXES)})")
+
+
 def chinese_places(question: str, mentioned: Callable[[str], bool]) -> tuple[list[str], list[str]]:
     """Place names (jieba tag ns) of a Chinese question: (those the articles mention, as they write them;
     those `mentioned` says no article mentions).
@@ -287,7 +293,7 @@ def chinese_places(question: str, mentioned: Callable[[str], bool]) -> tuple[lis
     unknown: list[str] = []
     previous = ""
     for word, flag in jieba.posseg.cut(normalize(question)):
-        if flag == "ns" and len(word) >= 2:
+        if flag == "ns" and len(word) >= 2 and not _COUNTED_PLACES.fullmatch(word):
             completed = previous + word[0] if word[0] in _SUFFIX_CHARACTERS and previous else ""
             names = [completed] if len(completed) >= 3 and mentioned(completed) else [
                 v for v in _name_variants(word) if mentioned(v)]

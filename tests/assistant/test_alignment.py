@@ -2008,3 +2008,54 @@ def test_several_figures_asked_have_their_own_counted_nouns_and_items_their_own_
                          "by the province and prefecture?", "en", places=["青岭县"])
     claim = best_of(frame, passages(targets))
     assert claim is not None and claim.value == 30070, claim
+
+
+def test_a_range_is_quoted_whole_and_a_month_is_no_figure() -> None:
+    contacts = "青岭县推行党员联户制度，每名农村党员联系5至10户群众。"
+    frames = _builder(contacts, words=("联系", "农村党员", "党员", "群众", "联户"))
+    frame = frames.build("青岭县每名农村党员要联系多少户群众？", "zh", places=["青岭县"])
+    claims = figure_claims(frame, EvidenceSelector().select(frame, passages(contacts), 3))
+    assert {c.value for c in claims} == {5, 10} and all("5至10户" in c.quote for c in claims), claims
+    # A range with a figure after it is quoted whole too, not cut at its own 至.
+    sent = "青岭县每个村选派3至5名党员联系20户群众。"
+    frame = frames.build("青岭县每个村选派多少名党员？", "zh", places=["青岭县"])
+    claims = figure_claims(frame, EvidenceSelector().select(frame, passages(sent), 3))
+    assert all("3至5名" in c.quote for c in claims if c.value in (3, 5)), claims
+    # 截至5月底 dates the count; 5 is no figure of the question or of the clause.
+    watched = "截至5月底，全县纳入监测对象1362户5127人。"
+    assert [f.value for f in clause_figures(watched)] == [1362, 5127]
+    assert [f.value for f in clause_figures("1-5月全县新增就业1200人，11月3日召开大会。")] == [1200]
+    frames = _builder(watched, words=("监测", "对象", "纳入"))
+    frame = frames.build("青岭县截至5月底纳入监测的对象一共有多少人？", "zh", places=["青岭县"])
+    assert frame.figures == ()
+    claim = best_of(frame, passages(watched))
+    assert claim is not None and claim.value == 5127, claim
+
+
+def test_a_household_noun_asked_in_households_is_counted_as_its_population_or_families() -> None:
+    text = "2013年底，青岭县有贫困村71个，建档立卡贫困人口1.92万户8.06万人。"
+    frames = _builder(text, words=("建档立卡", "贫困人口", "贫困户"))
+    frame = frames.build("2013年底青岭县的建档立卡贫困户有多少户？", "zh", places=["青岭县"])
+    claim = best_of(frame, passages(text))
+    assert claim is not None and claim.value == 19200, claim
+    # 贫困 beside a count of all households is no count of poor households.
+    frame = frames.build("青岭县的贫困户有多少户？", "zh", places=["青岭县"])
+    assert best_of(frame, passages("青岭县71个贫困村共有农户3.2万户。")) is None
+
+
+def test_an_amounts_scale_and_currency_are_no_terms() -> None:
+    frame = _builder(words=("集体经济", "收入")).build(
+        "How many villages had a collective income between 500,000 and 1 million yuan?", "en")
+    assert not {"million", "yuan"} & {t.text for t in frame.terms}
+    assert frame.sides == ((500000.0, "range"),)
+    # A place written in lower case is a name, no term, whatever its pinyin translates.
+    frame = _builder(words=("集体经济", "收入", "青岭")).build("What was the collective income of qingling?", "en")
+    assert not any(t.text == "qingling" and t.forms for t in frame.terms)
+
+
+def test_a_quoted_name_is_a_term_whatever_jieba_makes_of_it() -> None:
+    frames = _builder("青岭县推行第一书记“五个一”工作法。", words=("报道", "推行"))
+    frame = frames.build("哪些地方的报道里提到了“五个一”？", "zh")
+    assert any(t.text == "五个一" and t.telling and t.key for t in frame.terms)
+    # A label no article writes is the user's: not asked of a clause.
+    assert not any(t.text == "四不摘" for t in frames.build("青岭县的“四不摘”是指哪四项？", "zh").terms)

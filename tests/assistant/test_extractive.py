@@ -1,5 +1,7 @@
 """The extractive backend on real passages: the evidence that states what was asked, quoted and cited."""
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.alignment import FrameBuilder
@@ -83,3 +85,22 @@ def test_a_leading_clause_without_a_figure_is_kept_as_the_means_asked():
     frames = FrameBuilder(BilingualLexicon([*VOCABULARY, "两委", "班子", "学历", "办法"]), ["乌兰县", "乌兰"])
     text, _, _ = answer(frames, "乌兰县通过什么办法提高村“两委”班子学历？", "zh", [passage])
     assert "一村一名大学生" in text, text
+
+
+def test_a_when_question_quotes_the_line_with_a_date_and_a_where_question_another_place(frames):
+    dated = [Passage(n=1, doc_id="x2", chunk_id="c1", title="望谟县", score=0.2, place="望谟县",
+                     text="望谟县脱贫摘帽后经批准退出贫困县，坚持摘帽不摘责任。"),
+             Passage(n=2, doc_id="x2b", chunk_id="c2", title="望谟县", score=0.1, place="望谟县",
+                     text="2020年11月，望谟县经省人民政府批准退出贫困县序列。")]
+    text, _cited, _spans = answer(frames, "When was Wangmo County approved to exit poverty?", "en", dated)
+    assert "2020年11月" in text, text
+    helped = [Passage(n=1, doc_id="001", chunk_id="c1", title="甘洛县", score=0.2, place="甘洛县",
+                      text="山坡上在建的是甘洛县的土鸡育种项目，专家指导建厂。"),
+              Passage(n=2, doc_id="001b", chunk_id="c2", title="甘洛县", score=0.1, place="甘洛县",
+                      text="甘洛县该项目均受到重庆繁育专家的全程指导。")]
+    text, _cited, _spans = answer(frames, "甘洛县的土鸡育种项目受到哪个市的专家指导？", "zh", helped)
+    assert "重庆" in text
+    # Places ending as terrain words do (汕头, 渝北区) are places all the same.
+    helped[1] = replace(helped[1], text="甘洛县该项目均受到渝北区繁育专家的全程指导。")
+    text, _cited, _spans = answer(frames, "甘洛县的土鸡育种项目受到哪个市的专家指导？", "zh", helped)
+    assert "渝北区" in text

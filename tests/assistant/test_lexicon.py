@@ -75,3 +75,11 @@ def test_a_campaign_phrase_is_looked_up_by_its_words() -> None:
     lexicon = BilingualLexicon(["县级", "县直", "干部", "单位"])
     assert lexicon.campaign_forms(("county", "level")) >= {"县直"}
     assert lexicon.campaign_forms(("village", "level")) == frozenset()
+
+
+def test_a_corpus_word_written_in_pinyin_translates_unless_the_dictionary_has_the_word() -> None:
+    lexicon = BilingualLexicon(["嘎查", "苏木", "干部"])
+    assert "嘎查" in dict(lexicon.translate(["gachas"]))["gacha"]
+    assert "苏木" in dict(lexicon.translate(["sumu"]))["sumu"]
+    # An English word the dictionary translates keeps its translation: "mama" is 妈妈, not 麻麻 by its pinyin.
+    assert dict(BilingualLexicon(["妈妈", "麻麻"]).translate(["mama"]))["mama"] == frozenset({"妈妈"})

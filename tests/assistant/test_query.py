@@ -2,7 +2,15 @@
 
 import pytest
 
-from assistant.query import QueryAnalyzer, detect_language, fold_pinyin, han_pinyin, romanised_name
+from assistant.query import (
+    QueryAnalyzer,
+    asks_for_a_list,
+    chinese_places,
+    detect_language,
+    fold_pinyin,
+    han_pinyin,
+    romanised_name,
+)
 from indexing.chunking import Chunker
 from indexing.config import ChunkingConfig, LoaderConfig
 from indexing.corpus import scan_corpus
@@ -141,3 +149,18 @@ def test_a_name_is_romanised_in_full_pinyin_surname_first() -> None:
     assert romanised_name("张国强") == "Zhang Guoqiang"
     assert romanised_name("欧阳修") == "Ouyang Xiu"
     assert romanised_name("马文博", "马") == "Ma Wenbo"
+
+
+def test_a_list_named_in_the_question_is_no_list_asked_for() -> None:
+    assert asks_for_a_list("List the eight kinds of units.") and asks_for_a_list("Give me a list of the towns.")
+    assert not asks_for_a_list("When was Wangmo County approved to exit the list of poverty-stricken counties?")
+    assert not asks_for_a_list("Which places mention a 'red and black list'?")
+    assert not asks_for_a_list("Was Wangmo County removed from a list of poor counties?")
+    assert asks_for_a_list("Ganluo County. List its measures.")
+
+
+def test_places_counted_or_pointed_at_are_no_unknown_names() -> None:
+    asked = "岩溪、岐安、云岫三县的村党组织书记中大专以上学历的各有多少名？"
+    known, unknown = chinese_places(asked, lambda name: False)
+    assert "三县" not in known + unknown
+    assert chinese_places("各嘎查的党员有多少名？", lambda name: False) == ([], [])
