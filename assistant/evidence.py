@@ -82,6 +82,15 @@ _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
 _QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
 _QUOTED_RUN = re.compile(rf"(?:{_QUOTED_MEMBER.pattern}[、，,]?){{2,}}")
+# A report's points, each opening its own sentence in order from 一 (一是积极发展股份合作制经济。…二是大力发展新型
+# 合作经济。): the words up to the point's first break name it.
+_ORDINAL_POINT = re.compile(r"(?:^|(?<=[。！？；;\n]))\s*([一二三四五六七八九十])是([^，,。！？；;\n]{2,30})")
+_ORDINALS = "一二三四五六七八九十"
+# The words a point opens with before what it is about (积极, 大力 and one verb: 发展): adverbs, adjectives used so.
+_POINT_MANNER_FLAGS = frozenset(("d", "ad", "a"))
+_POINT_VERB_FLAGS = frozenset(("v", "vd", "vn"))
+# The reports' words of manner, which jieba may join to the verb after them (大力发展 is one word to it).
+_POINT_MANNER = re.compile(r"(?:要|进一步|积极|大力|切实|不断|着力|加快|全面|持续|深入|认真)+")
 # A list question prefers the sentence that enumerates (three members or more) over one that summarises.
 _LIST_BONUS = 1.0
 MIN_MEMBERS = 3
@@ -158,7 +167,49 @@ def _enumerations(sentence: str) -> list[list[str]]:
         items[0], items[-1] = items[0][-4:], items[-1][:4]
         if len([item for item in items if item]) >= 2:
             found.append([item for item in items if item])
+    points = ordinal_points(sentence)
+    if points:
+        found.append([name for _, _, name in points])
     return found
+
+
+def ordinal_points(text: str) -> list[tuple[int, int, str]]:
+    """The points a text makes one sentence each as 一是…, 二是…, in order from 一: (where the point starts, where its
+    sentence ends, its name); none unless two or more. A later run from 一 replaces an earlier one."""
+    points: list[tuple[int, int, str]] = []
+    for match in _ORDINAL_POINT.finditer(text):
+        rank = _ORDINALS.index(match.group(1))
+        if rank == 0:
+            points = []
+        if rank == len(points):
+            ends = [at for at in (text.find(mark, match.end()) for mark in "。！？\n") if at >= 0]
+            points.append((match.start(1), min(min(ends, default=len(text)) + 1, len(text)),
+                           _point_object(match.group(2))))
+    return points if len(points) >= 2 else []
+
+
+def _point_object(point: str) -> str:
+    """What a report's point is about, without the adverbs and verbs it opens with (积极发展股份合作制经济:
+    股份合作制经济), as an answer names it; the point itself when nothing else is left."""
+    simplified = normalize(point)  # jieba tags Simplified text; the point keeps the article's script
+    if len(simplified) != len(point):
+        return point
+    manner = _POINT_MANNER.match(simplified)
+    lead = manner.end() if manner else 0
+    for word, flag in jieba.posseg.cut(simplified[lead:]):
+        if flag not in _POINT_MANNER_FLAGS | _POINT_VERB_FLAGS:
+            break
+        lead += len(word)
+        if flag in _POINT_VERB_FLAGS:
+            break  # 培育经营主体: the verb opening the point, not 经营 of what it is about
+    return point[lead:] if len(point) - lead >= 2 else point
+
+
+def _about_one_point(frame: QuestionFrame, points: Sequence[str]) -> bool:
+    """Whether a question is about one of a report's points, not their list: a telling word of it is stated by
+    that point alone (低保 of 三是低保政策兜底扶贫, asked how 低保兜底 is done)."""
+    heads = [normalize_for_matching(point) for point in points]
+    return any(sum(t.found_in(head) for head in heads) == 1 for t in frame.terms if t.telling and t.checkable)
 
 
 def _shared_ending(texts: Sequence[str]) -> str:
@@ -403,6 +454,15 @@ class EvidenceSelector:
                 score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
                     _list_bonus(sentence, count) * best[0].coverage if wants_list else 0.0)
                 found.append(Candidate(passage, start, end, best[0], best[1], score + _RANK_PRIOR / passage.n))
+            points = ordinal_points(passage.text) if wants_list else []
+            if points and not _about_one_point(frame, [passage.text[s:e] for s, e, _ in points]):
+                # The points together answer a list question, though each stands in a sentence of its own; they
+                # are judged by their own sentences, not by the ones explaining each (which say much else).
+                start, end = points[0][0], points[-1][1]
+                heads = normalize_for_matching("".join(passage.text[s:e] for s, e, _ in points))
+                alignment = align(frame, heads, heads, context, places, before_passage=lead, written=passage.date)
+                score = alignment.score + _list_bonus(passage.text[start:end], count) * alignment.coverage
+                found.append(Candidate(passage, start, end, alignment, (start, end), score + _RANK_PRIOR / passage.n))
         return sorted(found, key=lambda c: -c.score)
 
     def select(self, frame: QuestionFrame, passages: Sequence[Passage], limit: int, per_article: bool = False,
@@ -454,7 +514,8 @@ def _evidence(n: int, candidate: Candidate, frame: QuestionFrame) -> Evidence:
     """The shown text: a whole short sentence, or the clauses around the best one of a long sentence."""
     start, end = candidate.start, candidate.end
     text = candidate.passage.text
-    if end - start > _WINDOW_CHARS and not (_ENUMERATION.search(text[start:end]) and not frame.wants_figure):
+    listing = _ENUMERATION.search(text[start:end]) or ordinal_points(text[start:end])
+    if end - start > _WINDOW_CHARS and not (listing and not frame.wants_figure):
         clauses = [(start + s, start + e) for s, e in clause_spans(text[start:end])]
         best = next(i for i, (s, e) in enumerate(clauses) if s <= candidate.clause[0] < e or s >= candidate.clause[0])
         lo = hi = best

@@ -28,6 +28,7 @@ from assistant.evidence import (
     figure_claims,
     gives_the_asked_kind,
     names_the_person,
+    ordinal_points,
     titled_names,
 )
 from assistant.query import asks_across_articles, asks_for_a_list
@@ -76,7 +77,7 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
         for item in sorted(evidence, key=lambda e: -e.score):
             if _states_the_telling_terms(frame, item) or not across:
                 best_by_article.setdefault(item.passage.doc_id, item)
-        quotes += [(item, (item.start, item.end), item.text.strip()) for item in best_by_article.values()]
+        quotes += [(item, (item.start, item.end), _listing_quote(item)) for item in best_by_article.values()]
     else:
         # A who-question is answered by a line naming a person under the asked title, or giving the asked
         # person's title, where one does; a neighbour line about the same people does not say who they are.
@@ -100,6 +101,15 @@ def evidence_answer(frame: QuestionFrame, evidence: Sequence[Evidence]
             parts.append(f"{place + ': ' if place else ''}“{quote}” [{item.n}]")
     text = ("；".join(parts) if frame.language == "zh" else "The articles say: " + "; ".join(parts))
     return text, [item.n for item, _, _ in quotes], {item.n: span for item, span, _ in quotes}
+
+
+def _listing_quote(evidence: Evidence) -> str:
+    """What a list answer quotes of an evidence line: a report's points by their own sentences (一是…。⋯二是…。),
+    not the sentences explaining each; any other line whole."""
+    points = ordinal_points(evidence.text)
+    if not points:
+        return evidence.text.strip()
+    return "⋯".join(evidence.text[start:end].strip() for start, end, _ in points)
 
 
 def _clauses_before_the_asked(frame: QuestionFrame, evidence: Evidence) -> int:

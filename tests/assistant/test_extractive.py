@@ -104,3 +104,23 @@ def test_a_when_question_quotes_the_line_with_a_date_and_a_where_question_anothe
     helped[1] = replace(helped[1], text="甘洛县该项目均受到渝北区繁育专家的全程指导。")
     text, _cited, _spans = answer(frames, "甘洛县的土鸡育种项目受到哪个市的专家指导？", "zh", helped)
     assert "渝北区" in text
+
+
+def test_a_reports_points_one_sentence_each_answer_a_list_question(frames):
+    points = [Passage(n=1, doc_id="004", chunk_id="c1", title="扎赉特旗", score=0.2, place="扎赉特旗",
+                      text="嘎查村集体经济的发展壮大是关键。一是积极发展股份合作制经济。要让社会资本和技术走进来，"
+                           "不断壮大农村集体经济实力。二是大力发展新型合作经济。培育新型合作经营主体。")]
+    text, cited, _spans = answer(frames, "扎赉特旗建议发展哪两种经济来壮大嘎查村集体经济？", "zh", points)
+    assert "股份合作制经济" in text and "新型合作经济" in text and cited == [1], text
+    # The points by their own sentences, not the sentences explaining them.
+    assert "社会资本" not in text
+
+
+def test_a_question_about_one_of_a_reports_points_is_not_answered_by_the_points():
+    text = ("一是实施好易地搬迁项目。二是推进危房改造。三是低保政策兜底扶贫。通过“三评、三审、三公示”，做到应保尽保，"
+            "使贫困户真正得到实惠。")
+    builder = FrameBuilder(BilingualLexicon(["低保", "兜底", "扶贫", "程序", "搬迁", "危房"]), ["乌兰县", "乌兰"],
+                           [text] + ["全县干部群众认真学习。"] * 6)
+    points = [Passage(n=1, doc_id="003", chunk_id="c1", title="乌兰县", score=0.2, place="乌兰县", text=text)]
+    found, _cited, _spans = answer(builder, "乌兰县低保兜底扶贫要经过哪几道程序？", "zh", points)
+    assert "一是" not in found and "二是" not in found, found
