@@ -18,7 +18,6 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.admission import AdmissionError
-from assistant.alignment import FrameBuilder, QuestionFrame, asks_several_figures
 from assistant.answer import Answer, Passage, Span, abstention_message
 from assistant.comparison import (
     PlaceFinder,
@@ -35,6 +34,7 @@ from assistant.extractive import evidence_answer, with_asked_figures
 from assistant.grounding import Grounding, drop_citations, ground, renumber_citations
 from assistant.prompts import NOT_FOUND, answer_prompt, condense_prompt
 from assistant.query import QueryAnalysis, QueryAnalyzer, asks_across_articles, asks_for_a_list, detect_language
+from assistant.question_frame import FrameBuilder, QuestionFrame, asks_several_figures
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import sentence_before
 from assistant.verification import (

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.alignment import UNIT_CLASSES, QuestionFrame, measured_unit
 from assistant.evidence import Claim
+from assistant.numerals import UNIT_CLASSES
 from assistant.query import QueryAnalysis
+from assistant.question_frame import QuestionFrame, measured_unit
 from assistant.retrieval import article_place
 from indexing.documents import Article
 from indexing.places import place_aliases

@@ -10,7 +10,6 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.alignment import FrameBuilder
 from assistant.chain import Assistant
 from assistant.comparison import PlaceFinder
 from assistant.evidence import EvidenceSelector
@@ -18,6 +17,7 @@ from assistant.lexicon import BilingualLexicon
 from assistant.llm import build_chat_model
 from assistant.model_store import ModelStore
 from assistant.query import QueryAnalyzer
+from assistant.question_frame import FrameBuilder
 from assistant.retrieval import HybridRetriever
 from assistant.sentences import EmbeddingSentenceScorer
 from assistant.settings import Settings

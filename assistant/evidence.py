@@ -14,22 +14,13 @@ from dataclasses import dataclass
 
 import jieba.posseg
 
-from assistant.alignment import (
-    PLACE_WORDS,
-    RANGE_LINK,
-    UNIT_CLASSES,
-    Alignment,
-    ClauseFigure,
-    QuestionFrame,
-    align,
-    clause_figures,
-    clause_spans,
-    elided_noun_clause,
-    same_value,
-)
+from assistant.alignment import Alignment, align, elided_noun_clause
 from assistant.answer import Passage
-from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST
+from assistant.figures import RANGE_LINK, ClauseFigure, clause_figures, clause_spans
+from assistant.grounding import same_value
+from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, UNIT_CLASSES
 from assistant.query import COMPOUND_SURNAMES, asked_count, asks_for_a_list, asks_for_the_first, expected_classifier
+from assistant.question_frame import PLACE_WORDS, QuestionFrame
 from assistant.sentences import SentenceScorer, sentence_spans
 from indexing.places import place_aliases
 from indexing.textnorm import normalize, normalize_for_matching
@@ -84,13 +75,14 @@ _QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
 _QUOTED_RUN = re.compile(rf"(?:{_QUOTED_MEMBER.pattern}[、，,]?){{2,}}")
 # A report's points, each opening its own sentence in order from 一 (一是积极发展股份合作制经济。…二是大力发展新型
 # 合作经济。): the words up to the point's first break name it.
-_ORDINAL_POINT = re.compile(r"(?:^|(?<=[。！？；;\n]))\s*([一二三四五六七八九十])是([^，,。！？；;\n]{2,30})")
+_ORDINAL_POINT = re.compile(r"(?:^|(?<=[。！？；;：:“\n]))\s*([一二三四五六七八九十])是[，,]?([^，,。！？；;\n]{2,30})")
 _ORDINALS = "一二三四五六七八九十"
+_POINT_ENDS = "。！？；;\n"
 # The words a point opens with before what it is about (积极, 大力 and one verb: 发展): adverbs, adjectives used so.
 _POINT_MANNER_FLAGS = frozenset(("d", "ad", "a"))
 _POINT_VERB_FLAGS = frozenset(("v", "vd", "vn"))
 # The reports' words of manner, which jieba may join to the verb after them (大力发展 is one word to it).
-_POINT_MANNER = re.compile(r"(?:要|进一步|积极|大力|切实|不断|着力|加快|全面|持续|深入|认真)+")
+_POINT_MANNER = ("要", "进一步", "积极", "大力", "切实", "不断", "着力", "加快", "全面", "持续", "深入", "认真")
 # A list question prefers the sentence that enumerates (three members or more) over one that summarises.
 _LIST_BONUS = 1.0
 MIN_MEMBERS = 3
@@ -147,6 +139,9 @@ def list_members(sentence: str, count: int | None = None) -> list[str]:
 
 def _enumerations(sentence: str) -> list[list[str]]:
     """Every enumeration of a sentence, in the order `list_members` prefers them."""
+    points = ordinal_points(sentence)
+    if points:
+        return [[name for _, _, name in points]]  # a report's points (一是…。二是…。), whatever their sentences list
     found: list[list[str]] = []
     for joined in (q for q in _QUOTED_TEXT.findall(sentence) if q.count("+") >= 2):  # “基本报酬+工资报酬+绩效工资”
         found.append([m.strip() for m in joined.strip("“”").split("+") if m.strip()])
@@ -167,25 +162,23 @@ def _enumerations(sentence: str) -> list[list[str]]:
         items[0], items[-1] = items[0][-4:], items[-1][:4]
         if len([item for item in items if item]) >= 2:
             found.append([item for item in items if item])
-    points = ordinal_points(sentence)
-    if points:
-        found.append([name for _, _, name in points])
     return found
 
 
 def ordinal_points(text: str) -> list[tuple[int, int, str]]:
-    """The points a text makes one sentence each as 一是…, 二是…, in order from 一: (where the point starts, where its
-    sentence ends, its name); none unless two or more. A later run from 一 replaces an earlier one."""
-    points: list[tuple[int, int, str]] = []
+    """The points a text makes as 一是…, 二是…, in order from 一, each in its own sentence or between semicolons:
+    (where the point starts, where it ends, its name); the longest such run of two or more, else none."""
+    runs: list[list[tuple[int, int, str]]] = []
     for match in _ORDINAL_POINT.finditer(text):
         rank = _ORDINALS.index(match.group(1))
         if rank == 0:
-            points = []
-        if rank == len(points):
-            ends = [at for at in (text.find(mark, match.end()) for mark in "。！？\n") if at >= 0]
-            points.append((match.start(1), min(min(ends, default=len(text)) + 1, len(text)),
-                           _point_object(match.group(2))))
-    return points if len(points) >= 2 else []
+            runs.append([])
+        if runs and rank == len(runs[-1]):
+            ends = [at for at in (text.find(mark, match.end()) for mark in _POINT_ENDS) if at >= 0]
+            runs[-1].append((match.start(1), min(min(ends, default=len(text)) + 1, len(text)),
+                             _point_object(match.group(2))))
+    longest = max(runs, key=len, default=[])
+    return longest if len(longest) >= 2 else []
 
 
 def _point_object(point: str) -> str:
@@ -194,13 +187,16 @@ def _point_object(point: str) -> str:
     simplified = normalize(point)  # jieba tags Simplified text; the point keeps the article's script
     if len(simplified) != len(point):
         return point
-    manner = _POINT_MANNER.match(simplified)
-    lead = manner.end() if manner else 0
-    for word, flag in jieba.posseg.cut(simplified[lead:]):
-        if flag not in _POINT_MANNER_FLAGS | _POINT_VERB_FLAGS:
+    lead = 0
+    for word, flag in jieba.posseg.cut(simplified):
+        if flag not in _POINT_VERB_FLAGS | _POINT_MANNER_FLAGS and any(
+                word.startswith(m) and len(word) - len(m) >= 2 for m in _POINT_MANNER):
+            lead += len(word)  # 大力发展, one word to jieba: a manner and the verb after it
+            break
+        if flag not in _POINT_MANNER_FLAGS | _POINT_VERB_FLAGS and word not in _POINT_MANNER:
             break
         lead += len(word)
-        if flag in _POINT_VERB_FLAGS:
+        if flag in _POINT_VERB_FLAGS and word not in _POINT_MANNER:
             break  # 培育经营主体: the verb opening the point, not 经营 of what it is about
     return point[lead:] if len(point) - lead >= 2 else point
 
@@ -454,14 +450,17 @@ class EvidenceSelector:
                 score = best[0].score + (_name_bonus(frame, sentence) if who else 0.0) + (
                     _list_bonus(sentence, count) * best[0].coverage if wants_list else 0.0)
                 found.append(Candidate(passage, start, end, best[0], best[1], score + _RANK_PRIOR / passage.n))
-            points = ordinal_points(passage.text) if wants_list else []
-            if points and not _about_one_point(frame, [passage.text[s:e] for s, e, _ in points]):
+            points = ordinal_points(passage.text) if wants_list and not frame.wants_figure else []
+            start, end = (points[0][0], points[-1][1]) if points else (0, 0)
+            if points and not any(s < end and start < e for s, e in passage.instructions) and not _about_one_point(
+                    frame, [passage.text[s:e] for s, e, _ in points]):
                 # The points together answer a list question, though each stands in a sentence of its own; they
                 # are judged by their own sentences, not by the ones explaining each (which say much else).
-                start, end = points[0][0], points[-1][1]
-                heads = normalize_for_matching("".join(passage.text[s:e] for s, e, _ in points))
-                alignment = align(frame, heads, heads, context, places, before_passage=lead, written=passage.date)
-                score = alignment.score + _list_bonus(passage.text[start:end], count) * alignment.coverage
+                heads = "".join(passage.text[s:e] for s, e, _ in points)
+                normalized_heads = normalize_for_matching(heads)
+                alignment = align(frame, normalized_heads, normalized_heads, context, places, before_passage=lead,
+                                  written=passage.date)
+                score = alignment.score + _list_bonus(heads, count) * alignment.coverage
                 found.append(Candidate(passage, start, end, alignment, (start, end), score + _RANK_PRIOR / passage.n))
         return sorted(found, key=lambda c: -c.score)
 

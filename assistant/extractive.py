@@ -9,15 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.alignment import (
-    QuestionFrame,
-    asked_figure_count,
-    asks_each_year,
-    asks_several_figures,
-    clause_figures,
-    clause_spans,
-    same_value,
-)
 from assistant.evidence import (
     MIN_CLAIM_COVERAGE,
     Claim,
@@ -31,7 +22,10 @@ from assistant.evidence import (
     ordinal_points,
     titled_names,
 )
+from assistant.figures import clause_figures, clause_spans
+from assistant.grounding import same_value
 from assistant.query import asks_across_articles, asks_for_a_list
+from assistant.question_frame import QuestionFrame, asked_figure_count, asks_each_year, asks_several_figures
 from indexing.textnorm import normalize_for_matching
 
 # A comparison quotes each article's best figure that scores within this much of the best one.

@@ -11,18 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.alignment import (
-    PLACE_WORDS,
-    STATED_LEVEL,
-    TOPIC_CHARS,
-    QuestionFrame,
-    Term,
-    asks_one_figure,
-    asks_several_figures,
-    clause_figures,
-    opens_with,
-    term_level,
-)
+from assistant.alignment import STATED_LEVEL, TOPIC_CHARS, opens_with, term_level
 from assistant.evidence import (
     Candidate,
     Claim,
@@ -38,9 +27,11 @@ from assistant.evidence import (
     person_names,
     titled_names,
 )
+from assistant.figures import clause_figures
 from assistant.grounding import Figure, answer_figures, citation_markers, same_value
 from assistant.lexicon import lemma
 from assistant.query import asked_count, asks_across_articles, asks_for_a_list, asks_for_the_first, han_pinyin
+from assistant.question_frame import PLACE_WORDS, QuestionFrame, Term, asks_one_figure, asks_several_figures
 from indexing.textnorm import normalize_for_matching
 
 # A figure whose clause scores this much below the best-aligned clause's is taken to answer another question.

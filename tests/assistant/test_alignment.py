@@ -2,12 +2,14 @@
 
 import pytest
 
-from assistant.alignment import FrameBuilder, QuestionFrame, Term, align, asks_several_figures, clause_figures
+from assistant.alignment import align
 from assistant.answer import Passage
 from assistant.evidence import Claim, EvidenceSelector, best_claim, figure_claims
 from assistant.extractive import evidence_answer
+from assistant.figures import clause_figures
 from assistant.lexicon import BilingualLexicon, lemma
 from assistant.query import asks_across_articles
+from assistant.question_frame import FrameBuilder, QuestionFrame, Term, asks_several_figures
 from assistant.sentences import sentence_before
 from assistant.verification import (
     answer_gap,
@@ -564,7 +566,7 @@ def test_a_clause_that_names_its_own_noun_leaves_nothing_out(frames: FrameBuilde
     ("青岭县纳入低保的有多少户和人？", True),
 ])
 def test_questions_asking_several_figures(question: str, several: bool) -> None:
-    from assistant.alignment import asks_several_figures
+    from assistant.question_frame import asks_several_figures
 
     assert asks_several_figures(question) is several
 
@@ -1191,7 +1193,7 @@ def test_a_question_asking_by_how_much_is_answered_by_the_change_not_the_level(f
 
 
 def test_which_questions_ask_a_change() -> None:
-    from assistant.alignment import asks_a_change
+    from assistant.question_frame import asks_a_change
 
     assert asks_a_change("望谟县农村居民人均可支配收入同比增长了多少？")
     assert asks_a_change("贫困户人均家庭资产预计增加多少？")

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.alignment import Alignment, QuestionFrame, Term
+from assistant.alignment import Alignment
 from assistant.answer import Passage
 from assistant.comparison import (
     PlaceFinder,
@@ -24,6 +24,7 @@ from assistant.comparison import (
 )
 from assistant.evidence import Claim, Evidence
 from assistant.query import QueryAnalysis
+from assistant.question_frame import QuestionFrame, Term
 from indexing.documents import Article
 
 QINGLING = Article(doc_id="ql", path="ql.txt", title="青岭县抓党建", text="青岭县选派第一书记52名。",

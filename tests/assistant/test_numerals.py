@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.alignment import clause_figures
+from assistant.figures import clause_figures
 from assistant.grounding import answer_figures, passage_values
 from assistant.numerals import chinese_counts, parse_chinese_number
 
@@ -60,8 +60,8 @@ def test_grounding_reads_counts_in_words_in_passages_and_answers():
 
 
 def test_a_count_in_words_in_a_question_is_no_figure_it_asks_by():
-    from assistant.alignment import FrameBuilder
     from assistant.lexicon import BilingualLexicon
+    from assistant.question_frame import FrameBuilder
 
     frames = FrameBuilder(BilingualLexicon(["工程", "村"]), ["青岭县", "松溪县"], ["青岭县有村12个。"])
     assert frames.build("青岭、松溪两个县中，哪个县的村更多？", "zh").figures == ()
@@ -73,8 +73,8 @@ def test_a_count_in_words_in_a_question_is_no_figure_it_asks_by():
 
 
 def test_an_answer_repeating_the_questions_count_in_words_states_only_its_own_figure():
-    from assistant.alignment import FrameBuilder
     from assistant.lexicon import BilingualLexicon
+    from assistant.question_frame import FrameBuilder
     from assistant.verification import stated_figures
 
     frames = FrameBuilder(BilingualLexicon(["工程", "产业", "资金"]), ["青岭县"], ["青岭县投入资金500万元。"])
