@@ -73,8 +73,8 @@ _ENUMERATION = re.compile(r"[、]|“[^”]{1,12}”[^“]{0,3}“")
 _QUOTED_MEMBER = re.compile(r"“[^”]{1,12}”")
 _QUOTED_TEXT = re.compile(r"“[^”]{3,60}”")
 _QUOTED_RUN = re.compile(rf"(?:{_QUOTED_MEMBER.pattern}[、，,]?){{2,}}")
-# A report's points, each opening its own sentence in order from 一 (一是积极发展股份合作制经济。…二是大力发展新型
-# 合作经济。): the words up to the point's first break name it.
+# A report's points in order from 一, each opening a sentence, or a part after ；, ： or “ (一是积极发展股份合作制经济。
+# …二是大力发展新型合作经济。): the words up to the point's first break name it.
 _ORDINAL_POINT = re.compile(r"(?:^|(?<=[。！？；;：:“\n]))\s*([一二三四五六七八九十])是[，,]?([^，,。！？；;\n]{2,30})")
 _ORDINALS = "一二三四五六七八九十"
 _POINT_ENDS = "。！？；;\n"

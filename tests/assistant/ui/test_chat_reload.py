@@ -40,6 +40,18 @@ def ask(page: Page, question: str) -> None:
     page.wait_for_selector("#wenda-sources .wenda-source", timeout=120_000)
 
 
+def stored_conversation(page: Page) -> str | None:
+    """The page's copy of its conversation id in localStorage (as Gradio's BrowserState writes it)."""
+    return page.evaluate("() => localStorage.getItem('wenda-conversation')")
+
+
+def wait_until_stored(page: Page, before: str | None) -> None:
+    """Wait until the page has written a new conversation id to localStorage: it does so in an event chained to
+    the answer, a round trip after the page shows it, and a reload before that reads the old one."""
+    page.wait_for_function("before => localStorage.getItem('wenda-conversation') !== before", arg=before,
+                           timeout=30_000)
+
+
 def wait_for_turns(page: Page, count: int) -> None:
     page.wait_for_function(f"document.querySelectorAll('#wenda-chat [data-testid=bot]').length === {count}",
                            timeout=30_000)
@@ -47,8 +59,10 @@ def wait_for_turns(page: Page, count: int) -> None:
 
 def test_a_reload_keeps_the_conversation_and_it_goes_on(reload_url, page, browser: Browser):
     open_chat(page, f"{reload_url}/")
+    before = stored_conversation(page)
     ask(page, QUESTION)
     assert "38" in bot_messages(page)[-1]
+    wait_until_stored(page, before)
 
     page.reload()
     open_chat(page, f"{reload_url}/")
@@ -72,9 +86,11 @@ def test_a_reload_keeps_the_conversation_and_it_goes_on(reload_url, page, browse
         other.context.close()
 
     # A new conversation is what a reload shows from then on.
+    before = stored_conversation(page)
     page.click("#wenda-clear")
     wait_for_turns(page, 0)
     ask(page, FOLLOW_UP)
+    wait_until_stored(page, before)
     page.reload()
     open_chat(page, f"{reload_url}/")
     wait_for_turns(page, 1)
