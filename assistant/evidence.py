@@ -16,9 +16,9 @@ import jieba.posseg
 
 from assistant.alignment import Alignment, align, elided_noun_clause
 from assistant.answer import Passage
-from assistant.figures import RANGE_LINK, ClauseFigure, clause_figures, clause_spans
+from assistant.figures import RANGE_LINK, ClauseFigure, clause_figures, clause_spans, states_a_date
 from assistant.grounding import same_value
-from assistant.numerals import MEASURE_WORDS_LONGEST_FIRST, UNIT_CLASSES
+from assistant.numerals import UNIT_CLASSES
 from assistant.query import COMPOUND_SURNAMES, asked_count, asks_for_a_list, asks_for_the_first, expected_classifier
 from assistant.question_frame import PLACE_WORDS, QuestionFrame
 from assistant.sentences import SentenceScorer, sentence_spans
@@ -296,11 +296,6 @@ _WHERE = re.compile(r"^\W*where\b|\bwhere (?:is|was|are|were|did|does|do|can|has
 _TERRAIN = frozenset(("山坡", "山区", "山村", "山沟", "山上", "山下", "河边", "河畔", "田间", "地头", "乡下", "城里",
                       "城区", "郊区", "沿海", "边疆", "林区", "牧区", "矿区", "灾区", "库区", "老区", "边区", "片区",
                       "辖区", "社区", "地区", "园区", "景区", "新区", "农村", "乡村"))
-# A year (2019年, or one written bare before a word: 甘洛2018贫困县摘帽, not 2000户 or 海拔1980米), a month, a
-# day, or a year's start or end.
-_DATE = re.compile(r"(?:19|20)\d\d年|(?<![\d.])(?:19[5-9]\d|20[0-4]\d)(?=[\u4e00-\u9fff])"
-                   rf"(?!万|亿|多|余|{'|'.join(map(re.escape, MEASURE_WORDS_LONGEST_FIRST))})|\d{{1,2}}[月日号]|"
-                   r"[一二三四五六七八九十]{1,3}月|年初|年底|年末")
 
 
 def asks_when(question: str) -> bool:
@@ -319,7 +314,7 @@ def gives_the_asked_kind(frame: QuestionFrame, evidence: Evidence) -> bool:
     other questions."""
     text = normalize_for_matching(evidence.text)
     if asks_when(frame.question):
-        return _DATE.search(text) is not None
+        return states_a_date(text)
     if asks_where(frame.question):
         own = [normalize_for_matching(p) for p in (*frame.places, *passage_places(evidence.passage)) if p]
         return any(flag == "ns" and len(word) >= 2 and word not in _TERRAIN and not any(
@@ -513,8 +508,8 @@ def _evidence(n: int, candidate: Candidate, frame: QuestionFrame) -> Evidence:
     """The shown text: a whole short sentence, or the clauses around the best one of a long sentence."""
     start, end = candidate.start, candidate.end
     text = candidate.passage.text
-    listing = _ENUMERATION.search(text[start:end]) or ordinal_points(text[start:end])
-    if end - start > _WINDOW_CHARS and not (listing and not frame.wants_figure):
+    if end - start > _WINDOW_CHARS and (frame.wants_figure or not (
+            _ENUMERATION.search(text[start:end]) or ordinal_points(text[start:end]))):
         clauses = [(start + s, start + e) for s, e in clause_spans(text[start:end])]
         best = next(i for i, (s, e) in enumerate(clauses) if s <= candidate.clause[0] < e or s >= candidate.clause[0])
         lo = hi = best

@@ -30,6 +30,11 @@ _DATE_PART = re.compile(r"(?:[-–—~～至到]\d{1,2})?[月日号]")
 # A year written without 年 (甘洛2018贫困县摘帽, "2020脱贫"): a bare number of these is no count of anything.
 _BARE_YEAR = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 _RANGE_END = re.compile(r"\d\s*[-–—~～至到]\s*$")
+# A date in a text: a year (2019年, or one written bare before a word, as in 甘洛2018贫困县摘帽, not 2000户),
+# a month or day (5月, 1-5月, 3日), or a year's start or end.
+_DATE = re.compile(rf"(?:19|20)\d\d年|(?<![\d.]){_BARE_YEAR.pattern}(?=[\u4e00-\u9fff])"
+                   rf"(?!万|亿|多|余|{'|'.join(map(re.escape, MEASURE_WORDS_LONGEST_FIRST))})|"
+                   rf"\d{{1,2}}{_DATE_PART.pattern}|[一二三四五六七八九十]{{1,3}}月|年初|年底|年末")
 
 
 @dataclass(frozen=True)
@@ -148,3 +153,8 @@ def _ends_in_a_figure(text: str) -> bool:
     """Whether `text` ends with a figure (and its measure word): 5万元, 1."""
     figures = clause_figures(text)
     return bool(figures) and figures[-1].end >= len(text.rstrip())
+
+
+def states_a_date(text: str) -> bool:
+    """Whether a text (normalised for matching) gives a date: a year, a month or day, a year's start or end."""
+    return _DATE.search(text) is not None
